@@ -1,31 +1,12 @@
 package llmbook.tokenizer;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /** Test text: the Moby Dick corpus from the repository's data folder, and hard edge cases. */
 final class TestText {
     private TestText() {}
 
-    private static String moby;
-
-    /** The whole of Moby Dick; fails with instructions if the data has not been fetched. */
-    static synchronized String mobyDick() {
-        if (moby != null) return moby;
-        Path here = Path.of("").toAbsolutePath();
-        for (Path dir = here; dir != null; dir = dir.getParent()) {
-            Path f = dir.resolve("data/moby-dick/data.txt");
-            if (Files.isRegularFile(f)) {
-                try {
-                    return moby = Files.readString(f, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot read " + f, e);
-                }
-            }
-        }
-        throw new IllegalStateException("corpus moby-dick not found under data/ above " + here + ": run ./llmbook data");
+    /** The whole of Moby Dick ({@code Corpus.load}; it says "run ./llmbook data" if missing). */
+    static String mobyDick() {
+        return llmbook.data.Corpus.load("moby-dick").text();
     }
 
     /** Strings that break naive tokenizers. */
