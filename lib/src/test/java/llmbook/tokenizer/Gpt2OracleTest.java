@@ -39,6 +39,12 @@ class Gpt2OracleTest {
     }
 
     @Test
+    void stateOfTheUnionAddressesMatch() {
+        String sotu = llmbook.data.Corpus.load("sotu").text();
+        same(sotu.substring(0, Math.min(sotu.length(), 2_000_000)));   // 1790s to 1900s prose, numbers, tables
+    }
+
+    @Test
     void everyLineOfTheBookMatches() {
         for (String line : TestText.mobyDick().split("\n")) same(line);
     }
