@@ -17,7 +17,7 @@ import java.util.Locale;
  *
  * <p>The style comes from the system property {@code llmbook.progress}: {@code cr} redraws one line
  * with carriage returns (terminals and Jupyter, whose kernelspec sets it), {@code lines} prints a
- * new line every 10% (logs, CI), {@code off} prints nothing. Without the property, a terminal gets
+ * new line at the start, every 10% and at the end (logs, CI), {@code off} prints nothing. Without the property, a terminal gets
  * {@code cr} and anything else {@code lines}. Redraws are throttled to five a second, so a bar
  * costs nothing measurable inside a training loop.
  */
@@ -33,6 +33,7 @@ public final class Progress implements AutoCloseable {
     private long done;
     private long lastDrawNanos;
     private int lastDecile = -1;
+    private long lastPrintedDone = -1;
     private String message = "";
     private boolean closed;
 
@@ -103,8 +104,9 @@ public final class Progress implements AutoCloseable {
             out.flush();
         } else {
             int decile = total > 0 ? (int) Math.min(10, done * 10 / total) : -1;
-            if (last || decile > lastDecile) {
+            if ((last && done != lastPrintedDone) || decile > lastDecile) {
                 lastDecile = decile;
+                lastPrintedDone = done;
                 out.println(line());
                 out.flush();
             }
