@@ -133,4 +133,11 @@ final class Vec {
         for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).fma(a, b).intoArray(y, yo + i);
         for (; i < n; i++) y[yo + i] = x[xo + i] * a + b;
     }
+
+    /** y[yo+i] += x[xo+i]. */
+    static void addTo(float[] y, int yo, float[] x, int xo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) FloatVector.fromArray(S, y, yo + i).add(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] += x[xo + i];
+    }
 }
