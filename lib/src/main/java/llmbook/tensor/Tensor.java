@@ -253,6 +253,17 @@ public final class Tensor {
     /**
      * Builds the output of op {@code op} from its values: it requires grad if grad mode is on and any input does.
      * Register the backward with {@link #onBackward}. In anomaly mode, throws if {@code out} has a NaN or Inf.
+     * This is how any package writes a new op (e.g. a fused kernel), forward and backward side by side:
+     * <pre>{@code
+     * Tensor x = in.contiguous();                                   // kernels want row-major data
+     * float[] y = new float[x.numel()];
+     * for (int i = 0; i < y.length; i++) y[i] = 3 * x.data()[x.offset() + i];
+     * Tensor out = Tensor.fromOp("triple", y, x.shape(), x);
+     * return out.onBackward(g -> {                                  // g: gradient of out, row-major
+     *     float[] gx = x.gradBuffer();                              // ADD into the input's gradient
+     *     for (int i = 0; i < gx.length; i++) gx[i] += 3 * g[i];
+     * });
+     * }</pre>
      */
     public static Tensor fromOp(String op, float[] out, int[] shape, Tensor... inputs) {
         Tensor t = new Tensor(out, 0, shape, Shape.contiguousStrides(shape));
