@@ -1,0 +1,290 @@
+package llmbook.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+import llmbook.kernels.Activations;
+import llmbook.kernels.Attention;
+import llmbook.kernels.Kernels;
+import llmbook.kernels.MatMul;
+import llmbook.kernels.Norms;
+import llmbook.kernels.Softmax;
+
+/**
+ * {@code ./llmbook bench}: times every kernel against its scalar twin (and matmul against numpy's OpenBLAS).
+ *
+ * <p>Harness: each case is warmed up (≥ 0.5 s, or 0.15 s with {@code --quick}) so C2 has compiled it, then timed
+ * as {@code samples} samples of ≥ 20 ms each (several calls per sample for small ops); we report the median and
+ * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, on one
+ * thread (it has no threads), and the ratio is vector-median / scalar-median. Timings on a shared machine are
+ * noisy: compare ratios, and repeat runs.
+ */
+public final class Bench {
+    private Bench() {}
+
+    static final String USAGE = """
+            usage: ./llmbook bench [--filter REGEX] [--threads 1,2] [--json FILE] [--quick] [--numpy]
+              --filter REGEX  only cases whose "op size" matches REGEX (e.g. 'matmul', 'softmax|layernorm')
+              --threads LIST  thread counts to run the vector kernels with (default 1,<cores>)
+              --json FILE     also write the rows as JSON to FILE
+              --quick         fewer, shorter samples (a smoke test; the numbers are rougher)
+              --numpy         also time numpy's a @ b (OpenBLAS, Debian /usr/bin/python3) on the matmul shapes
+              --help          this text""";
+
+    /** One timed case: setup allocates, run executes the op once. */
+    record Case(String op, String size, double work, String unit, Runnable vector, Runnable scalar, int[] mkn) {}
+
+    record Row(String op, String size, int threads, double value, String unit, double medianMs, double minMs, double maxMs,
+               double scalarRatio, double numpyRatio) {}
+
+    public static void main(String[] args) {
+        String filter = ".*", json = null;
+        boolean quick = false, numpy = false;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int[] threads = cores > 1 ? new int[]{1, cores} : new int[]{1};
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> { System.out.println(USAGE); return; }
+                case "--quick" -> quick = true;
+                case "--numpy" -> numpy = true;
+                case "--filter", "--threads", "--json" -> {
+                    if (i + 1 >= args.length) usage("missing value after " + a);
+                    String v = args[++i];
+                    if (a.equals("--filter")) filter = v;
+                    else if (a.equals("--json")) json = v;
+                    else threads = parseThreads(v);
+                }
+                default -> usage("unknown argument: " + a);
+            }
+        }
+        Pattern pat;
+        try { pat = Pattern.compile(filter); } catch (Exception e) { usage("bad --filter regex: " + e.getMessage()); return; }
+        List<Row> rows = run(cases(), pat, threads, quick, numpy);
+        if (json != null) writeJson(Path.of(json), rows);
+    }
+
+    static void usage(String msg) {
+        System.err.println("bench: " + msg);
+        System.err.println(USAGE);
+        System.exit(2);
+    }
+
+    static int[] parseThreads(String v) {
+        try {
+            int[] t = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            for (int x : t) if (x < 1 || x > 256) usage("--threads values must be in [1, 256], got " + x);
+            if (t.length == 0) usage("--threads needs at least one value");
+            return t;
+        } catch (NumberFormatException e) {
+            usage("--threads takes a comma-separated list of integers, got '" + v + "'");
+            return null;
+        }
+    }
+
+    // ---- the cases ----
+
+    static float[] rand(Random rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rng.nextGaussian();
+        return a;
+    }
+
+    static List<Case> cases() {
+        List<Case> cs = new ArrayList<>();
+        Random rng = new Random(1);
+        int[][] mm = {
+                {256, 256, 256, 0, 0}, {512, 512, 512, 0, 0}, {1024, 1024, 1024, 0, 0},
+                // the reference GPT (B·T = 2048, C = 128, 4C = 512, vocab 65): forward ...
+                {2048, 128, 512, 0, 0}, {2048, 512, 128, 0, 0}, {2048, 128, 65, 0, 0},
+                // ... and backward: dX = dY·Wᵀ (transB), dW = Xᵀ·dY (transA)
+                {2048, 512, 128, 0, 1}, {128, 2048, 512, 1, 0}, {2048, 128, 512, 0, 1}, {512, 2048, 128, 1, 0},
+                {2048, 65, 128, 0, 1}, {128, 2048, 65, 1, 0},
+        };
+        for (int[] s : mm) {
+            int m = s[0], k = s[1], n = s[2];
+            boolean ta = s[3] == 1, tb = s[4] == 1;
+            float[] a = rand(rng, m * k), b = rand(rng, k * n), c = new float[m * n];
+            String size = m + "x" + k + "x" + n + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : "");
+            cs.add(new Case("matmul", size, 2.0 * m * k * n, "GFLOP/s",
+                    () -> MatMul.matmul(c, 0, a, 0, b, 0, m, k, n, ta, tb, false),
+                    () -> MatMul.matmulScalar(c, 0, a, 0, b, 0, m, k, n, ta, tb, false), new int[]{m, k, n, s[3], s[4]}));
+        }
+        int rows = 16 * 128, cols = 512, n = rows * cols;  // (B, T, C) = (16, 128, 512)
+        String sz = "16x128x512";
+        float[] x = rand(rng, n), y = new float[n], dy = rand(rng, n), dx = new float[n];
+        float[] w = rand(rng, cols), bb = rand(rng, cols), dw = new float[cols], db = new float[cols], mean = new float[rows], rstd = new float[rows];
+        double bytes2 = 8.0 * n, bytes3 = 12.0 * n; // read x write y; read two, read-modify-write one (counted once)
+        cs.add(new Case("softmax fwd", sz, bytes2, "GB/s", () -> Softmax.softmaxForward(y, 0, x, 0, rows, cols),
+                () -> Softmax.softmaxForwardScalar(y, 0, x, 0, rows, cols), null));
+        cs.add(new Case("softmax bwd", sz, bytes3, "GB/s", () -> Softmax.softmaxBackward(dx, 0, y, 0, dy, 0, rows, cols),
+                () -> Softmax.softmaxBackwardScalar(dx, 0, y, 0, dy, 0, rows, cols), null));
+        cs.add(new Case("layernorm fwd", sz, bytes2, "GB/s", () -> Norms.layerNormForward(y, 0, mean, rstd, x, 0, w, bb, rows, cols, 1e-5f),
+                () -> Norms.layerNormForwardScalar(y, 0, mean, rstd, x, 0, w, bb, rows, cols, 1e-5f), null));
+        cs.add(new Case("layernorm bwd", sz, bytes3, "GB/s", () -> Norms.layerNormBackward(dx, 0, dw, db, dy, 0, x, 0, mean, rstd, w, rows, cols),
+                () -> Norms.layerNormBackwardScalar(dx, 0, dw, db, dy, 0, x, 0, mean, rstd, w, rows, cols), null));
+        cs.add(new Case("gelu fwd", sz, bytes2, "GB/s", () -> Activations.geluTanhForward(y, 0, x, 0, n),
+                () -> Activations.geluTanhForwardScalar(y, 0, x, 0, n), null));
+        cs.add(new Case("gelu bwd", sz, bytes3, "GB/s", () -> Activations.geluTanhBackward(dx, 0, x, 0, dy, 0, n),
+                () -> Activations.geluTanhBackwardScalar(dx, 0, x, 0, dy, 0, n), null));
+        for (int T : new int[]{128, 256, 512, 1024}) {
+            int d = 32, td = T * d;
+            float scale = (float) (1 / Math.sqrt(d));
+            float[] q = rand(rng, td), k = rand(rng, td), v = rand(rng, td), g = rand(rng, td);
+            float[] out = new float[td], lse = new float[T], dq = new float[td], dk = new float[td], dv = new float[td];
+            // causal: T²/2 score entries, each 2d flops for q·k and 2d for p·v forward, 4 more such products backward
+            double flops = 6.0 * T * T * d;
+            cs.add(new Case("attention fwd+bwd", "T=" + T + " d=" + d, flops, "GFLOP/s", () -> {
+                Attention.causalForward(out, 0, lse, q, 0, k, 0, v, 0, T, d, scale);
+                Attention.causalBackward(dq, 0, dk, 0, dv, 0, g, 0, q, 0, k, 0, v, 0, out, 0, lse, T, d, scale);
+            }, () -> {
+                Attention.causalForwardScalar(out, 0, lse, 0, q, 0, k, 0, v, 0, T, d, scale);
+                Attention.causalBackwardScalar(dq, 0, dk, 0, dv, 0, g, 0, q, 0, k, 0, v, 0, out, 0, lse, 0, T, d, scale);
+            }, null));
+        }
+        return cs;
+    }
+
+    // ---- the harness ----
+
+    /** Median, min and max seconds per call. */
+    record Timing(double median, double min, double max) {}
+
+    static Timing time(Runnable r, boolean quick) {
+        long warmNs = quick ? 150_000_000L : 500_000_000L;
+        int samples = quick ? 5 : 15;
+        long sampleNs = 20_000_000L;
+        // warm-up: at least 3 calls and warmNs of wall time; learn how many calls fill one sample
+        long t0 = System.nanoTime();
+        int calls = 0;
+        long last = 0;
+        while (calls < 3 || System.nanoTime() - t0 < warmNs) {
+            long s = System.nanoTime();
+            r.run();
+            last = System.nanoTime() - s;
+            calls++;
+        }
+        int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, last)));
+        double[] t = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            long s = System.nanoTime();
+            for (int j = 0; j < reps; j++) r.run();
+            t[i] = (System.nanoTime() - s) / 1e9 / reps;
+        }
+        Arrays.sort(t);
+        return new Timing(t[samples / 2], t[0], t[samples - 1]);
+    }
+
+    static List<Row> run(List<Case> all, Pattern filter, int[] threads, boolean quick, boolean numpy) {
+        List<Case> cs = all.stream().filter(c -> filter.matcher(c.op() + " " + c.size()).find()).toList();
+        List<Row> rows = new ArrayList<>();
+        if (cs.isEmpty()) { System.out.println("bench: no case matches the filter"); return rows; }
+        System.out.println(llmbook.Version.describe());
+        System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10s %-8s %10s %19s %8s%s%n", "op", "size", "thr", "speed", "unit",
+                "median ms", "min..max ms", "×scalar", numpy ? "  ×numpy" : "");
+        Map<Integer, Map<String, Double>> np = new HashMap<>();
+        if (numpy) for (int t : threads) np.put(t, numpyTimes(cs, t, quick));
+        for (Case c : cs) {
+            Kernels.setThreads(1);
+            Timing s = time(c.scalar(), quick);
+            for (int t : threads) {
+                Kernels.setThreads(t);
+                Timing v = time(c.vector(), quick);
+                double value = c.work() / v.median() / 1e9;
+                double ratio = s.median() / v.median();
+                Double npt = np.getOrDefault(t, Map.of()).get(c.size());
+                double npRatio = npt == null ? Double.NaN : npt / v.median();
+                Row row = new Row(c.op(), c.size(), t, value, c.unit(), v.median() * 1e3, v.min() * 1e3, v.max() * 1e3, ratio, npRatio);
+                rows.add(row);
+                System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f %8.1f%s%n", row.op(), row.size(), t, value,
+                        c.unit(), row.medianMs(), row.minMs(), row.maxMs(), ratio,
+                        numpy ? (Double.isNaN(npRatio) ? "        -" : String.format(Locale.ROOT, " %8.2f", npRatio)) : "");
+            }
+            System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
+                    c.work() / s.median() / 1e9, c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
+        }
+        if (numpy) {
+            System.out.println("numpy a @ b (OpenBLAS, OPENBLAS_NUM_THREADS = threads):");
+            for (int t : threads)
+                for (Case c : cs) {
+                    Double npt = np.get(t).get(c.size());
+                    if (npt != null) System.out.printf(Locale.ROOT, "  %-22s %3d %10.1f GFLOP/s %10.3f ms%n", c.size(), t, c.work() / npt / 1e9, npt * 1e3);
+                }
+        }
+        Kernels.setThreads(Runtime.getRuntime().availableProcessors());
+        return rows;
+    }
+
+    /** Median seconds of numpy's a @ b per matmul case size, or empty when numpy is unavailable. */
+    static Map<String, Double> numpyTimes(List<Case> cs, int threads, boolean quick) {
+        Map<String, Double> out = new HashMap<>();
+        List<Case> mm = cs.stream().filter(c -> c.mkn() != null).toList();
+        if (mm.isEmpty()) return out;
+        try (InputStream script = Bench.class.getResourceAsStream("numpy_matmul.py")) {
+            Path py = Files.createTempFile("llmbook-numpy", ".py");
+            Files.write(py, script.readAllBytes());
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", py.toString());
+            pb.environment().remove("OPENBLAS_CORETYPE");   // let OpenBLAS pick its kernel for this CPU
+            pb.environment().remove("OPENBLAS_L2_SIZE");
+            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+            Process p = pb.start();
+            try (OutputStream in = p.getOutputStream()) {
+                StringBuilder sb = new StringBuilder();
+                for (Case c : mm) {
+                    int[] s = c.mkn();
+                    int reps = (int) Math.max(quick ? 5 : 15, Math.min(201, 2e9 / c.work()));
+                    sb.append(s[0]).append(' ').append(s[1]).append(' ').append(s[2]).append(' ')
+                            .append(s[3]).append(' ').append(s[4]).append(' ').append(reps).append('\n');
+                }
+                in.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            }
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (Case c : mm) {
+                    String line = r.readLine();
+                    if (line == null) break;
+                    out.put(c.size(), Double.parseDouble(line.trim().split("\\s+")[5]));
+                }
+            }
+            p.waitFor();
+            Files.deleteIfExists(py);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.out.println("bench: numpy baseline unavailable (" + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    static void writeJson(Path file, List<Row> rows) {
+        StringBuilder sb = new StringBuilder("[\n");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            sb.append(String.format(Locale.ROOT,
+                    "  {\"op\": \"%s\", \"size\": \"%s\", \"threads\": %d, \"value\": %.3f, \"unit\": \"%s\", \"median_ms\": %.4f, "
+                            + "\"min_ms\": %.4f, \"max_ms\": %.4f, \"ratio_to_scalar\": %.3f, \"ratio_to_numpy\": %s}%s%n",
+                    r.op(), r.size(), r.threads(), r.value(), r.unit(), r.medianMs(), r.minMs(), r.maxMs(), r.scalarRatio(),
+                    Double.isNaN(r.numpyRatio()) ? "null" : String.format(Locale.ROOT, "%.3f", r.numpyRatio()),
+                    i + 1 < rows.size() ? "," : ""));
+        }
+        sb.append("]\n");
+        try {
+            Files.writeString(file, sb.toString());
+            System.out.println("wrote " + rows.size() + " rows to " + file);
+        } catch (IOException e) {
+            System.err.println("bench: cannot write " + file + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package llmbook.kernels;
+
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.TANH;
+
+import jdk.incubator.vector.FloatVector;
+
+/** Vector API GELU / SiLU; long arrays are split into one contiguous slice per thread. */
+final class ActivationsVector {
+    private ActivationsVector() {}
+
+    private static final int L = Vec.L;
+    private static final float S = Activations.GELU_S, C = Activations.GELU_C;
+
+    private static int slices(int n) { return n < SoftmaxVector.PARALLEL_MIN ? 1 : Kernels.threads(); }
+
+    /** Slice s of n elements, rounded to whole vectors so slice boundaries do not change the arithmetic. */
+    private static int bound(int n, int s, int slices) { return s == slices ? n : (int) ((long) n * s / slices) / L * L; }
+
+    static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); gelu(y, yOff + a, x, xOff + a, b - a); });
+    }
+
+    private static void gelu(float[] y, int yo, float[] x, int xo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
+            FloatVector u = v.mul(v).mul(v).mul(C).add(v).mul(S);
+            FloatVector t = u.lanewise(TANH);
+            v.mul(0.5f).mul(t.add(1f)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            float t = (float) Math.tanh(S * (v + C * v * v * v));
+            y[yo + i] = 0.5f * v * (1f + t);
+        }
+    }
+
+    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a); });
+    }
+
+    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
+            FloatVector v2 = v.mul(v);
+            FloatVector t = v2.mul(v).mul(C).add(v).mul(S).lanewise(TANH);
+            // ½(1+t) + ½·v·(1−t²)·S·(1 + 3C·v²)
+            FloatVector inner = v2.fma(3f * C, 1f).mul(S);
+            FloatVector sech2 = t.neg().mul(t).add(1f);
+            FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(sech2).mul(inner));
+            d.fma(FloatVector.fromArray(Vec.S, dy, dyo + i), FloatVector.fromArray(Vec.S, dx, dxo + i)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            float t = (float) Math.tanh(S * (v + C * v * v * v));
+            float d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * S * (1f + 3f * C * v * v);
+            dx[dxo + i] += dy[dyo + i] * d;
+        }
+    }
+
+    static void siluForward(float[] y, int yOff, float[] x, int xOff, int n) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); silu(y, yOff + a, x, xOff + a, b - a); });
+    }
+
+    private static void silu(float[] y, int yo, float[] x, int xo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
+            v.div(v.neg().lanewise(EXP).add(1f)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) { float v = x[xo + i]; y[yo + i] = v / (1f + (float) Math.exp(-v)); }
+    }
+
+    static void siluBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); siluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a); });
+    }
+
+    private static void siluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
+            FloatVector sg = FloatVector.broadcast(Vec.S, 1f).div(v.neg().lanewise(EXP).add(1f));
+            FloatVector d = sg.mul(v.mul(sg.neg().add(1f)).add(1f));
+            d.fma(FloatVector.fromArray(Vec.S, dy, dyo + i), FloatVector.fromArray(Vec.S, dx, dxo + i)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            float s = 1f / (1f + (float) Math.exp(-v));
+            dx[dxo + i] += dy[dyo + i] * s * (1f + v * (1f - s));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package llmbook.kernels;
+
+/**
+ * One AdamW update over {@code n} parameters starting at {@code off} in all four arrays. Q39.
+ *
+ * <pre>
+ *   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
+ *   m̂ = m / (1−β1ᵗ)              v̂ = v / (1−β2ᵗ)          (bias correction, t ≥ 1 is the step count)
+ *   p ← p − lr·(m̂ / (√v̂ + ε) + wd·p)                      (decoupled weight decay)
+ * </pre>
+ * Modifies {@code p}, {@code m}, {@code v}; reads {@code g}.
+ */
+public final class AdamW {
+    private AdamW() {}
+
+    public static void step(float[] p, float[] g, float[] m, float[] v, int off, int n,
+                            float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        check("AdamW.step", p, g, m, v, off, n, t);
+        if (Kernels.usingVector()) AdamWVector.step(p, g, m, v, off, n, lr, beta1, beta2, eps, weightDecay, t);
+        else stepUnchecked(p, g, m, v, off, n, lr, beta1, beta2, eps, weightDecay, t);
+    }
+
+    /** The scalar twin. */
+    public static void stepScalar(float[] p, float[] g, float[] m, float[] v, int off, int n,
+                                  float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        check("AdamW.stepScalar", p, g, m, v, off, n, t);
+        stepUnchecked(p, g, m, v, off, n, lr, beta1, beta2, eps, weightDecay, t);
+    }
+
+    private static void stepUnchecked(float[] p, float[] g, float[] m, float[] v, int off, int n,
+                                      float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        float c1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
+        float c2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        for (int i = off; i < off + n; i++) {
+            float gi = g[i];
+            float mi = beta1 * m[i] + (1f - beta1) * gi;
+            float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= lr * (mi * c1 / ((float) Math.sqrt(vi * c2) + eps) + weightDecay * p[i]);
+        }
+    }
+
+    static void check(String k, float[] p, float[] g, float[] m, float[] v, int off, int n, int t) {
+        Kernels.checkDim(k, "n", n);
+        if (t < 1) throw new IllegalArgumentException(k + ": step count t must be >= 1, got t=" + t);
+        Kernels.checkArray(k, "p (n=" + n + ")", p, off, n);
+        Kernels.checkArray(k, "g (n=" + n + ")", g, off, n);
+        Kernels.checkArray(k, "m (n=" + n + ")", m, off, n);
+        Kernels.checkArray(k, "v (n=" + n + ")", v, off, n);
+    }
+}

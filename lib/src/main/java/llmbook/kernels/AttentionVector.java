@@ -1,0 +1,181 @@
+package llmbook.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fused causal attention with the Vector API: one query row at a time, O(T) scratch per thread, no T×T matrix.
+ *
+ * <p>K (and V for backward) are first transposed into d×T scratch so that the scores of query i against keys
+ * 0..i are a register-blocked loop over keys (4 vectors of keys per step, one broadcast of q_i[c]). The softmax of
+ * that row reuses {@link Vec}; the weighted sum over value rows keeps four accumulators per L columns of d.
+ * Rows are split across threads with equal causal work (row i costs ∝ i), so bounds sit at T·√(s/slices).
+ * Backward adds into dk/dv from every row: with several threads each slice adds into its own zeroed scratch and
+ * the slices are then summed in slice order (deterministic for a given thread count).
+ */
+final class AttentionVector {
+    private AttentionVector() {}
+
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final int L = Vec.L;
+    /** Below this many score entries (T²/2·d multiply-adds), one thread. */
+    static final long PARALLEL_MIN = 1L << 19;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    private static float[] scratch(int which, int size) {
+        float[][] s = SCRATCH.get();
+        if (s[which].length < size) s[which] = new float[size];
+        return s[which];
+    }
+
+    private static int slices(int T, int d) {
+        return (long) T * T * d / 2 < PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), T);
+    }
+
+    /** First row of slice s when rows are split into equal causal work. */
+    private static int rowBound(int T, int s, int slices) {
+        return s >= slices ? T : (int) Math.round(T * Math.sqrt((double) s / slices));
+    }
+
+    /** dst[c·T + j] = src[so + j·d + c]: a T×d matrix transposed. */
+    private static void transpose(float[] dst, float[] src, int so, int T, int d) {
+        for (int j = 0; j < T; j++) for (int c = 0; c < d; c++) dst[c * T + j] = src[so + j * d + c];
+    }
+
+    static void causalForward(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
+                              float[] v, int vOff, int T, int d, float scale) {
+        if (T == 0) return;
+        float[] kT = new float[d * T];                 // (d, T), shared read-only by all slices
+        transpose(kT, k, kOff, T, d);
+        int sl = slices(T, d);
+        Kernels.parallel(sl, s -> {
+            float[] row = scratch(0, T);
+            for (int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl); i < end; i++) {
+                int n = i + 1;
+                scores(row, kT, T, q, qOff + i * d, d, n, scale);
+                float max = Vec.max(row, 0, n);
+                float sum = Vec.expShift(row, 0, row, 0, n, max);
+                lse[lseOff + i] = max + (float) Math.log(sum);
+                weightedSum(out, outOff + i * d, false, row, n, 1f / sum, v, vOff, d);
+            }
+        });
+    }
+
+    static void causalBackward(float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout, int doutOff,
+                               float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, int outOff,
+                               float[] lse, int lseOff, int T, int d, float scale) {
+        if (T == 0) return;
+        float[] kT = new float[d * T], vT = new float[d * T];   // (d, T)
+        transpose(kT, k, kOff, T, d);
+        transpose(vT, v, vOff, T, d);
+        int sl = slices(T, d);
+        float[][] partial = new float[sl][];              // per-slice dk|dv, summed in slice order below
+        Kernels.parallel(sl, s -> {
+            float[] p = scratch(0, T), ds = scratch(1, T);
+            float[] dkS = dk, dvS = dv;
+            int dkO = dkOff, dvO = dvOff;
+            if (sl > 1) {
+                float[] buf = new float[2 * T * d];
+                partial[s] = buf;
+                dkS = buf; dvS = buf; dkO = 0; dvO = T * d;
+            }
+            for (int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl); i < end; i++) {
+                int n = i + 1, qi = qOff + i * d, gi = doutOff + i * d;
+                scores(p, kT, T, q, qi, d, n, scale);
+                Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
+                scores(ds, vT, T, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
+                float rowDot = Vec.dot(dout, gi, out, outOff + i * d, d);     // D_i = dout_i·out_i
+                softmaxGrad(ds, p, n, rowDot, scale);                         // ds_ij = scale·p_ij·(dp_ij − D_i)
+                weightedSum(dq, dqOff + i * d, true, ds, n, 1f, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
+                addOuter(dkS, dkO, ds, n, q, qi, d);                          // dk_j += ds_ij q_i
+                addOuter(dvS, dvO, p, n, dout, gi, d);                        // dv_j += p_ij dout_i
+            }
+        });
+        if (sl > 1) {
+            for (float[] buf : partial) {
+                Vec.addTo(dk, dkOff, buf, 0, T * d);
+                Vec.addTo(dv, dvOff, buf, T * d, T * d);
+            }
+        }
+    }
+
+    /** s[j] = scale·Σ_c q[qo+c]·kT[c·T + j] for j < n: four vectors of keys per step, q broadcast. */
+    private static void scores(float[] s, float[] kT, int T, float[] q, int qo, int d, int n, float scale) {
+        int j = 0;
+        for (; j <= n - 4 * L; j += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int c = 0, ko = j; c < d; c++, ko += T) {
+                FloatVector x = FloatVector.broadcast(S, q[qo + c]);
+                a0 = x.fma(FloatVector.fromArray(S, kT, ko), a0);
+                a1 = x.fma(FloatVector.fromArray(S, kT, ko + L), a1);
+                a2 = x.fma(FloatVector.fromArray(S, kT, ko + 2 * L), a2);
+                a3 = x.fma(FloatVector.fromArray(S, kT, ko + 3 * L), a3);
+            }
+            a0.mul(scale).intoArray(s, j);
+            a1.mul(scale).intoArray(s, j + L);
+            a2.mul(scale).intoArray(s, j + 2 * L);
+            a3.mul(scale).intoArray(s, j + 3 * L);
+        }
+        for (; j <= n - L; j += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int c = 0, ko = j; c < d; c++, ko += T) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
+            a0.mul(scale).intoArray(s, j);
+        }
+        for (; j < n; j++) {
+            float a = 0f;
+            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * T + j];
+            s[j] = a * scale;
+        }
+    }
+
+    /** ds[j] = scale·p[j]·(ds[j] − rowDot), where ds holds dp on entry. */
+    private static void softmaxGrad(float[] ds, float[] p, int n, float rowDot, float scale) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector dp = FloatVector.fromArray(S, ds, j).sub(rowDot);
+            FloatVector.fromArray(S, p, j).mul(scale).mul(dp).intoArray(ds, j);
+        }
+        for (; j < n; j++) ds[j] = scale * p[j] * (ds[j] - rowDot);
+    }
+
+    /** o[c] (+)= w·Σ_{j<n} p[j]·x[xo + j·d + c] for c < d: rows of x weighted by p, four accumulators per L columns. */
+    private static void weightedSum(float[] o, int oo, boolean add, float[] p, int n, float w, float[] x, int xo, int d) {
+        int c = 0;
+        for (; c <= d - L; c += L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= n - 4; j += 4) {
+                int r = xo + j * d + c;
+                a0 = FloatVector.broadcast(S, p[j]).fma(FloatVector.fromArray(S, x, r), a0);
+                a1 = FloatVector.broadcast(S, p[j + 1]).fma(FloatVector.fromArray(S, x, r + d), a1);
+                a2 = FloatVector.broadcast(S, p[j + 2]).fma(FloatVector.fromArray(S, x, r + 2 * d), a2);
+                a3 = FloatVector.broadcast(S, p[j + 3]).fma(FloatVector.fromArray(S, x, r + 3 * d), a3);
+            }
+            for (; j < n; j++) a0 = FloatVector.broadcast(S, p[j]).fma(FloatVector.fromArray(S, x, xo + j * d + c), a0);
+            FloatVector sum = a0.add(a1).add(a2.add(a3)).mul(w);
+            if (add) sum.add(FloatVector.fromArray(S, o, oo + c)).intoArray(o, oo + c);
+            else sum.intoArray(o, oo + c);
+        }
+        for (; c < d; c++) {
+            float a = 0f;
+            for (int j = 0; j < n; j++) a += p[j] * x[xo + j * d + c];
+            if (add) o[oo + c] += a * w;
+            else o[oo + c] = a * w;
+        }
+    }
+
+    /** g[go + j·d + c] += a[j]·x[xo + c] for j < n, c < d (a rank-1 update of the first n rows). */
+    private static void addOuter(float[] g, int go, float[] a, int n, float[] x, int xo, int d) {
+        int c = 0;
+        for (; c <= d - L; c += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xo + c);
+            for (int j = 0, r = go + c; j < n; j++, r += d)
+                FloatVector.broadcast(S, a[j]).fma(xv, FloatVector.fromArray(S, g, r)).intoArray(g, r);
+        }
+        for (; c < d; c++) {
+            float xc = x[xo + c];
+            for (int j = 0; j < n; j++) g[go + j * d + c] += a[j] * xc;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package llmbook.kernels;
+
+/**
+ * Matrix multiply, the kernel every linear layer, attention score and gradient goes through. Q9.
+ *
+ * <p>{@code C[m×n] = op(A)·op(B)} (or {@code +=} when {@code accumulate}), where {@code op(A)} is m×k and
+ * {@code op(B)} is k×n: {@code C[i][j] (+)= Σ_p op(A)[i][p] · op(B)[p][j]}. A is stored row-major m×k, or k×m
+ * when {@code transA}; B is stored k×n, or n×k when {@code transB}. C must not alias A or B.
+ *
+ * <p>Backward of {@code Y = X·W} (X: m×k, W: k×n) is two more matmuls with transposes and no copies:
+ * {@code dX += dY·Wᵀ} is {@code matmul(dX, dY, W, m, n, k, false, true, true)} and
+ * {@code dW += Xᵀ·dY} is {@code matmul(dW, X, dY, k, m, n, true, false, true)}.
+ *
+ * <p>{@link #matmulScalar} is the textbook triple loop (the reference and fallback); the vector version packs
+ * panels of A and B and runs a register-blocked micro-kernel (see {@link MatMulVector}).
+ */
+public final class MatMul {
+    private MatMul() {}
+
+    /**
+     * {@code C (=|+=) op(A)·op(B)}; dispatches to the Vector API version or {@link #matmulScalar}.
+     *
+     * @param c output, m×n row-major at {@code cOff}; overwritten, or added to when {@code accumulate}
+     * @param a m×k (k×m if {@code transA}) at {@code aOff}
+     * @param b k×n (n×k if {@code transB}) at {@code bOff}
+     */
+    public static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                              int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
+        check("MatMul.matmul", c, cOff, a, aOff, b, bOff, m, k, n);
+        if (Kernels.usingVector()) MatMulVector.matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
+        else matmulUnchecked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
+    }
+
+    /** The scalar twin: plain loops, one thread, accumulating each dot product in float in order p = 0..k-1. */
+    public static void matmulScalar(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                                    int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
+        check("MatMul.matmulScalar", c, cOff, a, aOff, b, bOff, m, k, n);
+        matmulUnchecked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
+    }
+
+    private static void matmulUnchecked(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                                        int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * n;
+            if (!accumulate) for (int j = 0; j < n; j++) c[ci + j] = 0f;
+            if (!transB) {
+                // i-p-j order: the inner loop walks a row of B and a row of C contiguously
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                    int bp = bOff + p * n;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            } else {
+                // B stored n×k: each output is a dot product of a row of A with a row of B
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * k;
+                    float s = 0f;
+                    if (transA) for (int p = 0; p < k; p++) s += a[aOff + p * m + i] * b[bj + p];
+                    else for (int p = 0; p < k; p++) s += a[aOff + i * k + p] * b[bj + p];
+                    c[ci + j] += s;
+                }
+            }
+        }
+    }
+
+    static void check(String kernel, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n) {
+        Kernels.checkDim(kernel, "m", m);
+        Kernels.checkDim(kernel, "k", k);
+        Kernels.checkDim(kernel, "n", n);
+        Kernels.checkArray(kernel, "c (m×n=" + m + "×" + n + ")", c, cOff, (long) m * n);
+        Kernels.checkArray(kernel, "a (m×k=" + m + "×" + k + ")", a, aOff, (long) m * k);
+        Kernels.checkArray(kernel, "b (k×n=" + k + "×" + n + ")", b, bOff, (long) k * n);
+        if (overlaps(c, cOff, (long) m * n, a, aOff, (long) m * k) || overlaps(c, cOff, (long) m * n, b, bOff, (long) k * n))
+            throw new IllegalArgumentException(kernel + ": output c [" + cOff + ", " + (cOff + (long) m * n) + ") overlaps an input");
+    }
+
+    private static boolean overlaps(float[] x, int xOff, long xn, float[] y, int yOff, long yn) {
+        return x == y && xn > 0 && yn > 0 && xOff < yOff + yn && yOff < xOff + xn;
+    }
+}

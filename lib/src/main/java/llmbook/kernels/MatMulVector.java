@@ -1,0 +1,260 @@
+package llmbook.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast matmul: packed panels, cache blocking and a register-blocked micro-kernel (the GotoBLAS/BLIS recipe).
+ *
+ * <p>Loop nest, outermost first: columns of C in blocks of {@link #NC}; the k dimension in blocks of {@link #KC}
+ * (pack that kc×nc block of op(B) into panels NR columns wide, zero-padded); rows in blocks of {@link #MC}
+ * (pack that mc×kc block of op(A) into panels of MR rows); then every MR×NR tile of C is computed by the
+ * micro-kernel, which keeps the whole tile in 16 vector registers: per step p it loads two vectors of B,
+ * broadcasts MR values of A, and issues 2·MR fused multiply-adds. Packing absorbs the transposes, so no
+ * transposed copy of A or B is ever made, and makes every inner-loop load contiguous.
+ *
+ * <p>Threads split C into row (or column) slabs; each slab runs the same blocking, so every element sees the
+ * same summation order whatever the thread count.
+ */
+final class MatMulVector {
+    private MatMulVector() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 8;          // rows of C per micro-tile
+    static final int NR = 2 * L;      // columns of C per micro-tile (32 with AVX-512)
+    static final int KC = Integer.getInteger("llmbook.kc", 256);        // depth of a packed block
+    static final int MC = Integer.getInteger("llmbook.mc", 128);        // rows of a packed A block (L2)
+    static final int NC = Integer.getInteger("llmbook.nc", 1024);       // columns of a packed B block
+    /** Up to this many columns of C, a row-major A is read in place rather than packed. */
+    static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.directn", 256);
+    /** Below this many multiply-adds a second thread costs more than it saves. */
+    static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /** Below this many multiply-adds packing costs more than it saves: use the plain loops. */
+    static final long VECTOR_MIN_FLOPS = 1L << 12;
+
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][]{
+            new float[KC * MC], new float[KC * (NC + NR)], new float[MR * NR]});
+
+    static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                       int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
+            return;
+        }
+        long flops = (long) m * n * k;
+        if (flops < VECTOR_MIN_FLOPS) {
+            MatMul.matmulScalar(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
+            return;
+        }
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
+        if (threads == 1) {
+            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, n, accumulate);
+            return;
+        }
+        if (m >= n) { // row slabs, multiples of MR
+            int per = roundUp((m + threads - 1) / threads, MR);
+            int slabs = (m + per - 1) / per;
+            Kernels.parallel(slabs, s -> {
+                int i0 = s * per, rows = Math.min(per, m - i0);
+                int aStart = transA ? aOff + i0 : aOff + i0 * lda;
+                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, n, accumulate);
+            });
+        } else {      // column slabs, multiples of NR
+            int per = roundUp((n + threads - 1) / threads, NR);
+            int slabs = (n + per - 1) / per;
+            Kernels.parallel(slabs, s -> {
+                int j0 = s * per, cols = Math.min(per, n - j0);
+                int bStart = transB ? bOff + j0 * ldb : bOff + j0;
+                gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate);
+            });
+        }
+    }
+
+    static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
+
+    /** Serial blocked GEMM on a sub-matrix: C (ldc) = op(A) (lda) · op(B) (ldb). */
+    static void gemm(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA,
+                     float[] b, int bOff, int ldb, boolean transB, int m, int k, int n, boolean accumulate) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0], bp = buf[1], tile = buf[2];
+        // Packing A costs about as much as a few B panels of compute: when C is narrow and A is stored row-major,
+        // the micro-kernel reads A in place (8 row streams) instead.
+        boolean directA = !transA && n <= DIRECT_A_MAX_N;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = accumulate || pc > 0;
+                packB(bp, b, bOff, ldb, transB, pc, kc, jc, nc);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int fullRows = directA ? mc / MR * MR : 0;   // rows read in place; the rest are packed
+                    if (fullRows < mc) packA(ap, a, aOff, lda, transA, ic + fullRows, mc - fullRows, pc, kc);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bPanel = jr * kc;               // panels before this one are all NR wide
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ao, rs, ps;
+                            if (ir < fullRows) { ao = aOff + (ic + ir) * lda + pc; rs = lda; ps = 1; }
+                            else { ao = (ir - fullRows) * kc; rs = 1; ps = MR; }
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                kernel8x2(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bp, bPanel, kc, c, cIdx, ldc, add);
+                            } else if (mr == MR && nr == L) {
+                                kernel8x1(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bp, bPanel, kc, c, cIdx, ldc, add);
+                            } else {                        // ragged edge: compute a full tile aside, copy the valid part
+                                float[] src = a2(directA, ir < fullRows, a, ap);
+                                if (nr > L) kernel8x2(src, ao, rs, ps, bp, bPanel, kc, tile, 0, NR, false);
+                                else kernel8x1(src, ao, rs, ps, bp, bPanel, kc, tile, 0, NR, false);
+                                for (int r = 0; r < mr; r++) {
+                                    int ci = cIdx + r * ldc;
+                                    if (add) for (int j = 0; j < nr; j++) c[ci + j] += tile[r * NR + j];
+                                    else System.arraycopy(tile, r * NR, c, ci, nr);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] a2(boolean directA, boolean inPlace, float[] a, float[] ap) { return directA && inPlace ? a : ap; }
+
+    /** Packs op(B)[pc..pc+kc)[jc..jc+nc) as panels: panel q holds columns jc+q·NR.., laid out [p][j], zero-padded. */
+    static void packB(float[] bp, float[] b, int bOff, int ldb, boolean transB, int pc, int kc, int jc, int nc) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int w = nr <= L ? L : NR;
+            int base = jr * kc;
+            if (!transB) {               // B[p][j] = b[p*ldb + j]: copy row pieces
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr, dst = base + p * w;
+                    System.arraycopy(b, src, bp, dst, nr);
+                    for (int j = nr; j < w; j++) bp[dst + j] = 0f;
+                }
+            } else {                     // B[p][j] = b[j*ldb + p]: read each stored row contiguously
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
+                }
+                for (int j = nr; j < w; j++) for (int p = 0; p < kc; p++) bp[base + p * w + j] = 0f;
+            }
+        }
+    }
+
+    /** Packs op(A)[ic..ic+mc)[pc..pc+kc) as panels of MR rows, laid out [p][r], zero-padded. */
+    static void packA(float[] ap, float[] a, int aOff, int lda, boolean transA, int ic, int mc, int pc, int kc) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!transA) {               // A[i][p] = a[i*lda + p]
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                }
+            } else {                     // A[i][p] = a[p*lda + i]: MR contiguous values per p
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
+                }
+            }
+            if (mr < MR) for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) ap[base + p * MR + r] = 0f;
+        }
+    }
+
+    /** C[8×2L] (+)= Apanel[kc×8]ᵀ-broadcast · Bpanel[kc×2L]: 16 accumulators stay in registers. */
+    static void kernel8x2(float[] ap, int ao, int rs, int ps, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean add) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR, ai = ao + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, ap[ai]);     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + rs]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + r2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + r3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + r4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + r5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[ai + r6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[ai + r7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        // Stores written out here, not in a helper taking FloatVector arguments: passing the accumulators to a
+        // method (even one C2 inlines) made C2 box them and the kernel ran 8× slower (measured).
+        if (add) {
+            c00.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c01.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c10.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
+            c11.add(FloatVector.fromArray(S, c, co + ldc + L)).intoArray(c, co + ldc + L);
+            c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L)).intoArray(c, co + 2 * ldc + L);
+            c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L)).intoArray(c, co + 3 * ldc + L);
+            c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L)).intoArray(c, co + 4 * ldc + L);
+            c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L)).intoArray(c, co + 5 * ldc + L);
+            c60.add(FloatVector.fromArray(S, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+            c61.add(FloatVector.fromArray(S, c, co + 6 * ldc + L)).intoArray(c, co + 6 * ldc + L);
+            c70.add(FloatVector.fromArray(S, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+            c71.add(FloatVector.fromArray(S, c, co + 7 * ldc + L)).intoArray(c, co + 7 * ldc + L);
+        } else {
+            c00.intoArray(c, co); c01.intoArray(c, co + L);
+            c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+            c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+            c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+            c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+            c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+            c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
+            c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
+        }
+    }
+
+    /** C[8×L] (+)= ...: the narrow kernel for a last panel of at most L columns. */
+    static void kernel8x1(float[] ap, int ao, int rs, int ps, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean add) {
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int ai = ao + p * ps;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo + p * L);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + rs]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + r2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + r3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[ai + r4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[ai + r5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[ai + r6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[ai + r7]).fma(b0, c7);
+        }
+        if (add) {
+            c0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c1.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
+            c2.add(FloatVector.fromArray(S, c, co + 2 * ldc)).intoArray(c, co + 2 * ldc);
+            c3.add(FloatVector.fromArray(S, c, co + 3 * ldc)).intoArray(c, co + 3 * ldc);
+            c4.add(FloatVector.fromArray(S, c, co + 4 * ldc)).intoArray(c, co + 4 * ldc);
+            c5.add(FloatVector.fromArray(S, c, co + 5 * ldc)).intoArray(c, co + 5 * ldc);
+            c6.add(FloatVector.fromArray(S, c, co + 6 * ldc)).intoArray(c, co + 6 * ldc);
+            c7.add(FloatVector.fromArray(S, c, co + 7 * ldc)).intoArray(c, co + 7 * ldc);
+        } else {
+            c0.intoArray(c, co);
+            c1.intoArray(c, co + ldc);
+            c2.intoArray(c, co + 2 * ldc);
+            c3.intoArray(c, co + 3 * ldc);
+            c4.intoArray(c, co + 4 * ldc);
+            c5.intoArray(c, co + 5 * ldc);
+            c6.intoArray(c, co + 6 * ldc);
+            c7.intoArray(c, co + 7 * ldc);
+        }
+    }
+
+}

@@ -1,0 +1,116 @@
+package llmbook.kernels;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Vector API LayerNorm / RMSNorm. Forwards split rows across threads (each row's arithmetic is fixed, so the
+ * result does not depend on the thread count); backwards run on one thread because every row adds into the
+ * same dw and db, and a fixed row order keeps those sums reproducible.
+ */
+final class NormsVector {
+    private NormsVector() {}
+
+    private static final int L = Vec.L;
+
+    static void layerNormForward(float[] y, int yOff, float[] mean, float[] rstd, float[] x, int xOff,
+                                 float[] w, float[] b, int rows, int cols, float eps) {
+        int sl = SoftmaxVector.slices((long) rows * cols, rows);
+        Kernels.parallel(sl, s -> {
+            for (int r = rows * s / sl, end = rows * (s + 1) / sl; r < end; r++) {
+                int xo = xOff + r * cols;
+                float mu = Vec.sum(x, xo, cols) / cols;
+                float rs = (float) (1.0 / Math.sqrt(Vec.sumSqDev(x, xo, cols, mu) / cols + eps));
+                mean[r] = mu;
+                rstd[r] = rs;
+                normRow(y, yOff + r * cols, x, xo, w, b, cols, mu, rs);
+            }
+        });
+    }
+
+    /** y = (x − mu)·rs ⊙ w (+ b). */
+    private static void normRow(float[] y, int yo, float[] x, int xo, float[] w, float[] b, int n, float mu, float rs) {
+        int i = 0;
+        if (b != null) {
+            for (; i <= n - L; i += L) {
+                FloatVector xh = FloatVector.fromArray(Vec.S, x, xo + i).sub(mu).mul(rs);
+                xh.fma(FloatVector.fromArray(Vec.S, w, i), FloatVector.fromArray(Vec.S, b, i)).intoArray(y, yo + i);
+            }
+            for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * rs * w[i] + b[i];
+        } else {
+            for (; i <= n - L; i += L)
+                FloatVector.fromArray(Vec.S, x, xo + i).sub(mu).mul(rs).mul(FloatVector.fromArray(Vec.S, w, i)).intoArray(y, yo + i);
+            for (; i < n; i++) y[yo + i] = (x[xo + i] - mu) * rs * w[i];
+        }
+    }
+
+    static void layerNormBackward(float[] dx, int dxOff, float[] dw, float[] db, float[] dy, int dyOff,
+                                  float[] x, int xOff, float[] mean, float[] rstd, float[] w, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * cols, go = dyOff + r * cols;
+            float mu = mean[r], rs = rstd[r];
+            float sumG = Vec.dot(dy, go, w, 0, cols);
+            float sumGx = dotDev(dy, go, w, x, xo, cols, mu) * rs;
+            lnBackRow(dx, dxOff + r * cols, dw, db, dy, go, x, xo, w, cols, mu, rs, sumG / cols, sumGx / cols);
+        }
+    }
+
+    /** Σ dy⊙w⊙(x − mu). */
+    private static float dotDev(float[] dy, int go, float[] w, float[] x, int xo, int n, float mu) {
+        FloatVector s0 = FloatVector.zero(Vec.S), s1 = FloatVector.zero(Vec.S);
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            FloatVector g0 = FloatVector.fromArray(Vec.S, dy, go + i).mul(FloatVector.fromArray(Vec.S, w, i));
+            FloatVector g1 = FloatVector.fromArray(Vec.S, dy, go + i + L).mul(FloatVector.fromArray(Vec.S, w, i + L));
+            s0 = g0.fma(FloatVector.fromArray(Vec.S, x, xo + i).sub(mu), s0);
+            s1 = g1.fma(FloatVector.fromArray(Vec.S, x, xo + i + L).sub(mu), s1);
+        }
+        for (; i <= n - L; i += L)
+            s0 = FloatVector.fromArray(Vec.S, dy, go + i).mul(FloatVector.fromArray(Vec.S, w, i))
+                    .fma(FloatVector.fromArray(Vec.S, x, xo + i).sub(mu), s0);
+        float s = s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) s += dy[go + i] * w[i] * (x[xo + i] - mu);
+        return s;
+    }
+
+    /** db += dy; dw += dy⊙x̂; dx += rs·(dy⊙w − mG − x̂·mGx). */
+    private static void lnBackRow(float[] dx, int dxo, float[] dw, float[] db, float[] dy, int go, float[] x, int xo,
+                                  float[] w, int n, float mu, float rs, float mG, float mGx) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector g = FloatVector.fromArray(Vec.S, dy, go + i);
+            FloatVector xh = FloatVector.fromArray(Vec.S, x, xo + i).sub(mu).mul(rs);
+            if (db != null) g.add(FloatVector.fromArray(Vec.S, db, i)).intoArray(db, i);
+            g.fma(xh, FloatVector.fromArray(Vec.S, dw, i)).intoArray(dw, i);
+            FloatVector t = g.mul(FloatVector.fromArray(Vec.S, w, i)).sub(mG).sub(xh.mul(mGx));
+            t.mul(rs).add(FloatVector.fromArray(Vec.S, dx, dxo + i)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) {
+            float xh = (x[xo + i] - mu) * rs, g = dy[go + i];
+            if (db != null) db[i] += g;
+            dw[i] += g * xh;
+            dx[dxo + i] += rs * (g * w[i] - mG - xh * mGx);
+        }
+    }
+
+    static void rmsNormForward(float[] y, int yOff, float[] rstd, float[] x, int xOff, float[] w, int rows, int cols, float eps) {
+        int sl = SoftmaxVector.slices((long) rows * cols, rows);
+        Kernels.parallel(sl, s -> {
+            for (int r = rows * s / sl, end = rows * (s + 1) / sl; r < end; r++) {
+                int xo = xOff + r * cols;
+                float rs = (float) (1.0 / Math.sqrt(Vec.dot(x, xo, x, xo, cols) / cols + eps));
+                rstd[r] = rs;
+                normRow(y, yOff + r * cols, x, xo, w, null, cols, 0f, rs);
+            }
+        });
+    }
+
+    static void rmsNormBackward(float[] dx, int dxOff, float[] dw, float[] dy, int dyOff, float[] x, int xOff,
+                                float[] rstd, float[] w, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * cols, go = dyOff + r * cols;
+            float rs = rstd[r];
+            float mGx = dotDev(dy, go, w, x, xo, cols, 0f) * rs / cols;
+            lnBackRow(dx, dxOff + r * cols, dw, null, dy, go, x, xo, w, cols, 0f, rs, 0f, mGx);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package llmbook.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The vector matmul against its scalar twin on awkward shapes, every transpose/accumulate combination, 1 and 2 threads. */
+class MatMulTest {
+    /** m, k, n: odd sizes, sizes not divisible by 8/16/32, and sizes crossing the KC=256, MC=128, NC=1024 blocks. */
+    static final int[][] SHAPES = {
+            {1, 1, 1}, {3, 7, 17}, {17, 31, 33}, {33, 127, 7}, {127, 3, 31}, {7, 257, 1}, {1, 33, 257},
+            {31, 17, 127}, {65, 129, 65}, {257, 33, 127}, {129, 300, 47}, {40, 520, 33}, {9, 5, 1031}, {130, 257, 257},
+    };
+
+    @AfterEach
+    void restore() { Kernels.setThreads(Runtime.getRuntime().availableProcessors()); Kernels.useVector(true); }
+
+    static float[] rand(Random rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rng.nextGaussian();
+        return a;
+    }
+
+    static float[] abs(float[] a) {
+        float[] r = new float[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = Math.abs(a[i]);
+        return r;
+    }
+
+    /**
+     * Tolerance for sums of k products in a different order: each float sum of k terms is within
+     * γ_k·Σ|a||b| of the exact value (γ_k ≈ k·2⁻²⁴), so two orders differ by at most 2γ_k·Σ|a||b|.
+     * We allow that bound (|A|·|B| computed with the scalar kernel) plus 1e-5 relative for the output's own rounding.
+     */
+    static void assertClose(String what, float[] want, float[] got, float[] absAB, float[] absC, int k) {
+        double gamma = 2.0 * (k + 2) * Math.ulp(1f) / 2;
+        for (int i = 0; i < want.length; i++) {
+            double tol = 1e-5 * Math.abs(want[i]) + 2 * gamma * (absAB[i] + (absC == null ? 0 : absC[i])) + 1e-30;
+            if (!(Math.abs(want[i] - got[i]) <= tol))
+                fail(what + ": element " + i + " want " + want[i] + " got " + got[i] + " (tolerance " + tol + ")");
+        }
+    }
+
+    @Test
+    void vectorEqualsScalarOnAwkwardShapes() {
+        Random rng = new Random(42);
+        for (int[] s : SHAPES) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = rand(rng, m * k + 3), b = rand(rng, k * n + 5), c0 = rand(rng, m * n + 2);
+            for (int threads = 1; threads <= 2; threads++) {
+                Kernels.setThreads(threads);
+                for (int flags = 0; flags < 8; flags++) {
+                    boolean tA = (flags & 1) != 0, tB = (flags & 2) != 0, acc = (flags & 4) != 0;
+                    String what = "matmul m=" + m + " k=" + k + " n=" + n + " transA=" + tA + " transB=" + tB
+                            + " accumulate=" + acc + " threads=" + threads;
+                    float[] want = c0.clone(), got = c0.clone(), absAB = new float[m * n + 2];
+                    MatMul.matmulScalar(want, 2, a, 3, b, 5, m, k, n, tA, tB, acc);
+                    MatMul.matmul(got, 2, a, 3, b, 5, m, k, n, tA, tB, acc);
+                    MatMul.matmulScalar(absAB, 2, abs(a), 3, abs(b), 5, m, k, n, tA, tB, false);
+                    assertClose(what, want, got, absAB, acc ? abs(c0) : null, k);
+                    assertTrue(got[0] == c0[0] && got[1] == c0[1], what + ": wrote before its offset");
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneThreadIsBitwiseReproducibleAndTwoThreadsAgree() {
+        Random rng = new Random(7);
+        int m = 300, k = 301, n = 302;
+        float[] a = rand(rng, m * k), b = rand(rng, k * n);
+        float[] c1 = new float[m * n], c2 = new float[m * n], c3 = new float[m * n];
+        Kernels.setThreads(1);
+        MatMul.matmul(c1, 0, a, 0, b, 0, m, k, n, false, false, false);
+        MatMul.matmul(c2, 0, a, 0, b, 0, m, k, n, false, false, false);
+        assertArrayEquals(c1, c2, "threads=1 must be bitwise reproducible");
+        Kernels.setThreads(2);
+        MatMul.matmul(c3, 0, a, 0, b, 0, m, k, n, false, false, false);
+        assertArrayEquals(c1, c3, "static splits give every element the same summation order");
+    }
+
+    @Test
+    void zeroSizedDimensions() {
+        float[] c = {5, 5, 5, 5};
+        MatMul.matmul(c, 0, new float[0], 0, new float[0], 0, 2, 0, 2, false, false, false);
+        assertArrayEquals(new float[]{0, 0, 0, 0}, c, "k=0 overwrites with the empty sum");
+        MatMul.matmul(new float[0], 0, new float[0], 0, new float[3], 0, 0, 3, 1, false, false, false);
+    }
+
+    @Test
+    void badArgumentsNameTheKernelArrayAndSizes() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmul(new float[6], 0, new float[5], 0, new float[6], 0, 2, 3, 2, false, false, false));
+        assertTrue(e.getMessage().contains("MatMul.matmul") && e.getMessage().contains("array a") && e.getMessage().contains("6"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmul(new float[6], 0, new float[6], 0, new float[6], 0, -1, 3, 2, false, false, false));
+        assertTrue(e.getMessage().contains("m must be >= 0") && e.getMessage().contains("-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmulScalar(new float[4], 1, new float[4], 0, new float[4], 0, 2, 2, 2, false, false, false));
+        assertTrue(e.getMessage().contains("MatMul.matmulScalar") && e.getMessage().contains("array c"), e.getMessage());
+        float[] shared = new float[8];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MatMul.matmul(shared, 0, shared, 2, new float[4], 0, 2, 2, 2, false, false, false));
+        assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
+    }
+}

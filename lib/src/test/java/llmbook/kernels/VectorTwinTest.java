@@ -1,0 +1,209 @@
+package llmbook.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every row/elementwise Vector API kernel against its scalar twin, forward and backward, at awkward sizes,
+ * with 1 and 2 threads. Tolerance: 1e-5 relative plus 1e-6 absolute — the vector paths use the vector exp/tanh,
+ * within a few float ulps; the absolute part covers outputs that cancel to near zero. Where an output is a sum
+ * of N terms taken in a different order (four accumulators, then lanes), the two float sums can differ by up to
+ * 2γ_N·Σ|terms| with γ_N ≈ N·2⁻²⁴ (the scalar twin's own error is of that size), so those checks add that bound:
+ * log-softmax (N = cols, inside a log, so the bound is absolute), the softmax backwards (N = cols) and the
+ * weight/bias gradients (N = rows).
+ */
+class VectorTwinTest {
+    static final int[] SIZES = {1, 3, 7, 17, 31, 33, 127, 257};
+    /** rows × cols pairs; the last one is big enough (> 2^17 elements) that two threads really split it. */
+    static final int[][] SHAPES = {{1, 1}, {3, 7}, {7, 17}, {17, 31}, {2, 33}, {5, 127}, {3, 257}, {31, 100}, {129, 1031}};
+
+    @AfterEach
+    void restore() { Kernels.setThreads(Runtime.getRuntime().availableProcessors()); }
+
+    static float[] rand(Random rng, int n, float scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rng.nextGaussian() * scale;
+        return a;
+    }
+
+    static void close(String what, float[] want, float[] got) { close(what, want, got, 0); }
+
+    static double gamma(int n) { return (n + 2) * Math.ulp(1f) / 2; }
+
+    /** Σ_rows |a[r][j]·b[r][j]| per column j: the magnitude of the terms summed into dw (b = x̂) or db (b = 1). */
+    static double maxColumnAbsSum(float[] a, float[] b, int off, int rows, int cols) {
+        double max = 0;
+        for (int j = 0; j < cols; j++) {
+            double s = 0;
+            for (int r = 0; r < rows; r++) s += Math.abs(a[off + r * cols + j] * (b == null ? 1f : b[off + r * cols + j]));
+            max = Math.max(max, s);
+        }
+        return max;
+    }
+
+    static void close(String what, float[] want, float[] got, double abs) {
+        for (int i = 0; i < want.length; i++) {
+            double tol = 1e-5 * Math.abs(want[i]) + 1e-6 + abs;
+            if (!(Math.abs(want[i] - got[i]) <= tol))
+                fail(what + ": element " + i + " scalar " + want[i] + " vector " + got[i] + " (tolerance " + tol + ")");
+        }
+    }
+
+    static float[] ones(int n) { float[] o = new float[n]; java.util.Arrays.fill(o, 1f); return o; }
+
+    interface Case { void run(int threads); }
+
+    static void forThreads(Case c) {
+        for (int t = 1; t <= 2; t++) { Kernels.setThreads(t); c.run(t); }
+    }
+
+    @Test
+    void softmaxForwardAndBackward() {
+        Random rng = new Random(1);
+        for (int[] s : SHAPES) forThreads(t -> {
+            int rows = s[0], cols = s[1], n = rows * cols;
+            String at = " rows=" + rows + " cols=" + cols + " threads=" + t;
+            float[] x = rand(rng, n + 1, 3f), dy = rand(rng, n + 1, 1f), dx0 = rand(rng, n + 1, 1f);
+            float[] ys = new float[n + 1], yv = new float[n + 1];
+            Softmax.softmaxForwardScalar(ys, 1, x, 1, rows, cols);
+            Softmax.softmaxForward(yv, 1, x, 1, rows, cols);
+            close("softmaxForward" + at, ys, yv);
+            float[] dxs = dx0.clone(), dxv = dx0.clone();
+            Softmax.softmaxBackwardScalar(dxs, 1, ys, 1, dy, 1, rows, cols);
+            Softmax.softmaxBackward(dxv, 1, ys, 1, dy, 1, rows, cols);
+            close("softmaxBackward" + at, dxs, dxv, 2 * gamma(cols) * 5);  // Σ|dy·y| ≤ max|dy| < 5 for these inputs
+            Softmax.logSoftmaxForwardScalar(ys, 1, x, 1, rows, cols);
+            Softmax.logSoftmaxForward(yv, 1, x, 1, rows, cols);
+            close("logSoftmaxForward" + at, ys, yv, 4 * gamma(cols) * (1 + Math.log(cols)));
+            dxs = dx0.clone(); dxv = dx0.clone();
+            Softmax.logSoftmaxBackwardScalar(dxs, 1, ys, 1, dy, 1, rows, cols);
+            Softmax.logSoftmaxBackward(dxv, 1, ys, 1, dy, 1, rows, cols);
+            double rowAbs = 0; // the largest Σ|dy| over a row: the sum subtracted in log-softmax backward
+            for (int r = 0; r < rows; r++) { double a = 0; for (int j = 0; j < cols; j++) a += Math.abs(dy[1 + r * cols + j]); rowAbs = Math.max(rowAbs, a); }
+            close("logSoftmaxBackward" + at, dxs, dxv, 2 * gamma(cols) * rowAbs);
+        });
+    }
+
+    @Test
+    void normsForwardAndBackward() {
+        Random rng = new Random(2);
+        for (int[] s : SHAPES) forThreads(t -> {
+            int rows = s[0], cols = s[1], n = rows * cols;
+            String at = " rows=" + rows + " cols=" + cols + " threads=" + t;
+            float[] x = rand(rng, n + 2, 2f), dy = rand(rng, n + 2, 1f), w = rand(rng, cols, 1f), b = rand(rng, cols, 1f);
+            for (boolean bias : new boolean[]{true, false}) {
+                float[] ys = new float[n + 2], yv = new float[n + 2];
+                float[] ms = new float[rows], rs = new float[rows], mv = new float[rows], rv = new float[rows];
+                Norms.layerNormForwardScalar(ys, 2, ms, rs, x, 2, w, bias ? b : null, rows, cols, 1e-5f);
+                Norms.layerNormForward(yv, 2, mv, rv, x, 2, w, bias ? b : null, rows, cols, 1e-5f);
+                close("layerNormForward y" + at, ys, yv);
+                close("layerNormForward mean" + at, ms, mv);
+                close("layerNormForward rstd" + at, rs, rv);
+                float[] dxs = new float[n + 2], dxv = new float[n + 2], dws = new float[cols], dwv = new float[cols];
+                float[] dbs = bias ? new float[cols] : null, dbv = bias ? new float[cols] : null;
+                Norms.layerNormBackwardScalar(dxs, 2, dws, dbs, dy, 2, x, 2, ms, rs, w, rows, cols);
+                Norms.layerNormBackward(dxv, 2, dwv, dbv, dy, 2, x, 2, ms, rs, w, rows, cols);
+                close("layerNormBackward dx" + at, dxs, dxv);
+                float[] xhat = new float[n + 2];
+                Norms.layerNormForwardScalar(xhat, 2, new float[rows], new float[rows], x, 2, ones(cols), null, rows, cols, 1e-5f);
+                close("layerNormBackward dw" + at, dws, dwv, 2 * gamma(rows) * maxColumnAbsSum(dy, xhat, 2, rows, cols));
+                if (bias) close("layerNormBackward db" + at, dbs, dbv, 2 * gamma(rows) * maxColumnAbsSum(dy, null, 2, rows, cols));
+            }
+            float[] ys = new float[n + 2], yv = new float[n + 2], rs = new float[rows], rv = new float[rows];
+            Norms.rmsNormForwardScalar(ys, 2, rs, x, 2, w, rows, cols, 1e-6f);
+            Norms.rmsNormForward(yv, 2, rv, x, 2, w, rows, cols, 1e-6f);
+            close("rmsNormForward" + at, ys, yv);
+            close("rmsNormForward rstd" + at, rs, rv);
+            float[] dxs = new float[n + 2], dxv = new float[n + 2], dws = new float[cols], dwv = new float[cols];
+            Norms.rmsNormBackwardScalar(dxs, 2, dws, dy, 2, x, 2, rs, w, rows, cols);
+            Norms.rmsNormBackward(dxv, 2, dwv, dy, 2, x, 2, rs, w, rows, cols);
+            close("rmsNormBackward dx" + at, dxs, dxv);
+            float[] xhat = new float[n + 2];
+            Norms.rmsNormForwardScalar(xhat, 2, new float[rows], x, 2, ones(cols), rows, cols, 1e-6f);
+            close("rmsNormBackward dw" + at, dws, dwv, 2 * gamma(rows) * maxColumnAbsSum(dy, xhat, 2, rows, cols));
+        });
+    }
+
+    @Test
+    void activationsForwardAndBackward() {
+        Random rng = new Random(3);
+        int[] sizes = java.util.Arrays.copyOf(SIZES, SIZES.length + 1);
+        sizes[SIZES.length] = 200_003;
+        for (int n : sizes) forThreads(t -> {
+            String at = " n=" + n + " threads=" + t;
+            float[] x = rand(rng, n + 3, 3f), dy = rand(rng, n + 3, 1f), dx0 = rand(rng, n + 3, 1f);
+            float[] ys = new float[n + 3], yv = new float[n + 3];
+            Activations.geluTanhForwardScalar(ys, 3, x, 3, n);
+            Activations.geluTanhForward(yv, 3, x, 3, n);
+            close("geluTanhForward" + at, ys, yv);
+            float[] dxs = dx0.clone(), dxv = dx0.clone();
+            Activations.geluTanhBackwardScalar(dxs, 3, x, 3, dy, 3, n);
+            Activations.geluTanhBackward(dxv, 3, x, 3, dy, 3, n);
+            close("geluTanhBackward" + at, dxs, dxv);
+            Activations.siluForwardScalar(ys, 3, x, 3, n);
+            Activations.siluForward(yv, 3, x, 3, n);
+            close("siluForward" + at, ys, yv);
+            dxs = dx0.clone(); dxv = dx0.clone();
+            Activations.siluBackwardScalar(dxs, 3, x, 3, dy, 3, n);
+            Activations.siluBackward(dxv, 3, x, 3, dy, 3, n);
+            close("siluBackward" + at, dxs, dxv);
+        });
+    }
+
+    @Test
+    void adamW() {
+        Random rng = new Random(4);
+        for (int n : SIZES) {
+            float[] p = rand(rng, n + 2, 1f), g = rand(rng, n + 2, 1f), m = rand(rng, n + 2, 0.1f), v = new float[n + 2];
+            for (int i = 0; i < v.length; i++) v[i] = Math.abs(rng.nextFloat()) * 0.01f;
+            float[] ps = p.clone(), ms = m.clone(), vs = v.clone(), pv = p.clone(), mv = m.clone(), vv = v.clone();
+            for (int t = 1; t <= 3; t++) {
+                AdamW.stepScalar(ps, g, ms, vs, 2, n, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, t);
+                AdamW.step(pv, g, mv, vv, 2, n, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, t);
+            }
+            close("AdamW.step p n=" + n, ps, pv);
+            close("AdamW.step m n=" + n, ms, mv);
+            close("AdamW.step v n=" + n, vs, vv);
+        }
+    }
+
+    @Test
+    void oneThreadIsBitwiseReproducible() {
+        Random rng = new Random(5);
+        int rows = 64, cols = 4099;
+        float[] x = rand(rng, rows * cols, 2f), w = rand(rng, cols, 1f), b = rand(rng, cols, 1f);
+        Kernels.setThreads(1);
+        float[][] runs = new float[2][];
+        for (int r = 0; r < 2; r++) {
+            float[] y = new float[rows * cols];
+            Softmax.softmaxForward(y, 0, x, 0, rows, cols);
+            Norms.layerNormForward(y, 0, new float[rows], new float[rows], y, 0, w, b, rows, cols, 1e-5f);
+            Activations.geluTanhForward(y, 0, y, 0, y.length);
+            runs[r] = y;
+        }
+        assertArrayEquals(runs[0], runs[1]);
+    }
+
+    @Test
+    void badArgumentsNameTheKernelArrayAndSizes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Softmax.softmaxForward(new float[5], 0, new float[6], 0, 2, 3));
+        assertTrue(e.getMessage().contains("Softmax.softmaxForward") && e.getMessage().contains("array y") && e.getMessage().contains("length 5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Norms.layerNormForward(new float[6], 0, new float[1], new float[2], new float[6], 0, new float[3], null, 2, 3, 1e-5f));
+        assertTrue(e.getMessage().contains("Norms.layerNormForward") && e.getMessage().contains("mean"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Activations.geluTanhForward(new float[4], 0, new float[4], 0, -1));
+        assertTrue(e.getMessage().contains("Activations.geluTanhForward") && e.getMessage().contains("n=-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> AdamW.step(new float[4], new float[4], new float[3], new float[4], 1, 3, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1));
+        assertTrue(e.getMessage().contains("AdamW.step") && e.getMessage().contains("array m"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Attention.causalForward(new float[6], 0, new float[3], new float[6], 0, new float[6], 0, new float[5], 0, 3, 2, 1f));
+        assertTrue(e.getMessage().contains("Attention.causalForward") && e.getMessage().contains("array v"), e.getMessage());
+    }
+}
