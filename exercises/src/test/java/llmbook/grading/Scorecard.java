@@ -161,7 +161,7 @@ public final class Scorecard implements TestExecutionListener {
             for (Result r : e.getValue()) { s += r.score(); m += r.maxScore(); }
             total += s;
             totalMax += m;
-            b.append(String.format(Locale.ROOT, "  %-4s %-26s %-38s %3d / %-3d%n", s == m ? "ok" : "--",
+            b.append(String.format(Locale.ROOT, "  %-4s %-26s %-46s %3d / %-3d%n", s == m ? "ok" : "--",
                     e.getKey(), e.getValue().get(0).title(), s, m));
             for (Result r : e.getValue()) {
                 if (r.status().equals("passed")) continue;
