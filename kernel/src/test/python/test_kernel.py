@@ -95,25 +95,23 @@ class JavaKernelBehaviour(unittest.TestCase):
         kinds = [m["msg_type"] for m in out]
         self.assertIn("display_data", kinds)
 
-    def test_interrupt_stops_a_busy_loop_and_the_kernel_survives(self):
-        msg_id = self.kc.execute("long spins = 0; while (true) { spins++; }")
-        time.sleep(3)
+    def interrupted_reply(self, code, after_seconds):
+        """Starts code, interrupts it after a while, and returns its execute_reply content."""
+        msg_id = self.kc.execute(code)
+        time.sleep(after_seconds)
         self.km.interrupt_kernel()
         reply = self.kc.get_shell_msg(timeout=30)
         while reply["parent_header"].get("msg_id") != msg_id:
             reply = self.kc.get_shell_msg(timeout=30)
-        self.assertEqual(reply["content"]["status"], "error")
+        return reply["content"]
+
+    def test_interrupt_stops_a_busy_loop_and_the_kernel_survives(self):
+        self.assertEqual(self.interrupted_reply("long spins = 0; while (true) { spins++; }", 3)["status"], "error")
         content, out = self.run_cell("1 + 2")
         self.assertEqual(out[-1]["content"]["data"]["text/plain"], "3")
 
     def test_interrupt_stops_library_code_that_checks_for_interrupts(self):
-        msg_id = self.kc.execute("Thread.sleep(60_000);")
-        time.sleep(2)
-        self.km.interrupt_kernel()
-        reply = self.kc.get_shell_msg(timeout=30)
-        while reply["parent_header"].get("msg_id") != msg_id:
-            reply = self.kc.get_shell_msg(timeout=30)
-        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(self.interrupted_reply("Thread.sleep(60_000);", 2)["status"], "error")
 
     def test_compile_error_names_the_problem(self):
         content, out = self.run_cell('int z = "not a number";')
