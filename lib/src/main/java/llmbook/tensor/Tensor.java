@@ -389,6 +389,24 @@ public final class Tensor {
     public List<Tensor> split(int axis, int... sizes) { return Views.split(this, axis, sizes); }
     public static Tensor concat(int axis, Tensor... parts) { return Views.concat(axis, parts); }
     public Tensor indexSelect(int[] rows) { return Views.indexSelect(this, rows); }
+    /** {@code y[r] = x[r, idx[r]]} along the last axis. */
+    public Tensor gather(int[] idx) { return Views.gather(this, idx); }
+    public Tensor unsqueeze(int axis) { return Views.unsqueeze(this, axis); }
+    public Tensor squeeze(int axis) { return Views.squeeze(this, axis); }
+    public static Tensor stack(int axis, Tensor... parts) { return Views.stack(axis, parts); }
+
+    /** Index of the largest element of each row along the last axis (first on ties); no gradient. */
+    public int[] argmax() {
+        Tensor x = contiguous();
+        int c = shape.length == 0 ? 1 : shape[shape.length - 1], rows = c == 0 ? 0 : size / c;
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * c, best = 0;
+            for (int j = 1; j < c; j++) if (x.data[o + j] > x.data[o + best]) best = j;
+            out[r] = best;
+        }
+        return out;
+    }
 
     public Tensor matmul(Tensor o) { return LinAlg.matmul(this, o); }
 
