@@ -22,6 +22,7 @@ final class MatMulVector {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int MR = 8;          // rows of C per micro-tile
+    static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256; // exactly MR floats
     static final int NR = 2 * L;      // columns of C per micro-tile (32 with AVX-512)
     static final int KC = Integer.getInteger("llmbook.kc", 256);        // depth of a packed block
     static final int MC = Integer.getInteger("llmbook.mc", 128);        // rows of a packed A block (L2)
@@ -30,6 +31,8 @@ final class MatMulVector {
     static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.directn", 256);
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /** The narrowest slab of C worth a thread of its own (it re-packs the whole other operand). */
+    static final int MIN_SLAB = 128;
     /** Below this many multiply-adds packing costs more than it saves: use the plain loops. */
     static final long VECTOR_MIN_FLOPS = 1L << 12;
 
@@ -50,11 +53,15 @@ final class MatMulVector {
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
         int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
+        // Each slab packs its own copy of the other operand, so a slab must be wide enough to amortise that:
+        // split the longer of m and n, and only if every slab keeps at least MIN_SLAB rows (or columns).
+        boolean byRows = m >= n;
+        if (threads > 1 && (byRows ? m : n) / threads < MIN_SLAB) threads = 1;
         if (threads == 1) {
             gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, n, accumulate);
             return;
         }
-        if (m >= n) { // row slabs, multiples of MR
+        if (byRows) { // row slabs, multiples of MR
             int per = roundUp((m + threads - 1) / threads, MR);
             int slabs = (m + per - 1) / per;
             Kernels.parallel(slabs, s -> {
@@ -127,17 +134,23 @@ final class MatMulVector {
 
     /** Packs op(B)[pc..pc+kc)[jc..jc+nc) as panels: panel q holds columns jc+q·NR.., laid out [p][j], zero-padded. */
     static void packB(float[] bp, float[] b, int bOff, int ldb, boolean transB, int pc, int kc, int jc, int nc) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int w = nr <= L ? L : NR;
-            int base = jr * kc;
-            if (!transB) {               // B[p][j] = b[p*ldb + j]: copy row pieces
+        int full = nc / NR * NR;         // columns in full-width panels
+        if (!transB) {                   // B[p][j] = b[p*ldb + j]: read each row once, sequentially, scatter to panels
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                for (int jr = 0; jr < full; jr += NR) copy2(b, src + jr, bp, jr * kc + p * NR);
+            }
+            if (full < nc) {
+                int nr = nc - full, w = nr <= L ? L : NR, base = full * kc;
                 for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + jc + jr, dst = base + p * w;
-                    System.arraycopy(b, src, bp, dst, nr);
+                    int dst = base + p * w;
+                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + full, bp, dst, nr);
                     for (int j = nr; j < w; j++) bp[dst + j] = 0f;
                 }
-            } else {                     // B[p][j] = b[j*ldb + p]: read each stored row contiguously
+            }
+        } else {                         // B[p][j] = b[j*ldb + p]: read each stored row contiguously, write a column
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr), w = nr <= L ? L : NR, base = jr * kc;
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
@@ -145,6 +158,12 @@ final class MatMulVector {
                 for (int j = nr; j < w; j++) for (int p = 0; p < kc; p++) bp[base + p * w + j] = 0f;
             }
         }
+    }
+
+    /** Copies 2L floats (one panel row) with two vector moves. */
+    private static void copy2(float[] src, int so, float[] dst, int d) {
+        FloatVector.fromArray(S, src, so).intoArray(dst, d);
+        FloatVector.fromArray(S, src, so + L).intoArray(dst, d + L);
     }
 
     /** Packs op(A)[ic..ic+mc)[pc..pc+kc) as panels of MR rows, laid out [p][r], zero-padded. */
@@ -157,7 +176,9 @@ final class MatMulVector {
                     int src = aOff + (ic + ir + r) * lda + pc;
                     for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
                 }
-            } else {                     // A[i][p] = a[p*lda + i]: MR contiguous values per p
+            } else if (mr == MR && MR == S8.length()) { // A[i][p] = a[p*lda + i]: MR contiguous values per p, one move
+                for (int p = 0; p < kc; p++) FloatVector.fromArray(S8, a, aOff + (pc + p) * lda + ic + ir).intoArray(ap, base + p * MR);
+            } else {                     // A[i][p] = a[p*lda + i]
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int dst = base + p * MR;
