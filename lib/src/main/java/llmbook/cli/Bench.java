@@ -26,7 +26,8 @@ import llmbook.kernels.Softmax;
 /**
  * {@code ./llmbook bench}: times every kernel against its scalar twin (and matmul against numpy's OpenBLAS).
  *
- * <p>Harness: each case is warmed up (≥ 0.5 s, or 0.15 s with {@code --quick}) so C2 has compiled it, then timed
+ * <p>Harness: each case is warmed up in 0.1 s rounds until its mean call time has not improved for three rounds (and for
+ * at least 1 s, or 0.3 s with {@code --quick}) so C2 has compiled it, then timed
  * as {@code samples} samples of ≥ 20 ms each (several calls per sample for small ops); we report the median and
  * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, on one
  * thread (it has no threads), and the ratio is vector-median / scalar-median. Timings on a shared machine are
@@ -164,20 +165,26 @@ public final class Bench {
     record Timing(double median, double min, double max) {}
 
     static Timing time(Runnable r, boolean quick) {
-        long warmNs = quick ? 150_000_000L : 500_000_000L;
+        long warmNs = quick ? 300_000_000L : 1_000_000_000L;
         int samples = quick ? 5 : 15;
         long sampleNs = 20_000_000L;
-        // warm-up: at least 3 calls and warmNs of wall time; learn how many calls fill one sample
+        // Warm-up in rounds of ~0.1 s until three rounds in a row fail to beat the best by 5%, and at least warmNs
+        // have passed: Vector API code runs ~100× slower before C2 compiles it (which takes a while on a loaded
+        // machine), and a deoptimisation can restart that.
         long t0 = System.nanoTime();
-        int calls = 0;
-        long last = 0;
-        while (calls < 3 || System.nanoTime() - t0 < warmNs) {
-            long s = System.nanoTime();
-            r.run();
-            last = System.nanoTime() - s;
-            calls++;
+        double prev = Double.MAX_VALUE;
+        int stableRounds = 0;
+        while (true) {
+            long rs = System.nanoTime();
+            int calls = 0;
+            do { r.run(); calls++; } while (System.nanoTime() - rs < 100_000_000L || calls < 3);
+            double mean = (double) (System.nanoTime() - rs) / calls;
+            stableRounds = mean > 0.95 * prev ? stableRounds + 1 : 0;   // no round beat the best by 5%
+            prev = Math.min(prev, mean);
+            long elapsed = System.nanoTime() - t0;
+            if ((stableRounds >= 3 && elapsed >= warmNs) || elapsed > 10_000_000_000L) break;
         }
-        int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, last)));
+        int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, prev)));
         double[] t = new double[samples];
         for (int i = 0; i < samples; i++) {
             long s = System.nanoTime();
