@@ -31,6 +31,8 @@ final class MatMulVector {
     static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.directn", 256);
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /** Up to this many columns past a multiple of NR are done as dot products (A not transposed). */
+    static final int DOT_TAIL = 4;
     /** The narrowest slab of C worth a thread of its own (it re-packs the whole other operand). */
     static final int MIN_SLAB = 128;
     /** Below this many multiply-adds packing costs more than it saves: use the plain loops. */
@@ -52,13 +54,20 @@ final class MatMulVector {
             return;
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
+        // A last column or few past a multiple of 2L would cost a whole zero-padded panel of L columns in the
+        // micro-kernel; as dot products of rows of A (contiguous when A is not transposed) they cost k/L each.
+        int tail = n % NR;
+        if (!transA && n > NR && tail <= DOT_TAIL) {
+            dotColumns(c, cOff, n, a, aOff, lda, b, bOff, ldb, transB, m, k, n - tail, n, accumulate);
+        } else tail = 0;
+        int nm = n - tail;                      // columns left for the packed micro-kernel
         int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
         // Each slab packs its own copy of the other operand, so a slab must be wide enough to amortise that:
         // split the longer of m and n, and only if every slab keeps at least MIN_SLAB rows (or columns).
-        boolean byRows = m >= n;
-        if (threads > 1 && (byRows ? m : n) / threads < MIN_SLAB) threads = 1;
+        boolean byRows = m >= nm;
+        if (threads > 1 && (byRows ? m : nm) / threads < MIN_SLAB) threads = 1;
         if (threads == 1) {
-            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, n, accumulate);
+            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate);
             return;
         }
         if (byRows) { // row slabs, multiples of MR
@@ -67,16 +76,35 @@ final class MatMulVector {
             Kernels.parallel(slabs, s -> {
                 int i0 = s * per, rows = Math.min(per, m - i0);
                 int aStart = transA ? aOff + i0 : aOff + i0 * lda;
-                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, n, accumulate);
+                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, nm, accumulate);
             });
         } else {      // column slabs, multiples of NR
-            int per = roundUp((n + threads - 1) / threads, NR);
-            int slabs = (n + per - 1) / per;
+            int per = roundUp((nm + threads - 1) / threads, NR);
+            int slabs = (nm + per - 1) / per;
             Kernels.parallel(slabs, s -> {
-                int j0 = s * per, cols = Math.min(per, n - j0);
+                int j0 = s * per, cols = Math.min(per, nm - j0);
                 int bStart = transB ? bOff + j0 * ldb : bOff + j0;
                 gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate);
             });
+        }
+    }
+
+    /** C[i][j] (+)= A[i]·op(B)[:, j] for columns j0 ≤ j < j1, one vector dot product per element (A not transposed). */
+    static void dotColumns(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           boolean transB, int m, int k, int j0, int j1, boolean accumulate) {
+        float[] col = transB ? b : new float[k];
+        for (int j = j0; j < j1; j++) {
+            int co;
+            if (transB) co = bOff + j * ldb;    // row j of the stored n×k matrix is column j of op(B)
+            else {
+                for (int p = 0; p < k; p++) col[p] = b[bOff + p * ldb + j];
+                co = 0;
+            }
+            for (int i = 0; i < m; i++) {
+                float dot = Vec.dot(a, aOff + i * lda, col, co, k);
+                if (accumulate) c[cOff + i * ldc + j] += dot;
+                else c[cOff + i * ldc + j] = dot;
+            }
         }
     }
 
