@@ -31,7 +31,7 @@ final class MatMulVector {
     static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.directn", 256);
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
-    /** Up to this many columns past a multiple of NR are done as dot products (A not transposed). */
+    /** Up to this many columns past a multiple of NR are done as matrix-vector products. */
     static final int DOT_TAIL = 4;
     /** The narrowest slab of C worth a thread of its own (it re-packs the whole other operand). */
     static final int MIN_SLAB = 128;
@@ -55,10 +55,10 @@ final class MatMulVector {
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
         // A last column or few past a multiple of 2L would cost a whole zero-padded panel of L columns in the
-        // micro-kernel; as dot products of rows of A (contiguous when A is not transposed) they cost k/L each.
+        // micro-kernel; computed as a matrix-vector product per column they cost m·k/L multiply-adds each.
         int tail = n % NR;
-        if (!transA && n > NR && tail <= DOT_TAIL) {
-            dotColumns(c, cOff, n, a, aOff, lda, b, bOff, ldb, transB, m, k, n - tail, n, accumulate);
+        if (n > NR && tail <= DOT_TAIL) {
+            tailColumns(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, n - tail, n, accumulate);
         } else tail = 0;
         int nm = n - tail;                      // columns left for the packed micro-kernel
         int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
@@ -89,22 +89,58 @@ final class MatMulVector {
         }
     }
 
-    /** C[i][j] (+)= A[i]·op(B)[:, j] for columns j0 ≤ j < j1, one vector dot product per element (A not transposed). */
-    static void dotColumns(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           boolean transB, int m, int k, int j0, int j1, boolean accumulate) {
-        float[] col = transB ? b : new float[k];
+    /**
+     * C[:, j] (+)= op(A)·op(B)[:, j] for columns j0 ≤ j < j1: one matrix-vector product per column. When A is stored
+     * m×k each element is a vector dot product of a row of A; when A is stored k×m (transA) the column is built as
+     * Σ_p op(B)[p][j]·(row p of the stored A), four vectors of rows at a time.
+     */
+    static void tailColumns(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA, float[] b, int bOff,
+                            int ldb, boolean transB, int m, int k, int j0, int j1, boolean accumulate) {
+        float[] col = new float[k], out = transA ? new float[m] : null;
         for (int j = j0; j < j1; j++) {
-            int co;
-            if (transB) co = bOff + j * ldb;    // row j of the stored n×k matrix is column j of op(B)
-            else {
-                for (int p = 0; p < k; p++) col[p] = b[bOff + p * ldb + j];
-                co = 0;
+            for (int p = 0; p < k; p++) col[p] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            if (!transA) {
+                for (int i = 0; i < m; i++) {
+                    float dot = Vec.dot(a, aOff + i * lda, col, 0, k);
+                    if (accumulate) c[cOff + i * ldc + j] += dot;
+                    else c[cOff + i * ldc + j] = dot;
+                }
+            } else {
+                columnOfTransposed(out, a, aOff, lda, col, m, k);
+                for (int i = 0; i < m; i++) {
+                    if (accumulate) c[cOff + i * ldc + j] += out[i];
+                    else c[cOff + i * ldc + j] = out[i];
+                }
             }
-            for (int i = 0; i < m; i++) {
-                float dot = Vec.dot(a, aOff + i * lda, col, co, k);
-                if (accumulate) c[cOff + i * ldc + j] += dot;
-                else c[cOff + i * ldc + j] = dot;
+        }
+    }
+
+    /** out[i] = Σ_p col[p]·a[aOff + p·lda + i] for i < m (a k×m matrix times a k-vector, transposed). */
+    private static void columnOfTransposed(float[] out, float[] a, int aOff, int lda, float[] col, int m, int k) {
+        int i = 0;
+        for (; i <= m - 4 * L; i += 4 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            for (int p = 0, ao = aOff + i; p < k; p++, ao += lda) {
+                FloatVector x = FloatVector.broadcast(S, col[p]);
+                s0 = x.fma(FloatVector.fromArray(S, a, ao), s0);
+                s1 = x.fma(FloatVector.fromArray(S, a, ao + L), s1);
+                s2 = x.fma(FloatVector.fromArray(S, a, ao + 2 * L), s2);
+                s3 = x.fma(FloatVector.fromArray(S, a, ao + 3 * L), s3);
             }
+            s0.intoArray(out, i);
+            s1.intoArray(out, i + L);
+            s2.intoArray(out, i + 2 * L);
+            s3.intoArray(out, i + 3 * L);
+        }
+        for (; i <= m - L; i += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0, ao = aOff + i; p < k; p++, ao += lda) s0 = FloatVector.broadcast(S, col[p]).fma(FloatVector.fromArray(S, a, ao), s0);
+            s0.intoArray(out, i);
+        }
+        for (; i < m; i++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) s += col[p] * a[aOff + p * lda + i];
+            out[i] = s;
         }
     }
 
