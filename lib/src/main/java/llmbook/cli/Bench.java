@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import llmbook.kernels.Activations;
 import llmbook.kernels.Attention;
 import llmbook.kernels.Kernels;
@@ -53,31 +54,50 @@ public final class Bench {
     record Row(String op, String size, int threads, double value, String unit, double medianMs, double minMs, double maxMs,
                double scalarRatio, double numpyRatio, double numpyBestRatio) {}
 
+    /** Parsed command line. */
+    record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean help) {}
+
     public static void main(String[] args) {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return;
+        }
+        if (o.help()) { System.out.println(USAGE); return; }
+        List<Row> rows = run(cases(), Pattern.compile(o.filter()), o.threads(), o.quick(), o.numpy());
+        if (o.json() != null) writeJson(Path.of(o.json()), rows);
+    }
+
+    /** Parses the flags; throws IllegalArgumentException with the message to print on a usage error. */
+    static Options parse(String[] args) {
         String filter = ".*", json = null;
-        boolean quick = false, numpy = false;
+        boolean quick = false, numpy = false, help = false;
         int cores = Runtime.getRuntime().availableProcessors();
         int[] threads = cores > 1 ? new int[]{1, cores} : new int[]{1};
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--help", "-h" -> { System.out.println(USAGE); return; }
+                case "--help", "-h" -> help = true;
                 case "--quick" -> quick = true;
                 case "--numpy" -> numpy = true;
                 case "--filter", "--threads", "--json" -> {
-                    if (i + 1 >= args.length) usage("missing value after " + a);
+                    if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + a);
                     String v = args[++i];
                     if (a.equals("--filter")) filter = v;
                     else if (a.equals("--json")) json = v;
                     else threads = parseThreads(v);
                 }
-                default -> usage("unknown argument: " + a);
+                default -> throw new IllegalArgumentException("unknown argument: " + a);
             }
         }
-        Pattern pat;
-        try { pat = Pattern.compile(filter); } catch (Exception e) { usage("bad --filter regex: " + e.getMessage()); return; }
-        List<Row> rows = run(cases(), pat, threads, quick, numpy);
-        if (json != null) writeJson(Path.of(json), rows);
+        try {
+            Pattern.compile(filter);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("bad --filter regex '" + filter + "': " + e.getDescription());
+        }
+        return new Options(filter, threads, json, quick, numpy, help);
     }
 
     static void usage(String msg) {
@@ -87,15 +107,14 @@ public final class Bench {
     }
 
     static int[] parseThreads(String v) {
+        int[] t;
         try {
-            int[] t = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-            for (int x : t) if (x < 1 || x > 256) usage("--threads values must be in [1, 256], got " + x);
-            if (t.length == 0) usage("--threads needs at least one value");
-            return t;
+            t = Arrays.stream(v.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
         } catch (NumberFormatException e) {
-            usage("--threads takes a comma-separated list of integers, got '" + v + "'");
-            return null;
+            throw new IllegalArgumentException("--threads takes a comma-separated list of integers, got '" + v + "'");
         }
+        for (int x : t) if (x < 1 || x > 256) throw new IllegalArgumentException("--threads values must be in [1, 256], got " + x);
+        return t;
     }
 
     // ---- the cases ----

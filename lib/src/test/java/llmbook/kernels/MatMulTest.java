@@ -86,6 +86,17 @@ class MatMulTest {
     }
 
     @Test
+    void useVectorFalseRunsTheScalarTwin() {
+        Random rng = new Random(9);
+        int m = 40, k = 50, n = 60;
+        float[] a = rand(rng, m * k), b = rand(rng, k * n), want = new float[m * n], got = new float[m * n];
+        MatMul.matmulScalar(want, 0, a, 0, b, 0, m, k, n, false, true, false);
+        Kernels.useVector(false);
+        MatMul.matmul(got, 0, a, 0, b, 0, m, k, n, false, true, false);
+        assertArrayEquals(want, got, "with the Vector API off, matmul is bitwise the scalar twin");
+    }
+
+    @Test
     void zeroSizedDimensions() {
         float[] c = {5, 5, 5, 5};
         MatMul.matmul(c, 0, new float[0], 0, new float[0], 0, 2, 0, 2, false, false, false);
