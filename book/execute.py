@@ -17,6 +17,21 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 
+def coalesce_streams(nb):
+    """Merges consecutive stdout (or stderr) outputs of a cell into one, as Jupyter's front-end
+    shows them: a printf writes in several pieces, and the book should show one block of text."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] += out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def errors_in(nb):
     """(cell number, text) for every error output, including errors printed by the kernel to stderr."""
     found = []
@@ -57,6 +72,7 @@ def main():
             problem = str(e).strip().splitlines()[-1] if str(e).strip() else "a cell raised an error"
         except Exception as e:  # kernel died, could not start, ...
             problem = f"{type(e).__name__}: {e}"
+        coalesce_streams(nb)
         errs = errors_in(nb)
         nbformat.write(nb, os.path.join(args.out, name))
         secs = time.time() - t0

@@ -125,6 +125,13 @@ class JavaKernelBehaviour(unittest.TestCase):
         self.assertEqual(content["status"], "error")
         self.assertIn("no such file", self.error_text(out))
 
+    def test_a_later_import_keeps_earlier_variables(self):
+        self.run_cell('String whale = "Moby";')
+        self.run_cell("import java.util.*;\nimport tech.tablesaw.api.*;")
+        content, out = self.run_cell("whale.length()")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "4")
+
     def test_declarations_persist_between_cells(self):
         self.run_cell("int base = 40;\nint twice(int a) { return 2 * a; }")
         content, out = self.run_cell("twice(base) + 2")

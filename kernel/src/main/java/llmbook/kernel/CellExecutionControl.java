@@ -1,5 +1,8 @@
 package llmbook.kernel;
 
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -95,6 +98,41 @@ final class CellExecutionControl extends LocalExecutionControl {
     /** Whether {@code key} names a stored result (declarations that never ran have plain values). */
     boolean hasResult(String key) {
         return results.containsKey(key);
+    }
+
+    /**
+     * Redefines snippet classes in place (see {@link Agent}), instrumented with the same stop checks
+     * as on first load. A change of shape (new fields or methods) cannot be redefined; JShell then
+     * falls back to loading a new class, as the command-line jshell does.
+     */
+    @Override
+    public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        Instrumentation inst = Agent.instrumentation();
+        if (inst == null || !inst.isRedefineClassesSupported()) {
+            super.redefine(cbcs);
+            return;
+        }
+        boolean[] done = new boolean[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) {
+            try {
+                Class<?> c = findClass(cbcs[i].name());
+                inst.redefineClasses(new ClassDefinition(c, instrumented(cbcs[i].bytecodes())));
+                done[i] = true;
+            } catch (ClassNotFoundException | UnmodifiableClassException | UnsupportedOperationException | ClassFormatError e) {
+                throw new ClassInstallException("cannot redefine " + cbcs[i].name() + ": " + e, done);
+            }
+        }
+    }
+
+    /** JShell's own stop-check instrumentation (a private method of LocalExecutionControl); bytes unchanged if out of reach. */
+    private static byte[] instrumented(byte[] bytes) {
+        try {
+            Method m = LocalExecutionControl.class.getDeclaredMethod("instrument", byte[].class);
+            m.setAccessible(true); // needs --add-opens jdk.jshell/jdk.jshell.execution=ALL-UNNAMED (the kernelspec has it)
+            return (byte[]) m.invoke(null, (Object) bytes);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return bytes;
+        }
     }
 
     @Override

@@ -135,7 +135,10 @@ public final class JavaKernel extends BaseKernel {
                 }
             }
         }
-        return last == NO_VALUE ? null : getRenderer().render(last);
+        // printf and format return their PrintStream: showing "java.io.PrintStream@1b6d3586" under
+        // every cell that ends in a printf helps nobody.
+        if (last == NO_VALUE || last instanceof java.io.PrintStream) return null;
+        return getRenderer().render(last);
     }
 
     /** Evaluates one snippet; its value if it is an expression, else {@link #NO_VALUE}. */

@@ -61,6 +61,9 @@ final class KernelSpec {
     static Map<String, Object> spec(String java, Path dist, String home, List<String> jvmOpts) {
         List<String> argv = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
                 "-XX:+UseParallelGC", "--sun-misc-unsafe-memory-access=allow"));
+        // The agent lets JShell redefine snippet classes in place, keeping variables' values (see Agent).
+        argv.addAll(List.of("-javaagent:" + dist.toAbsolutePath().resolve("llmbook-kernel.jar"),
+                "--add-opens", "jdk.jshell/jdk.jshell.execution=ALL-UNNAMED"));
         argv.addAll(jvmOpts);
         argv.addAll(List.of("-cp", dist.toAbsolutePath() + "/*", "llmbook.kernel.Main", "{connection_file}"));
         Map<String, Object> spec = new LinkedHashMap<>();

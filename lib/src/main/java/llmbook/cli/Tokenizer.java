@@ -129,9 +129,14 @@ public final class Tokenizer {
         long t0 = System.nanoTime();
         BpeTokenizer t;
         try (Progress p = Progress.of("merges", merges)) {
+            byte[][] pieces = new byte[256 + merges][];               // to show each new token's text
+            for (int i = 0; i < 256; i++) pieces[i] = new byte[] {(byte) i};
             t = BpeTrainer.train(text, vocab, split, specials, (done, total, a, b, count) -> {
+                byte[] ab = Arrays.copyOf(pieces[a], pieces[a].length + pieces[b].length);
+                System.arraycopy(pieces[b], 0, ab, pieces[a].length, pieces[b].length);
+                pieces[255 + done] = ab;
                 p.step();
-                if (done % 64 == 0) p.message("last pair (%d, %d) seen %d times", a, b, count);
+                p.message("new token %s (pair seen %,d times)", quoted(ab), count);
             });
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -143,6 +148,12 @@ public final class Tokenizer {
         log.printf("validation split: %.2f bytes per token%n", (double) corpus.validation().getBytes(StandardCharsets.UTF_8).length / ids.length);
         log.printf("saved to %s%n", out.toAbsolutePath());
         return 0;
+    }
+
+    private static String quoted(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        Tokenize.quote(b, sb);
+        return sb.toString();
     }
 
     static double median(double[] x) {

@@ -131,12 +131,22 @@ public final class BpeTokenizer implements Tokenizer {
             }
             vocab[e.getValue()] = e.getKey().getBytes(StandardCharsets.UTF_8);
         }
-        return new BpeTokenizer(name, pattern, vocab, table, true, null, null, specials);
+        Map<String, Integer> byId = new LinkedHashMap<>();
+        specials.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> byId.put(e.getKey(), e.getValue()));
+        return new BpeTokenizer(name, pattern, vocab, table, true, null, null, byId);
     }
 
     /** GPT-2's tokenizer (r50k_base, 50,257 ids, {@code <|endoftext|>} = 50256), encoded by our code. */
     public static BpeTokenizer gpt2() {
         return Gpt2Ranks.tokenizer();
+    }
+
+    /**
+     * GPT-4's tokenizer (cl100k_base, 100,256 ranks plus five special tokens), encoded by our code
+     * with the {@link SplitPattern#CL100K} pre-split.
+     */
+    public static BpeTokenizer cl100k() {
+        return Gpt2Ranks.cl100k();
     }
 
     /** Loads a tokenizer saved by {@link #save}; see {@link BpeFile} for the format and checks. */
@@ -198,8 +208,9 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     private void encodePiece(String text, int from, int to, IntList out, Scratch s) {
-        int n = Utf8.encode(text, from, to, s);
+        if (s.bytes.length < (to - from) * 3) s.bytes = new byte[(to - from) * 3];
         byte[] bytes = s.bytes;
+        int n = Utf8.encode(text, from, to, bytes);
         if (n == 1) {
             out.add(byteToId[bytes[0] & 0xff]);
             return;
@@ -213,39 +224,6 @@ public final class BpeTokenizer implements Tokenizer {
         }
         if (n <= SMALL) mergeSmall(n, out, s);
         else mergeLarge(bytes, n, out);
-    }
-
-    /** UTF-8 bytes of a range of chars into the scratch buffer, exactly as {@code String.getBytes(UTF_8)}. */
-    private static final class Utf8 {
-        static int encode(String t, int from, int to, Scratch s) {
-            if (s.bytes.length < (to - from) * 3) s.bytes = new byte[(to - from) * 3];
-            byte[] b = s.bytes;
-            int n = 0;
-            for (int i = from; i < to; i++) {
-                char c = t.charAt(i);
-                if (c < 0x80) {
-                    b[n++] = (byte) c;
-                } else if (c < 0x800) {
-                    b[n++] = (byte) (0xC0 | (c >> 6));
-                    b[n++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isSurrogate(c)) {
-                    if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(t.charAt(i + 1))) {
-                        int cp = Character.toCodePoint(c, t.charAt(++i));
-                        b[n++] = (byte) (0xF0 | (cp >> 18));
-                        b[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                        b[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                        b[n++] = (byte) (0x80 | (cp & 0x3F));
-                    } else {
-                        b[n++] = '?';                 // Java's replacement for an unpaired surrogate
-                    }
-                } else {
-                    b[n++] = (byte) (0xE0 | (c >> 12));
-                    b[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    b[n++] = (byte) (0x80 | (c & 0x3F));
-                }
-            }
-            return n;
-        }
     }
 
     /** Array scan: find the lowest-ranked adjacent pair, merge it, repeat. O(n^2) worst case, n <= 64. */

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * GPT-2's real vocabulary: the r50k_base ranks, read from the resource JTokkit ships in its jar
+ * GPT-2's real vocabulary (and GPT-4's, cl100k_base): the r50k_base ranks, read from the resource JTokkit ships in its jar
  * (one line per token: base64 of the token's bytes, a space, its rank). Only the data is taken
  * from JTokkit; the encoding is done by {@link BpeTokenizer}. Loaded once, on first use.
  */
@@ -28,6 +28,17 @@ final class Gpt2Ranks {
 
     static BpeTokenizer tokenizer() {
         return Holder.GPT2;
+    }
+
+    private static final class Cl100kHolder {
+        static final BpeTokenizer CL100K = BpeTokenizer.fromRanks("cl100k", SplitPattern.CL100K,
+                read("/com/knuddels/jtokkit/cl100k_base.tiktoken", 100256),
+                java.util.Map.of(END_OF_TEXT, 100257, "<|fim_prefix|>", 100258, "<|fim_middle|>", 100259,
+                        "<|fim_suffix|>", 100260, "<|endofprompt|>", 100276));
+    }
+
+    static BpeTokenizer cl100k() {
+        return Cl100kHolder.CL100K;
     }
 
     /** Reads a tiktoken ranks file of exactly {@code expected} tokens (ranks 0..expected-1). */

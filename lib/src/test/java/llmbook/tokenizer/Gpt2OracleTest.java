@@ -39,6 +39,12 @@ class Gpt2OracleTest {
     }
 
     @Test
+    void stateOfTheUnionAddressesMatch() {
+        String sotu = llmbook.data.Corpus.load("sotu").text();
+        same(sotu.substring(0, Math.min(sotu.length(), 2_000_000)));   // 1790s to 1900s prose, numbers, tables
+    }
+
+    @Test
     void everyLineOfTheBookMatches() {
         for (String line : TestText.mobyDick().split("\n")) same(line);
     }
@@ -72,6 +78,30 @@ class Gpt2OracleTest {
             }
             same(sb.toString());
         }
+    }
+
+    @Test
+    void gpt4Cl100kMatchesTheOracleToo() {
+        Encoding oracle = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+        BpeTokenizer ours = BpeTokenizer.cl100k();
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(TestText.EDGE_CASES));
+        texts.add(TestText.mobyDick());
+        texts.add("I'M 1234567 AND YOU'RE   \n\n  x\r\n\ty");
+        Random r = new Random(5);
+        int[] cps = "aZé1٣ '\n\r\t.,!?/sdmtSLVRE😀日\u0301".codePoints().toArray();
+        for (int t = 0; t < 2_000; t++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0, n = 1 + r.nextInt(30); i < n; i++) sb.appendCodePoint(cps[r.nextInt(cps.length)]);
+            texts.add(sb.toString());
+        }
+        for (String text : texts) {
+            if (!new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(text)) continue;  // JTokkit's cl100k refuses lone surrogates
+            assertArrayEquals(oracle.encodeOrdinary(text).toArray(), ours.encodeOrdinary(text),
+                    () -> "cl100k ids differ on [" + (text.length() > 80 ? text.substring(0, 80) : text) + "]");
+        }
+        assertEquals(100257, ours.encode("<|endoftext|>")[0]);
+        assertEquals(java.util.List.of("<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>"),
+                java.util.List.copyOf(ours.specialTokens().keySet()));
     }
 
     @Test
