@@ -379,6 +379,8 @@ public final class Tensor {
     public Tensor max(int axis, boolean keepDim) { return Reduce.max(this, axis, keepDim); }
     public Tensor max() { return Reduce.max(reshape(size), 0, false); }
     public Tensor var(int axis, boolean keepDim) { return Reduce.var(this, axis, keepDim); }
+    /** Population variance of all elements. */
+    public Tensor var() { return Reduce.var(reshape(size), 0, false); }
 
     public Tensor reshape(int... newShape) { return Views.reshape(this, newShape); }
     public Tensor transpose(int a, int b) { return Views.transpose(this, a, b); }
