@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""Builds the static HTML book: book/*.md (MyST) plus the executed chapter notebooks.
+
+Usage: build.py --notebooks DIR --out HTML_DIR
+
+The Sphinx source tree is assembled in build/book-src: the chapter texts and conf.py from book/,
+and the notebooks from DIR (already executed: nbsphinx never re-executes them). The table of
+contents pairs each chapter text chNN-*.md with its notebook chNN-*.ipynb, so adding a chapter
+needs no edit here.
+"""
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+BOOK = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BOOK)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--notebooks", required=True, help="folder of executed notebooks")
+    ap.add_argument("--out", required=True, help="output folder for the HTML")
+    args = ap.parse_args()
+
+    src = os.path.join(ROOT, "build", "book-src")
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(os.path.join(src, "notebooks"))
+    for f in glob.glob(os.path.join(BOOK, "*.md")) + [os.path.join(BOOK, "conf.py")]:
+        shutil.copy(f, src)
+    chapters = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(BOOK, "ch[0-9][0-9]-*.md")))
+    notebooks = sorted(os.path.basename(p) for p in glob.glob(os.path.join(args.notebooks, "ch[0-9][0-9]-*.ipynb")))
+    for nb in notebooks:
+        shutil.copy(os.path.join(args.notebooks, nb), os.path.join(src, "notebooks", nb))
+
+    toc = []
+    for ch in chapters:
+        toc.append(ch)
+        toc += [f"notebooks/{nb[:-6]}" for nb in notebooks if nb[:4] == ch[:4]]
+    orphans = [nb for nb in notebooks if not any(nb[:4] == ch[:4] for ch in chapters)]
+    toc += [f"notebooks/{nb[:-6]}" for nb in orphans]
+    index = os.path.join(src, "index.md")
+    with open(index, encoding="utf-8") as f:
+        text = f.read()
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(text.replace("{chapters}", "\n".join(toc)))
+
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "1", src, args.out]
+    r = subprocess.run(cmd)
+    if r.returncode != 0:
+        print("book: sphinx-build failed", file=sys.stderr)
+        return r.returncode
+    page = os.path.join(os.path.abspath(args.out), "index.html")
+    print(f"book: {len(chapters)} chapter texts, {len(notebooks)} notebooks -> {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

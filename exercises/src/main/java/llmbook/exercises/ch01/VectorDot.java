@@ -1,0 +1,43 @@
+package llmbook.exercises.ch01;
+
+
+/**
+ * Exercise ch01.dot — a dot product on the Vector API (SIMD), the loop under every matmul and attention score. Q32.
+ *
+ * <p>The canonical shape of a vector loop:
+ * <pre>
+ *   FloatVector acc = FloatVector.zero(SPECIES);
+ *   int i = 0, upper = SPECIES.loopBound(n);            // largest multiple of the lane count ≤ n
+ *   for (; i &lt; upper; i += SPECIES.length())
+ *       acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
+ *   float s = acc.reduceLanes(VectorOperators.ADD);     // one horizontal sum, at the end
+ *   for (; i &lt; n; i++) s += a[aOff + i] * b[bOff + i];  // the scalar tail: n need not be a multiple of the lanes
+ * </pre>
+ * The sum is taken in a different order than the scalar loop, so the two agree to rounding, not bit for bit.
+ *
+ * <p>Imports you will need: {@code jdk.incubator.vector.FloatVector}, {@code VectorOperators}, {@code VectorSpecies};
+ * declare {@code static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;}.
+ * Run {@code ./llmbook grade 1} to see your score.
+ */
+public final class VectorDot {
+    private VectorDot() {}
+
+    /** The reference: {@code Σ_{i<n} a[aOff+i]·b[bOff+i]}, one multiply-add per element, in order (done for you). */
+    public static float dotScalar(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    /** The same sum with {@code FloatVector}: lanes of products accumulated with fma, one reduceLanes, a scalar tail. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        throw new UnsupportedOperationException("TODO ch01.dot: fma lanes of a and b into a FloatVector accumulator up to "
+                + "SPECIES.loopBound(n), reduceLanes(ADD) once, then add the scalar tail");
+    }
+
+    /** {@code a·b} for arrays of equal length (done for you). */
+    public static float dot(float[] a, float[] b) {
+        if (a.length != b.length) throw new IllegalArgumentException("dot: lengths differ: " + a.length + " vs " + b.length);
+        return dot(a, 0, b, 0, a.length);
+    }
+}

@@ -1,0 +1,111 @@
+package llmbook.kernel;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the {@code java} kernelspec that tells Jupyter how to start this kernel.
+ *
+ * <pre>
+ * Main install [--prefix DIR | --user] [--java PATH] [--home REPO] [--jvm-opt OPT]...
+ * </pre>
+ * {@code --prefix DIR} writes {@code DIR/share/jupyter/kernels/java/kernel.json} (put
+ * {@code DIR/share/jupyter} on {@code JUPYTER_PATH}); {@code --user} writes into the user's Jupyter
+ * data folder. The classpath is the folder holding this kernel's jar, with every jar in it.
+ */
+final class KernelSpec {
+    private KernelSpec() {}
+
+    static int install(List<String> args) throws IOException {
+        Path prefix = null;
+        boolean user = false;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String home = null;
+        List<String> jvmOpts = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--prefix" -> prefix = Path.of(value(args, ++i, a));
+                case "--user" -> user = true;
+                case "--java" -> java = value(args, ++i, a);
+                case "--home" -> home = Path.of(value(args, ++i, a)).toAbsolutePath().toString();
+                case "--jvm-opt" -> jvmOpts.add(value(args, ++i, a));
+                case "-h", "--help" -> { System.out.println(USAGE); return 0; }
+                default -> throw new IllegalArgumentException("install: unknown option '" + a + "'\n" + USAGE);
+            }
+        }
+        if ((prefix == null) == !user) throw new IllegalArgumentException("install: give exactly one of --prefix DIR or --user\n" + USAGE);
+        Path kernels = user ? userDataDir().resolve("kernels") : prefix.resolve("share/jupyter/kernels");
+        Path dir = kernels.resolve("java");
+        Path file = write(dir, spec(java, distDir(), home, jvmOpts));
+        System.out.println("installed kernelspec 'java' in " + file);
+        return 0;
+    }
+
+    static final String USAGE = "usage: llmbook.kernel.Main install [--prefix DIR | --user] [--java PATH] [--home REPO] [--jvm-opt OPT]...";
+
+    private static String value(List<String> args, int i, String flag) {
+        if (i >= args.size()) throw new IllegalArgumentException("install: " + flag + " needs a value\n" + USAGE);
+        return args.get(i);
+    }
+
+    /** The kernel.json content. */
+    static Map<String, Object> spec(String java, Path dist, String home, List<String> jvmOpts) {
+        List<String> argv = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
+                "-XX:+UseParallelGC", "--sun-misc-unsafe-memory-access=allow"));
+        // The agent lets JShell redefine snippet classes in place, keeping variables' values (see Agent).
+        argv.addAll(List.of("-javaagent:" + dist.toAbsolutePath().resolve("llmbook-kernel.jar"),
+                "--add-opens", "jdk.jshell/jdk.jshell.execution=ALL-UNNAMED"));
+        argv.addAll(jvmOpts);
+        argv.addAll(List.of("-cp", dist.toAbsolutePath() + "/*", "llmbook.kernel.Main", "{connection_file}"));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv);
+        spec.put("display_name", "Java " + Runtime.version().feature() + " (llmbook)");
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        Map<String, String> env = new LinkedHashMap<>();
+        if (home != null) env.put("LLMBOOK_HOME", home);
+        spec.put("env", env);
+        return spec;
+    }
+
+    /** The folder holding this kernel's jar (target/dist in a build). */
+    static Path distDir() {
+        try {
+            Path jar = Path.of(KernelSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isDirectory(jar) ? jar : jar.getParent();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot tell where the kernel jar is", e);
+        }
+    }
+
+    private static Path userDataDir() {
+        String xdg = System.getenv("JUPYTER_DATA_DIR");
+        if (xdg != null) return Path.of(xdg);
+        String data = System.getenv("XDG_DATA_HOME");
+        return data != null ? Path.of(data, "jupyter") : Path.of(System.getProperty("user.home"), ".local/share/jupyter");
+    }
+
+    /** Writes kernel.json atomically: a temp file in the same folder, then a rename. */
+    static Path write(Path dir, Map<String, Object> spec) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("kernel.json");
+        Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
+        try {
+            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n",
+                    StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,46 @@
+package llmbook.optim;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import llmbook.tensor.Tensor;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov &amp; Hutter), one {@link llmbook.kernels.AdamW#step} call per parameter:
+ * <pre>
+ *   m ← β1·m + (1−β1)·g     v ← β2·v + (1−β2)·g²     p ← p − lr·(m̂/(√v̂ + ε) + wd·p)
+ * </pre>
+ * with bias-corrected {@code m̂ = m/(1−β1ᵗ)}, {@code v̂ = v/(1−β2ᵗ)}. Weight decay is per {@link ParamGroup}
+ * (usually none on biases and norm gains).
+ */
+public final class AdamW extends Optimizer {
+    public final float beta1, beta2, eps;
+    private final IdentityHashMap<Tensor, float[][]> state = new IdentityHashMap<>();
+    private int t = 0;
+
+    public AdamW(List<ParamGroup> groups, float lr, float beta1, float beta2, float eps) {
+        super(groups, lr);
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
+            throw new IllegalArgumentException("AdamW: betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    /** PyTorch's defaults: β = (0.9, 0.999), ε = 1e-8. */
+    public AdamW(List<ParamGroup> groups, float lr) { this(groups, lr, 0.9f, 0.999f, 1e-8f); }
+
+    /** Steps taken so far. */
+    public int steps() { return t; }
+
+    @Override
+    public void step() {
+        t++;
+        for (ParamGroup group : groups)
+            for (Tensor p : group.params()) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                float[][] mv = state.computeIfAbsent(p, k -> new float[][] {new float[k.numel()], new float[k.numel()]});
+                llmbook.kernels.AdamW.step(p.data(), g.data(), mv[0], mv[1], 0, p.numel(), lr, beta1, beta2, eps, group.weightDecay(), t);
+            }
+    }
+}

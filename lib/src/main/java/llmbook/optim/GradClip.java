@@ -1,0 +1,34 @@
+package llmbook.optim;
+
+import java.util.List;
+import llmbook.tensor.Tensor;
+
+/**
+ * Gradient clipping by global norm: {@code n = √(Σ_params Σ g²)}; if {@code n > max}, every gradient is scaled by
+ * {@code max/n}, so the update keeps its direction but not its size.
+ */
+public final class GradClip {
+    private GradClip() {}
+
+    /** Clips in place and returns the norm BEFORE clipping (log it: spikes show instability). */
+    public static double clipGlobalNorm(List<Tensor> params, double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("clipGlobalNorm: maxNorm must be > 0, got " + maxNorm);
+        double sq = 0;
+        for (Tensor p : params) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            for (float v : g.data()) sq += (double) v * v;
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > maxNorm) {
+            float s = (float) (maxNorm / (norm + 1e-6));
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                float[] d = g.data();
+                for (int i = 0; i < d.length; i++) d[i] *= s;
+            }
+        }
+        return norm;
+    }
+}

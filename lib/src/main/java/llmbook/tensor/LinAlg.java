@@ -1,0 +1,137 @@
+package llmbook.tensor;
+
+import llmbook.kernels.MatMul;
+
+/**
+ * Matrix products on top of {@link MatMul#matmul}: batched {@code (…, m, k) @ (…, k, n)} and the fused linear layer.
+ *
+ * <p>Backward of {@code C = A·B}: {@code dA += dC·Bᵀ}, {@code dB += Aᵀ·dC} — two more matmuls with transposed
+ * operands, so nothing is copied. A transposed VIEW (e.g. {@code k.t()}) is passed to the kernel as a
+ * transposed operand, not copied: the kernel reads it with {@code transA}/{@code transB}.
+ */
+public final class LinAlg {
+    private LinAlg() {}
+
+    /** One operand as the kernel sees it: storage, offset of batch 0, whether stored transposed. */
+    private record Operand(Tensor t, boolean trans) {}
+
+    private static Operand operand(Tensor x) {
+        int r = x.shape.length, rows = x.shape[r - 2], cols = x.shape[r - 1];
+        int sr = x.strides[r - 2], sc = x.strides[r - 1];
+        boolean rowMajor = (cols == 1 || sc == 1) && (rows == 1 || sr == cols);
+        if (rowMajor) return new Operand(x, false);
+        boolean colMajor = (rows == 1 || sr == 1) && (cols == 1 || sc == rows);
+        if (colMajor) return new Operand(x, true);
+        return new Operand(x.contiguous(), false);
+    }
+
+    /**
+     * {@code C[..., i, j] = Σ_p A[..., i, p] · B[..., p, j]}; batch axes broadcast. Throws naming both shapes when the
+     * inner dimensions differ, e.g. {@code matmul: (2, 3) @ (4, 5): inner dims 3 != 4}.
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        if (a.shape.length < 2 || b.shape.length < 2)
+            throw new IllegalArgumentException("matmul: " + Shape.str(a.shape) + " @ " + Shape.str(b.shape) + ": both operands need rank >= 2");
+        int ra = a.shape.length, rb = b.shape.length;
+        int m = a.shape[ra - 2], k = a.shape[ra - 1], k2 = b.shape[rb - 2], n = b.shape[rb - 1];
+        if (k != k2)
+            throw new IllegalArgumentException("matmul: " + Shape.str(a.shape) + " @ " + Shape.str(b.shape) + ": inner dims " + k + " != " + k2);
+        int[] aB = java.util.Arrays.copyOf(a.shape, ra - 2), bB = java.util.Arrays.copyOf(b.shape, rb - 2);
+        int[] batch = Shape.broadcast("matmul (batch axes of " + Shape.str(a.shape) + " @ " + Shape.str(b.shape) + ")", aB, bB);
+        int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        Shape.check("matmul", outShape);
+
+        // Fast path: B is one matrix and A's rows are contiguous: one (B·m × k) @ (k × n) call.
+        if (rb == 2 && ra > 2 && a.isContiguous()) {
+            Tensor flat = a.reshape(a.size / k, k);
+            return flat.matmul(b).reshape(outShape);
+        }
+
+        Operand oa = operand(a), ob = operand(b);
+        Tensor A = oa.t, B = ob.t;
+        boolean tA = oa.trans, tB = ob.trans;
+        // batch strides (rank-2 padded): storage strides for reading, 0 on broadcast axes
+        int[] bs = pad2(batch);
+        int[] aS = batchStrides(A.shape, A.strides, batch), bS = batchStrides(B.shape, B.strides, batch);
+        int[] aG = batchStrides(A.shape, Shape.contiguousStrides(A.shape), batch), bG = batchStrides(B.shape, Shape.contiguousStrides(B.shape), batch);
+        float[] c = new float[Shape.numel(outShape)];
+        int mn = m * n;
+        for (int i = 0; i < bs[0]; i++)
+            for (int j = 0; j < bs[1]; j++) {
+                int ci = (i * bs[1] + j) * mn;
+                MatMul.matmul(c, ci, A.data, A.offset + i * aS[0] + j * aS[1], B.data, B.offset + i * bS[0] + j * bS[1],
+                        m, k, n, tA, tB, false);
+            }
+        Tensor t = Tensor.fromOp("matmul", c, outShape, A, B);
+        return t.onBackward(g -> {
+            for (int i = 0; i < bs[0]; i++)
+                for (int j = 0; j < bs[1]; j++) {
+                    int gi = (i * bs[1] + j) * mn;
+                    int ao = A.offset + i * aS[0] + j * aS[1], bo = B.offset + i * bS[0] + j * bS[1];
+                    // dA (m×k, row-major in A's logical layout) += dC (m×n) · op(B)ᵀ
+                    if (A.requiresGrad)
+                        MatMul.matmul(A.gradBuffer(), i * aG[0] + j * aG[1], g, gi, B.data, bo, m, n, k, false, !tB, true);
+                    // dB (k×n) += op(A)ᵀ · dC
+                    if (B.requiresGrad)
+                        MatMul.matmul(B.gradBuffer(), i * bG[0] + j * bG[1], A.data, ao, g, gi, k, m, n, !tA, false, true);
+                }
+        });
+    }
+
+    /**
+     * The linear layer {@code y = x·Wᵀ + b}: x (…, in), W (out, in) as PyTorch stores it, b (out) or null.
+     * Backward: {@code dx += dy·W}, {@code dW += dyᵀ·x}, {@code db += Σ_rows dy}.
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        if (w.shape.length != 2) throw new IllegalArgumentException("linear: weight must be (out, in), got " + Shape.str(w.shape));
+        int out = w.shape[0], in = w.shape[1];
+        if (x.shape.length == 0 || x.shape[x.shape.length - 1] != in)
+            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape) + " @ weight " + Shape.str(w.shape) + "ᵀ: last dim "
+                    + (x.shape.length == 0 ? 0 : x.shape[x.shape.length - 1]) + " != in_features " + in);
+        if (b != null && (b.shape.length != 1 || b.shape[0] != out))
+            throw new IllegalArgumentException("linear: bias must be (" + out + ",), got " + Shape.str(b.shape));
+        Tensor X = x.contiguous(), W = w.contiguous();
+        Tensor B = b == null ? null : b.contiguous();
+        int rows = X.size / Math.max(1, in);
+        if (in == 0) rows = 0;
+        int[] outShape = x.shape.clone();
+        outShape[outShape.length - 1] = out;
+        float[] y = new float[Shape.numel(outShape)];
+        MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
+        if (B != null)
+            for (int r = 0; r < rows; r++) {
+                int yo = r * out;
+                for (int j = 0; j < out; j++) y[yo + j] += B.data[B.offset + j];
+            }
+        Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
+        final int fr = rows;
+        return t.onBackward(g -> {
+            if (X.requiresGrad) MatMul.matmul(X.gradBuffer(), 0, g, 0, W.data, W.offset, fr, out, in, false, false, true);
+            if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
+            if (B != null && B.requiresGrad) {
+                float[] gb = B.gradBuffer();
+                for (int r = 0; r < fr; r++) for (int j = 0; j < out; j++) gb[j] += g[r * out + j];
+            }
+        });
+    }
+
+    private static int[] pad2(int[] batch) {
+        int[] out = {1, 1};
+        System.arraycopy(batch, 0, out, 2 - batch.length, batch.length);
+        return out;
+    }
+
+    /** Strides of the batch axes of {@code shape} (given {@code strides}) against the broadcast {@code batch}, padded to 2. */
+    private static int[] batchStrides(int[] shape, int[] strides, int[] batch) {
+        int nb = shape.length - 2;
+        int[] out = new int[2];
+        for (int i = 0; i < batch.length; i++) {
+            int d = i - (batch.length - nb);
+            int o = i + (2 - batch.length);
+            out[o] = (d < 0 || shape[d] == 1) ? 0 : strides[d];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package llmbook.tensor;
+
+/**
+ * The one strided loop behind every broadcasting elementwise op and every view's backward. No Tensor here.
+ *
+ * <p>All operands are read (or written) through rank-4 strides over a common rank-4 shape; a broadcast axis has
+ * stride 0. Writing with stride 0 into the output is how a gradient is summed over broadcast axes:
+ * {@code ACC} with output strides {@code (0, 0, 3, 1)} adds every batch of {@code g} into one (3, ·) block.
+ * The switch on the op code sits outside the innermost loop, so each inner loop is a plain strided loop.
+ */
+final class Strided {
+    private Strided() {}
+
+    static final int COPY = 0;     // o = x
+    static final int ADD = 1;      // o = x + y
+    static final int SUB = 2;      // o = x - y
+    static final int MUL = 3;      // o = x * y
+    static final int DIV = 4;      // o = x / y
+    static final int ACC = 5;      // o += x
+    static final int ACC_NEG = 6;  // o -= x
+    static final int ACC_MUL = 7;  // o += x * y
+    static final int MAX = 8;      // o = max(x, y)
+
+    /** Runs {@code code} over the rank-4 index space {@code n4}; {@code y} may be null for one-input codes. */
+    static void run(int code, float[] o, int oOff, int[] os, float[] x, int xOff, int[] xs,
+                    float[] y, int yOff, int[] ys, int[] n4) {
+        int[] n = n4;
+        // collapse to one row when every operand is contiguous over the whole index space
+        if (rowMajor(os, n) && rowMajor(xs, n) && (y == null || rowMajor(ys, n))) {
+            row(code, o, oOff, 1, x, xOff, 1, y, yOff, 1, n[0] * n[1] * n[2] * n[3]);
+            return;
+        }
+        int ys0 = y == null ? 0 : ys[0], ys1 = y == null ? 0 : ys[1], ys2 = y == null ? 0 : ys[2], ys3 = y == null ? 0 : ys[3];
+        for (int a = 0; a < n[0]; a++)
+            for (int b = 0; b < n[1]; b++)
+                for (int c = 0; c < n[2]; c++) {
+                    int oi = oOff + a * os[0] + b * os[1] + c * os[2];
+                    int xi = xOff + a * xs[0] + b * xs[1] + c * xs[2];
+                    int yi = yOff + a * ys0 + b * ys1 + c * ys2;
+                    row(code, o, oi, os[3], x, xi, xs[3], y, yi, ys3, n[3]);
+                }
+    }
+
+    private static boolean rowMajor(int[] s, int[] n) {
+        int expect = 1;
+        for (int i = 3; i >= 0; i--) {
+            if (n[i] != 1 && s[i] != expect) return false;
+            expect *= n[i];
+        }
+        return true;
+    }
+
+    private static void row(int code, float[] o, int oi, int os, float[] x, int xi, int xs, float[] y, int yi, int ys, int len) {
+        switch (code) {
+            case COPY -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs]; }
+            case ADD -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs] + y[yi + j * ys]; }
+            case SUB -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs] - y[yi + j * ys]; }
+            case MUL -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs] * y[yi + j * ys]; }
+            case DIV -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs] / y[yi + j * ys]; }
+            case ACC -> { for (int j = 0; j < len; j++) o[oi + j * os] += x[xi + j * xs]; }
+            case ACC_NEG -> { for (int j = 0; j < len; j++) o[oi + j * os] -= x[xi + j * xs]; }
+            case ACC_MUL -> { for (int j = 0; j < len; j++) o[oi + j * os] += x[xi + j * xs] * y[yi + j * ys]; }
+            case MAX -> { for (int j = 0; j < len; j++) o[oi + j * os] = Math.max(x[xi + j * xs], y[yi + j * ys]); }
+            default -> throw new IllegalStateException("Strided: unknown op code " + code);
+        }
+    }
+
+    /** Copies a strided tensor into a fresh row-major array. */
+    static float[] toContiguous(float[] data, int off, int[] shape, int[] strides) {
+        int n = Shape.numel(shape);
+        float[] out = new float[n];
+        if (n == 0) return out;
+        int[] n4 = Shape.pad4(shape);
+        run(COPY, out, 0, pad4Strides(Shape.contiguousStrides(shape), shape.length), data, off, pad4Strides(strides, shape.length), null, 0, null, n4);
+        return out;
+    }
+
+    /** Strides padded on the left with 0s to rank 4. */
+    static int[] pad4Strides(int[] strides, int rank) {
+        int[] out = new int[4];
+        System.arraycopy(strides, 0, out, 4 - rank, rank);
+        return out;
+    }
+}

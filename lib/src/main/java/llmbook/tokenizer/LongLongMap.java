@@ -1,0 +1,60 @@
+package llmbook.tokenizer;
+
+import java.util.Arrays;
+
+/** Open-addressing map from a non-negative long key (a token pair) to a long count; keys are never removed. */
+final class LongLongMap {
+    private long[] keys;
+    private long[] values;
+    private int size;
+    private int shift;
+
+    LongLongMap(int expected) {
+        int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+        keys = new long[cap];
+        values = new long[cap];
+        Arrays.fill(keys, -1L);
+        shift = 64 - Integer.numberOfTrailingZeros(cap);
+    }
+
+    private int slot(long key) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+    }
+
+    long get(long key) {
+        int mask = keys.length - 1;
+        for (int i = slot(key); ; i = (i + 1) & mask) {
+            if (keys[i] == key) return values[i];
+            if (keys[i] == -1L) return 0;
+        }
+    }
+
+    /** Adds {@code delta} to the count of {@code key} (missing keys count 0) and returns the new count. */
+    long add(long key, long delta) {
+        if ((size + 1) * 2 > keys.length) grow();
+        int mask = keys.length - 1;
+        for (int i = slot(key); ; i = (i + 1) & mask) {
+            if (keys[i] == key) return values[i] += delta;
+            if (keys[i] == -1L) {
+                keys[i] = key;
+                size++;
+                return values[i] = delta;
+            }
+        }
+    }
+
+    /** Calls {@code f} for every key with its count. */
+    void forEach(java.util.function.LongBinaryOperator f) {
+        for (int i = 0; i < keys.length; i++) if (keys[i] != -1L) f.applyAsLong(keys[i], values[i]);
+    }
+
+    private void grow() {
+        long[] ok = keys, ov = values;
+        keys = new long[ok.length * 2];
+        values = new long[ok.length * 2];
+        Arrays.fill(keys, -1L);
+        shift--;
+        size = 0;
+        for (int i = 0; i < ok.length; i++) if (ok[i] != -1L) add(ok[i], ov[i]);
+    }
+}

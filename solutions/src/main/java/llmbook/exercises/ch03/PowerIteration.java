@@ -1,0 +1,51 @@
+package llmbook.exercises.ch03;
+
+/**
+ * Exercise ch03.power_iteration — the top eigenvector of a symmetric matrix (Q37).
+ *
+ * <p>Multiply a start vector by A again and again, normalising each time:
+ * {@code v ← A v / |A v|}. Writing v in A's eigenvectors, each step scales the part along
+ * eigenvector i by λ_i, so the part along the largest |λ| wins, at rate |λ₂/λ₁| per step. Its
+ * eigenvalue is the Rayleigh quotient {@code vᵀ A v} (for a unit v). PCA's first component is this
+ * vector for the covariance matrix. Worked example: A = [[2,1],[1,2]] has eigenvalues 3 and 1;
+ * from v = (1, 0): (2,1)/√5 → (5,4)/√41 → ... → (1,1)/√2, and vᵀAv → 3.
+ * The library's version is {@code llmbook.embed.SymmetricEigen.power}.
+ */
+public final class PowerIteration {
+    private PowerIteration() {}
+
+    /** {@code vᵀ A v / vᵀ v}. */
+    public static double rayleigh(double[][] a, double[] v) {
+        double num = 0, den = 0;
+        for (int i = 0; i < v.length; i++) {
+            double av = 0;
+            for (int j = 0; j < v.length; j++) av += a[i][j] * v[j];
+            num += v[i] * av;
+            den += v[i] * v[i];
+        }
+        return num / den;
+    }
+
+    /**
+     * A unit eigenvector for the eigenvalue of largest absolute value, after {@code iterations}
+     * steps from the start vector {@code (1, 1, ..., 1)}; sign chosen so its largest-magnitude entry is positive.
+     */
+    public static double[] topEigenvector(double[][] a, int iterations) {
+        int n = a.length;
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, 1 / Math.sqrt(n));
+        for (int it = 0; it < iterations; it++) {
+            double[] w = new double[n];
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) w[i] += a[i][j] * v[j];
+            double norm = 0;
+            for (double x : w) norm += x * x;
+            norm = Math.sqrt(norm);
+            if (norm == 0) break;
+            for (int i = 0; i < n; i++) v[i] = w[i] / norm;
+        }
+        int big = 0;
+        for (int i = 1; i < n; i++) if (Math.abs(v[i]) > Math.abs(v[big])) big = i;
+        if (v[big] < 0) for (int i = 0; i < n; i++) v[i] = -v[i];
+        return v;
+    }
+}
