@@ -40,23 +40,34 @@ final class AttentionVector {
         return s >= slices ? T : (int) Math.round(T * Math.sqrt((double) s / slices)) / R * R;
     }
 
-    /** dst[c·T + j] = src[so + j·d + c]: a T×d matrix transposed. */
-    private static void transpose(float[] dst, float[] src, int so, int T, int d) {
-        for (int j = 0; j < T; j++) for (int c = 0; c < d; c++) dst[c * T + j] = src[so + j * d + c];
+    /**
+     * Row stride of the transposed d×T scratch: T rounded up to whole vectors, plus one more vector, so that
+     * consecutive rows are not a multiple of 4 KiB apart (which would map them all to the same L1 cache sets).
+     */
+    static int ldT(int T) { return (T + L - 1) / L * L + L; }
+
+    /** dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, in blocks of 16 rows so both sides stay in cache. */
+    private static void transpose(float[] dst, int ld, float[] src, int so, int T, int d) {
+        for (int j0 = 0; j0 < T; j0 += 16) {
+            int j1 = Math.min(T, j0 + 16);
+            for (int c = 0; c < d; c++)
+                for (int j = j0; j < j1; j++) dst[c * ld + j] = src[so + j * d + c];
+        }
     }
 
     static void causalForward(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
                               float[] v, int vOff, int T, int d, float scale) {
         if (T == 0) return;
-        float[] kT = new float[d * T];                 // (d, T), shared read-only by all slices
-        transpose(kT, k, kOff, T, d);
+        int ld = ldT(T);
+        float[] kT = new float[d * ld];                // (d, T) with row stride ld, shared read-only by all slices
+        transpose(kT, ld, k, kOff, T, d);
         int sl = slices(T, d);
         Kernels.parallel(sl, s -> {
             float[] row = scratch(0, T), rows4 = scratch(2, R * T);
             int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl);
             for (; i + R <= end; i += R) {                       // R query rows share every load of k and v
                 int n = i + R;
-                scores4(rows4, T, kT, q, qOff + i * d, d, n, scale);
+                scores4(rows4, T, kT, ld, q, qOff + i * d, d, n, scale);
                 for (int r = 0; r < R; r++) {
                     int ro = r * T, nr = i + r + 1;              // row i+r sees keys 0..i+r; mask the rest
                     for (int j = nr; j < n; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
@@ -69,7 +80,7 @@ final class AttentionVector {
             }
             for (; i < end; i++) {
                 int n = i + 1;
-                scores(row, kT, T, q, qOff + i * d, d, n, scale);
+                scores(row, kT, ld, q, qOff + i * d, d, n, scale);
                 float max = Vec.max(row, 0, n);
                 float sum = Vec.expShift(row, 0, row, 0, n, max);
                 lse[lseOff + i] = max + (float) Math.log(sum);
@@ -82,9 +93,10 @@ final class AttentionVector {
                                float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, int outOff,
                                float[] lse, int lseOff, int T, int d, float scale) {
         if (T == 0) return;
-        float[] kT = new float[d * T], vT = new float[d * T];   // (d, T)
-        transpose(kT, k, kOff, T, d);
-        transpose(vT, v, vOff, T, d);
+        int ld = ldT(T);
+        float[] kT = new float[d * ld], vT = new float[d * ld];   // (d, T) with row stride ld
+        transpose(kT, ld, k, kOff, T, d);
+        transpose(vT, ld, v, vOff, T, d);
         int sl = slices(T, d);
         float[][] partial = new float[sl][];              // per-slice dk|dv, summed in slice order below
         Kernels.parallel(sl, s -> {
@@ -100,8 +112,8 @@ final class AttentionVector {
             int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl);
             for (; i + R <= end; i += R) {
                 int n = i + R, qi = qOff + i * d, gi = doutOff + i * d;
-                scores4(p4, T, kT, q, qi, d, n, scale);
-                scores4(ds4, T, vT, dout, gi, d, n, 1f);                      // dp_ij = dout_i·v_j
+                scores4(p4, T, kT, ld, q, qi, d, n, scale);
+                scores4(ds4, T, vT, ld, dout, gi, d, n, 1f);                      // dp_ij = dout_i·v_j
                 for (int r = 0; r < R; r++) {
                     int ro = r * T;
                     for (int j = i + r + 1; j < n; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
@@ -115,9 +127,9 @@ final class AttentionVector {
             }
             for (; i < end; i++) {
                 int n = i + 1, qi = qOff + i * d, gi = doutOff + i * d;
-                scores(p, kT, T, q, qi, d, n, scale);
+                scores(p, kT, ld, q, qi, d, n, scale);
                 Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
-                scores(ds, vT, T, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
+                scores(ds, vT, ld, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
                 float rowDot = Vec.dot(dout, gi, out, outOff + i * d, d);     // D_i = dout_i·out_i
                 softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
                 weightedSum(dq, dqOff + i * d, true, ds, n, 1f, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
@@ -133,12 +145,12 @@ final class AttentionVector {
         }
     }
 
-    /** s[j] = scale·Σ_c q[qo+c]·kT[c·T + j] for j < n: four vectors of keys per step, q broadcast. */
-    private static void scores(float[] s, float[] kT, int T, float[] q, int qo, int d, int n, float scale) {
+    /** s[j] = scale·Σ_c q[qo+c]·kT[c·ld + j] for j < n: four vectors of keys per step, q broadcast. */
+    private static void scores(float[] s, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 4 * L; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += T) {
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a0 = x.fma(FloatVector.fromArray(S, kT, ko), a0);
                 a1 = x.fma(FloatVector.fromArray(S, kT, ko + L), a1);
@@ -152,12 +164,12 @@ final class AttentionVector {
         }
         for (; j <= n - L; j += L) {
             FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += T) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
+            for (int c = 0, ko = j; c < d; c++, ko += ld) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
             a0.mul(scale).intoArray(s, j);
         }
         for (; j < n; j++) {
             float a = 0f;
-            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * T + j];
+            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * ld + j];
             s[j] = a * scale;
         }
     }
@@ -173,15 +185,15 @@ final class AttentionVector {
     }
 
     /**
-     * R = 4 rows of scores at once: s[r·T + j] = scale·Σ_c q[qo + r·d + c]·kT[c·T + j] for j < n.
+     * R = 4 rows of scores at once: s[r·T + j] = scale·Σ_c q[qo + r·d + c]·kT[c·ld + j] for j < n.
      * Per step c: two vectors of keys loaded once, four query values broadcast, eight multiply-adds.
      */
-    private static void scores4(float[] s, int T, float[] kT, float[] q, int qo, int d, int n, float scale) {
+    private static void scores4(float[] s, int T, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 2 * L; j += 2 * L) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
             FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += T) {
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
                 FloatVector k0 = FloatVector.fromArray(S, kT, ko), k1 = FloatVector.fromArray(S, kT, ko + L);
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a00 = x.fma(k0, a00); a01 = x.fma(k1, a01);
@@ -199,7 +211,7 @@ final class AttentionVector {
         }
         for (; j <= n - L; j += L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += T) {
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
                 FloatVector k0 = FloatVector.fromArray(S, kT, ko);
                 a0 = FloatVector.broadcast(S, q[qo + c]).fma(k0, a0);
                 a1 = FloatVector.broadcast(S, q[qo + d + c]).fma(k0, a1);
@@ -214,7 +226,7 @@ final class AttentionVector {
         for (; j < n; j++) {
             for (int r = 0; r < R; r++) {
                 float a = 0f;
-                for (int c = 0; c < d; c++) a += q[qo + r * d + c] * kT[c * T + j];
+                for (int c = 0; c < d; c++) a += q[qo + r * d + c] * kT[c * ld + j];
                 s[r * T + j] = a * scale;
             }
         }
