@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import llmbook.kernels.Activations;
 import llmbook.kernels.Attention;
 import llmbook.kernels.Kernels;
@@ -26,11 +27,14 @@ import llmbook.kernels.Softmax;
 /**
  * {@code ./llmbook bench}: times every kernel against its scalar twin (and matmul against numpy's OpenBLAS).
  *
- * <p>Harness: each case is warmed up (≥ 0.5 s, or 0.15 s with {@code --quick}) so C2 has compiled it, then timed
+ * <p>Harness: each case is warmed up in 0.1 s rounds until its mean call time has not improved for three rounds (and for
+ * at least 1 s, or 0.3 s with {@code --quick}) so C2 has compiled it, then timed
  * as {@code samples} samples of ≥ 20 ms each (several calls per sample for small ops); we report the median and
  * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, on one
- * thread (it has no threads), and the ratio is vector-median / scalar-median. Timings on a shared machine are
- * noisy: compare ratios, and repeat runs.
+ * thread (it has no threads), and the ratio is scalar-median / vector-median (how many times faster). With
+ * {@code --numpy}, numpy's OpenBLAS {@code a @ b} is timed right after each matmul case with the same thread
+ * count, and two ratios are printed: numpy-median / ours-median and numpy-min / ours-min ("best", the least
+ * disturbed by other processes). Timings on a shared machine are noisy: compare ratios, and repeat runs.
  */
 public final class Bench {
     private Bench() {}
@@ -48,33 +52,52 @@ public final class Bench {
     record Case(String op, String size, double work, String unit, Runnable vector, Runnable scalar, int[] mkn) {}
 
     record Row(String op, String size, int threads, double value, String unit, double medianMs, double minMs, double maxMs,
-               double scalarRatio, double numpyRatio) {}
+               double scalarRatio, double numpyRatio, double numpyBestRatio) {}
+
+    /** Parsed command line. */
+    record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean help) {}
 
     public static void main(String[] args) {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            return;
+        }
+        if (o.help()) { System.out.println(USAGE); return; }
+        List<Row> rows = run(cases(), Pattern.compile(o.filter()), o.threads(), o.quick(), o.numpy());
+        if (o.json() != null) writeJson(Path.of(o.json()), rows);
+    }
+
+    /** Parses the flags; throws IllegalArgumentException with the message to print on a usage error. */
+    static Options parse(String[] args) {
         String filter = ".*", json = null;
-        boolean quick = false, numpy = false;
+        boolean quick = false, numpy = false, help = false;
         int cores = Runtime.getRuntime().availableProcessors();
         int[] threads = cores > 1 ? new int[]{1, cores} : new int[]{1};
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--help", "-h" -> { System.out.println(USAGE); return; }
+                case "--help", "-h" -> help = true;
                 case "--quick" -> quick = true;
                 case "--numpy" -> numpy = true;
                 case "--filter", "--threads", "--json" -> {
-                    if (i + 1 >= args.length) usage("missing value after " + a);
+                    if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + a);
                     String v = args[++i];
                     if (a.equals("--filter")) filter = v;
                     else if (a.equals("--json")) json = v;
                     else threads = parseThreads(v);
                 }
-                default -> usage("unknown argument: " + a);
+                default -> throw new IllegalArgumentException("unknown argument: " + a);
             }
         }
-        Pattern pat;
-        try { pat = Pattern.compile(filter); } catch (Exception e) { usage("bad --filter regex: " + e.getMessage()); return; }
-        List<Row> rows = run(cases(), pat, threads, quick, numpy);
-        if (json != null) writeJson(Path.of(json), rows);
+        try {
+            Pattern.compile(filter);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("bad --filter regex '" + filter + "': " + e.getDescription());
+        }
+        return new Options(filter, threads, json, quick, numpy, help);
     }
 
     static void usage(String msg) {
@@ -84,15 +107,14 @@ public final class Bench {
     }
 
     static int[] parseThreads(String v) {
+        int[] t;
         try {
-            int[] t = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-            for (int x : t) if (x < 1 || x > 256) usage("--threads values must be in [1, 256], got " + x);
-            if (t.length == 0) usage("--threads needs at least one value");
-            return t;
+            t = Arrays.stream(v.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
         } catch (NumberFormatException e) {
-            usage("--threads takes a comma-separated list of integers, got '" + v + "'");
-            return null;
+            throw new IllegalArgumentException("--threads takes a comma-separated list of integers, got '" + v + "'");
         }
+        for (int x : t) if (x < 1 || x > 256) throw new IllegalArgumentException("--threads values must be in [1, 256], got " + x);
+        return t;
     }
 
     // ---- the cases ----
@@ -164,20 +186,26 @@ public final class Bench {
     record Timing(double median, double min, double max) {}
 
     static Timing time(Runnable r, boolean quick) {
-        long warmNs = quick ? 150_000_000L : 500_000_000L;
+        long warmNs = quick ? 300_000_000L : 1_000_000_000L;
         int samples = quick ? 5 : 15;
         long sampleNs = 20_000_000L;
-        // warm-up: at least 3 calls and warmNs of wall time; learn how many calls fill one sample
+        // Warm-up in rounds of ~0.1 s until three rounds in a row fail to beat the best by 5%, and at least warmNs
+        // have passed: Vector API code runs ~100× slower before C2 compiles it (which takes a while on a loaded
+        // machine), and a deoptimisation can restart that.
         long t0 = System.nanoTime();
-        int calls = 0;
-        long last = 0;
-        while (calls < 3 || System.nanoTime() - t0 < warmNs) {
-            long s = System.nanoTime();
-            r.run();
-            last = System.nanoTime() - s;
-            calls++;
+        double prev = Double.MAX_VALUE;
+        int stableRounds = 0;
+        while (true) {
+            long rs = System.nanoTime();
+            int calls = 0;
+            do { r.run(); calls++; } while (System.nanoTime() - rs < 100_000_000L || calls < 3);
+            double mean = (double) (System.nanoTime() - rs) / calls;
+            stableRounds = mean > 0.95 * prev ? stableRounds + 1 : 0;   // no round beat the best by 5%
+            prev = Math.min(prev, mean);
+            long elapsed = System.nanoTime() - t0;
+            if ((stableRounds >= 3 && elapsed >= warmNs) || elapsed > 10_000_000_000L) break;
         }
-        int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, last)));
+        int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, prev)));
         double[] t = new double[samples];
         for (int i = 0; i < samples; i++) {
             long s = System.nanoTime();
@@ -194,77 +222,89 @@ public final class Bench {
         if (cs.isEmpty()) { System.out.println("bench: no case matches the filter"); return rows; }
         System.out.println(llmbook.Version.describe());
         System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10s %-8s %10s %19s %8s%s%n", "op", "size", "thr", "speed", "unit",
-                "median ms", "min..max ms", "×scalar", numpy ? "  ×numpy" : "");
-        Map<Integer, Map<String, Double>> np = new HashMap<>();
-        if (numpy) for (int t : threads) np.put(t, numpyTimes(cs, t, quick));
+                "median ms", "min..max ms", "×scalar", numpy ? "   ×numpy  ×np-best" : "");
+        Map<Integer, Numpy> np = new HashMap<>();
+        if (numpy) {
+            try { for (int t : threads) np.put(t, new Numpy(t)); }
+            catch (IOException e) { System.out.println("bench: numpy baseline unavailable (" + e.getMessage() + ")"); }
+        }
+        List<String> npLines = new ArrayList<>();
         for (Case c : cs) {
             Kernels.setThreads(1);
             Timing s = time(c.scalar(), quick);
             for (int t : threads) {
                 Kernels.setThreads(t);
                 Timing v = time(c.vector(), quick);
+                Timing n = null;
+                if (np.containsKey(t) && c.mkn() != null) {
+                    try { n = np.get(t).time(c.mkn(), c.work(), quick); }
+                    catch (IOException | RuntimeException e) { System.out.println("bench: numpy failed: " + e.getMessage()); np.remove(t); }
+                }
                 double value = c.work() / v.median() / 1e9;
                 double ratio = s.median() / v.median();
-                Double npt = np.getOrDefault(t, Map.of()).get(c.size());
-                double npRatio = npt == null ? Double.NaN : npt / v.median();
-                Row row = new Row(c.op(), c.size(), t, value, c.unit(), v.median() * 1e3, v.min() * 1e3, v.max() * 1e3, ratio, npRatio);
+                double npRatio = n == null ? Double.NaN : n.median() / v.median();
+                double npBest = n == null ? Double.NaN : n.min() / v.min();
+                Row row = new Row(c.op(), c.size(), t, value, c.unit(), v.median() * 1e3, v.min() * 1e3, v.max() * 1e3, ratio,
+                        npRatio, npBest);
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f %8.1f%s%n", row.op(), row.size(), t, value,
                         c.unit(), row.medianMs(), row.minMs(), row.maxMs(), ratio,
-                        numpy ? (Double.isNaN(npRatio) ? "        -" : String.format(Locale.ROOT, " %8.2f", npRatio)) : "");
+                        numpy ? (n == null ? "        -" : String.format(Locale.ROOT, " %8.2f %8.2f", npRatio, npBest)) : "");
+                if (n != null)
+                    npLines.add(String.format(Locale.ROOT, "  %-22s %3d %10.1f GFLOP/s  median %8.3f ms  min %8.3f ms",
+                            c.size(), t, c.work() / n.median() / 1e9, n.median() * 1e3, n.min() * 1e3));
             }
             System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
                     c.work() / s.median() / 1e9, c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
         }
-        if (numpy) {
-            System.out.println("numpy a @ b (OpenBLAS, OPENBLAS_NUM_THREADS = threads):");
-            for (int t : threads)
-                for (Case c : cs) {
-                    Double npt = np.get(t).get(c.size());
-                    if (npt != null) System.out.printf(Locale.ROOT, "  %-22s %3d %10.1f GFLOP/s %10.3f ms%n", c.size(), t, c.work() / npt / 1e9, npt * 1e3);
-                }
+        np.values().forEach(Numpy::close);
+        if (!npLines.isEmpty()) {
+            System.out.println("numpy a @ b (OpenBLAS, OPENBLAS_NUM_THREADS = thr), each timed right after ours:");
+            npLines.forEach(System.out::println);
         }
         Kernels.setThreads(Runtime.getRuntime().availableProcessors());
         return rows;
     }
 
-    /** Median seconds of numpy's a @ b per matmul case size, or empty when numpy is unavailable. */
-    static Map<String, Double> numpyTimes(List<Case> cs, int threads, boolean quick) {
-        Map<String, Double> out = new HashMap<>();
-        List<Case> mm = cs.stream().filter(c -> c.mkn() != null).toList();
-        if (mm.isEmpty()) return out;
-        try (InputStream script = Bench.class.getResourceAsStream("numpy_matmul.py")) {
+    /**
+     * A long-running {@code /usr/bin/python3} timing numpy's {@code a @ b} on request, so that each OpenBLAS
+     * measurement is taken right next to ours (same moment, same machine load). One process per thread count.
+     */
+    static final class Numpy implements AutoCloseable {
+        private final Process proc;
+        private final OutputStream in;
+        private final BufferedReader out;
+
+        Numpy(int threads) throws IOException {
             Path py = Files.createTempFile("llmbook-numpy", ".py");
-            Files.write(py, script.readAllBytes());
+            try (InputStream script = Bench.class.getResourceAsStream("numpy_matmul.py")) {
+                Files.write(py, script.readAllBytes());
+            }
+            py.toFile().deleteOnExit();
             ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", py.toString());
             pb.environment().remove("OPENBLAS_CORETYPE");   // let OpenBLAS pick its kernel for this CPU
             pb.environment().remove("OPENBLAS_L2_SIZE");
             pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-            Process p = pb.start();
-            try (OutputStream in = p.getOutputStream()) {
-                StringBuilder sb = new StringBuilder();
-                for (Case c : mm) {
-                    int[] s = c.mkn();
-                    int reps = (int) Math.max(quick ? 5 : 15, Math.min(201, 2e9 / c.work()));
-                    sb.append(s[0]).append(' ').append(s[1]).append(' ').append(s[2]).append(' ')
-                            .append(s[3]).append(' ').append(s[4]).append(' ').append(reps).append('\n');
-                }
-                in.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            }
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (Case c : mm) {
-                    String line = r.readLine();
-                    if (line == null) break;
-                    out.put(c.size(), Double.parseDouble(line.trim().split("\\s+")[5]));
-                }
-            }
-            p.waitFor();
-            Files.deleteIfExists(py);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            System.out.println("bench: numpy baseline unavailable (" + e.getMessage() + ")");
+            proc = pb.start();
+            in = proc.getOutputStream();
+            out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
         }
-        return out;
+
+        /** Median and min seconds of numpy's matmul for {m, k, n, transA, transB}. */
+        Timing time(int[] s, double flops, boolean quick) throws IOException {
+            int reps = (int) Math.max(quick ? 5 : 15, Math.min(201, (quick ? 0.3e9 : 1e9) / flops * 100));
+            in.write((s[0] + " " + s[1] + " " + s[2] + " " + s[3] + " " + s[4] + " " + reps + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            String line = out.readLine();
+            if (line == null) throw new IOException("python exited");
+            String[] f = line.trim().split("\\s+");
+            return new Timing(Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.NaN);
+        }
+
+        @Override public void close() {
+            try { in.close(); proc.waitFor(); } catch (IOException | InterruptedException e) { proc.destroy(); }
+        }
     }
 
     static void writeJson(Path file, List<Row> rows) {
@@ -273,9 +313,10 @@ public final class Bench {
             Row r = rows.get(i);
             sb.append(String.format(Locale.ROOT,
                     "  {\"op\": \"%s\", \"size\": \"%s\", \"threads\": %d, \"value\": %.3f, \"unit\": \"%s\", \"median_ms\": %.4f, "
-                            + "\"min_ms\": %.4f, \"max_ms\": %.4f, \"ratio_to_scalar\": %.3f, \"ratio_to_numpy\": %s}%s%n",
+                            + "\"min_ms\": %.4f, \"max_ms\": %.4f, \"ratio_to_scalar\": %.3f, \"ratio_to_numpy\": %s, \"ratio_to_numpy_best\": %s}%s%n",
                     r.op(), r.size(), r.threads(), r.value(), r.unit(), r.medianMs(), r.minMs(), r.maxMs(), r.scalarRatio(),
                     Double.isNaN(r.numpyRatio()) ? "null" : String.format(Locale.ROOT, "%.3f", r.numpyRatio()),
+                    Double.isNaN(r.numpyBestRatio()) ? "null" : String.format(Locale.ROOT, "%.3f", r.numpyBestRatio()),
                     i + 1 < rows.size() ? "," : ""));
         }
         sb.append("]\n");

@@ -18,6 +18,8 @@ final class AttentionVector {
 
     private static final VectorSpecies<Float> S = Vec.S;
     private static final int L = Vec.L;
+    /** Query rows processed together, sharing every load of k and v. */
+    static final int R = 4;
     /** Below this many score entries (T²/2·d multiply-adds), one thread. */
     static final long PARALLEL_MIN = 1L << 19;
 
@@ -35,25 +37,50 @@ final class AttentionVector {
 
     /** First row of slice s when rows are split into equal causal work. */
     private static int rowBound(int T, int s, int slices) {
-        return s >= slices ? T : (int) Math.round(T * Math.sqrt((double) s / slices));
+        return s >= slices ? T : (int) Math.round(T * Math.sqrt((double) s / slices)) / R * R;
     }
 
-    /** dst[c·T + j] = src[so + j·d + c]: a T×d matrix transposed. */
-    private static void transpose(float[] dst, float[] src, int so, int T, int d) {
-        for (int j = 0; j < T; j++) for (int c = 0; c < d; c++) dst[c * T + j] = src[so + j * d + c];
+    /**
+     * Row stride of the transposed d×T scratch: T rounded up to whole vectors, plus one more vector, so that
+     * consecutive rows are not a multiple of 4 KiB apart (which would map them all to the same L1 cache sets).
+     */
+    static int ldT(int T) { return (T + L - 1) / L * L + L; }
+
+    /** dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, in blocks of 16 rows so both sides stay in cache. */
+    private static void transpose(float[] dst, int ld, float[] src, int so, int T, int d) {
+        for (int j0 = 0; j0 < T; j0 += 16) {
+            int j1 = Math.min(T, j0 + 16);
+            for (int c = 0; c < d; c++)
+                for (int j = j0; j < j1; j++) dst[c * ld + j] = src[so + j * d + c];
+        }
     }
 
     static void causalForward(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
                               float[] v, int vOff, int T, int d, float scale) {
         if (T == 0) return;
-        float[] kT = new float[d * T];                 // (d, T), shared read-only by all slices
-        transpose(kT, k, kOff, T, d);
+        int ld = ldT(T);
+        float[] kT = new float[d * ld];                // (d, T) with row stride ld, shared read-only by all slices
+        transpose(kT, ld, k, kOff, T, d);
         int sl = slices(T, d);
         Kernels.parallel(sl, s -> {
-            float[] row = scratch(0, T);
-            for (int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl); i < end; i++) {
+            float[] row = scratch(0, T), rows4 = scratch(2, R * T);
+            int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl);
+            for (; i + R <= end; i += R) {                       // R query rows share every load of k and v
+                int n = i + R;
+                scores4(rows4, T, kT, ld, q, qOff + i * d, d, n, scale);
+                for (int r = 0; r < R; r++) {
+                    int ro = r * T, nr = i + r + 1;              // row i+r sees keys 0..i+r; mask the rest
+                    for (int j = nr; j < n; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
+                    float max = Vec.max(rows4, ro, nr);
+                    float sum = Vec.expShift(rows4, ro, rows4, ro, n, max);
+                    lse[lseOff + i + r] = max + (float) Math.log(sum);
+                    Vec.scaleShift(rows4, ro, rows4, ro, nr, 1f / sum, 0f);
+                }
+                weightedSum4(out, outOff + i * d, false, rows4, T, n, v, vOff, d);
+            }
+            for (; i < end; i++) {
                 int n = i + 1;
-                scores(row, kT, T, q, qOff + i * d, d, n, scale);
+                scores(row, kT, ld, q, qOff + i * d, d, n, scale);
                 float max = Vec.max(row, 0, n);
                 float sum = Vec.expShift(row, 0, row, 0, n, max);
                 lse[lseOff + i] = max + (float) Math.log(sum);
@@ -66,9 +93,10 @@ final class AttentionVector {
                                float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, int outOff,
                                float[] lse, int lseOff, int T, int d, float scale) {
         if (T == 0) return;
-        float[] kT = new float[d * T], vT = new float[d * T];   // (d, T)
-        transpose(kT, k, kOff, T, d);
-        transpose(vT, v, vOff, T, d);
+        int ld = ldT(T);
+        float[] kT = new float[d * ld], vT = new float[d * ld];   // (d, T) with row stride ld
+        transpose(kT, ld, k, kOff, T, d);
+        transpose(vT, ld, v, vOff, T, d);
         int sl = slices(T, d);
         float[][] partial = new float[sl][];              // per-slice dk|dv, summed in slice order below
         Kernels.parallel(sl, s -> {
@@ -80,13 +108,30 @@ final class AttentionVector {
                 partial[s] = buf;
                 dkS = buf; dvS = buf; dkO = 0; dvO = T * d;
             }
-            for (int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl); i < end; i++) {
+            float[] p4 = scratch(2, R * T), ds4 = scratch(3, R * T);
+            int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl);
+            for (; i + R <= end; i += R) {
+                int n = i + R, qi = qOff + i * d, gi = doutOff + i * d;
+                scores4(p4, T, kT, ld, q, qi, d, n, scale);
+                scores4(ds4, T, vT, ld, dout, gi, d, n, 1f);                      // dp_ij = dout_i·v_j
+                for (int r = 0; r < R; r++) {
+                    int ro = r * T;
+                    for (int j = i + r + 1; j < n; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
+                    Vec.expShift(p4, ro, p4, ro, n, lse[lseOff + i + r]);     // p_ij = exp(s_ij − lse_i), 0 if masked
+                    float rowDot = Vec.dot(dout, gi + r * d, out, outOff + (i + r) * d, d);
+                    softmaxGrad(ds4, ro, p4, ro, n, rowDot, scale);
+                }
+                weightedSum4(dq, dqOff + i * d, true, ds4, T, n, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
+                addOuter4(dkS, dkO, ds4, T, n, q, qi, d);                       // dk_j += Σ_i ds_ij q_i
+                addOuter4(dvS, dvO, p4, T, n, dout, gi, d);                     // dv_j += Σ_i p_ij dout_i
+            }
+            for (; i < end; i++) {
                 int n = i + 1, qi = qOff + i * d, gi = doutOff + i * d;
-                scores(p, kT, T, q, qi, d, n, scale);
+                scores(p, kT, ld, q, qi, d, n, scale);
                 Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
-                scores(ds, vT, T, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
+                scores(ds, vT, ld, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
                 float rowDot = Vec.dot(dout, gi, out, outOff + i * d, d);     // D_i = dout_i·out_i
-                softmaxGrad(ds, p, n, rowDot, scale);                         // ds_ij = scale·p_ij·(dp_ij − D_i)
+                softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
                 weightedSum(dq, dqOff + i * d, true, ds, n, 1f, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
                 addOuter(dkS, dkO, ds, n, q, qi, d);                          // dk_j += ds_ij q_i
                 addOuter(dvS, dvO, p, n, dout, gi, d);                        // dv_j += p_ij dout_i
@@ -100,12 +145,12 @@ final class AttentionVector {
         }
     }
 
-    /** s[j] = scale·Σ_c q[qo+c]·kT[c·T + j] for j < n: four vectors of keys per step, q broadcast. */
-    private static void scores(float[] s, float[] kT, int T, float[] q, int qo, int d, int n, float scale) {
+    /** s[j] = scale·Σ_c q[qo+c]·kT[c·ld + j] for j < n: four vectors of keys per step, q broadcast. */
+    private static void scores(float[] s, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 4 * L; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += T) {
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a0 = x.fma(FloatVector.fromArray(S, kT, ko), a0);
                 a1 = x.fma(FloatVector.fromArray(S, kT, ko + L), a1);
@@ -119,24 +164,139 @@ final class AttentionVector {
         }
         for (; j <= n - L; j += L) {
             FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += T) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
+            for (int c = 0, ko = j; c < d; c++, ko += ld) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
             a0.mul(scale).intoArray(s, j);
         }
         for (; j < n; j++) {
             float a = 0f;
-            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * T + j];
+            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * ld + j];
             s[j] = a * scale;
         }
     }
 
-    /** ds[j] = scale·p[j]·(ds[j] − rowDot), where ds holds dp on entry. */
-    private static void softmaxGrad(float[] ds, float[] p, int n, float rowDot, float scale) {
+    /** ds[j] = scale·p[j]·(ds[j] − rowDot) for j < n, where ds holds dp on entry. */
+    private static void softmaxGrad(float[] ds, int dso, float[] p, int po, int n, float rowDot, float scale) {
         int j = 0;
         for (; j <= n - L; j += L) {
-            FloatVector dp = FloatVector.fromArray(S, ds, j).sub(rowDot);
-            FloatVector.fromArray(S, p, j).mul(scale).mul(dp).intoArray(ds, j);
+            FloatVector dp = FloatVector.fromArray(S, ds, dso + j).sub(rowDot);
+            FloatVector.fromArray(S, p, po + j).mul(scale).mul(dp).intoArray(ds, dso + j);
         }
-        for (; j < n; j++) ds[j] = scale * p[j] * (ds[j] - rowDot);
+        for (; j < n; j++) ds[dso + j] = scale * p[po + j] * (ds[dso + j] - rowDot);
+    }
+
+    /**
+     * R = 4 rows of scores at once: s[r·T + j] = scale·Σ_c q[qo + r·d + c]·kT[c·ld + j] for j < n.
+     * Per step c: two vectors of keys loaded once, four query values broadcast, eight multiply-adds.
+     */
+    private static void scores4(float[] s, int T, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
+        int j = 0;
+        for (; j <= n - 2 * L; j += 2 * L) {
+            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
+                FloatVector k0 = FloatVector.fromArray(S, kT, ko), k1 = FloatVector.fromArray(S, kT, ko + L);
+                FloatVector x = FloatVector.broadcast(S, q[qo + c]);
+                a00 = x.fma(k0, a00); a01 = x.fma(k1, a01);
+                x = FloatVector.broadcast(S, q[qo + d + c]);
+                a10 = x.fma(k0, a10); a11 = x.fma(k1, a11);
+                x = FloatVector.broadcast(S, q[qo + 2 * d + c]);
+                a20 = x.fma(k0, a20); a21 = x.fma(k1, a21);
+                x = FloatVector.broadcast(S, q[qo + 3 * d + c]);
+                a30 = x.fma(k0, a30); a31 = x.fma(k1, a31);
+            }
+            a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L);
+            a10.mul(scale).intoArray(s, T + j); a11.mul(scale).intoArray(s, T + j + L);
+            a20.mul(scale).intoArray(s, 2 * T + j); a21.mul(scale).intoArray(s, 2 * T + j + L);
+            a30.mul(scale).intoArray(s, 3 * T + j); a31.mul(scale).intoArray(s, 3 * T + j + L);
+        }
+        for (; j <= n - L; j += L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
+                FloatVector k0 = FloatVector.fromArray(S, kT, ko);
+                a0 = FloatVector.broadcast(S, q[qo + c]).fma(k0, a0);
+                a1 = FloatVector.broadcast(S, q[qo + d + c]).fma(k0, a1);
+                a2 = FloatVector.broadcast(S, q[qo + 2 * d + c]).fma(k0, a2);
+                a3 = FloatVector.broadcast(S, q[qo + 3 * d + c]).fma(k0, a3);
+            }
+            a0.mul(scale).intoArray(s, j);
+            a1.mul(scale).intoArray(s, T + j);
+            a2.mul(scale).intoArray(s, 2 * T + j);
+            a3.mul(scale).intoArray(s, 3 * T + j);
+        }
+        for (; j < n; j++) {
+            for (int r = 0; r < R; r++) {
+                float a = 0f;
+                for (int c = 0; c < d; c++) a += q[qo + r * d + c] * kT[c * ld + j];
+                s[r * T + j] = a * scale;
+            }
+        }
+    }
+
+    /** R = 4 rows: o[r·d + c] (+)= Σ_{j<n} p[r·T + j]·x[xo + j·d + c]; each x row is loaded once for all four. */
+    private static void weightedSum4(float[] o, int oo, boolean add, float[] p, int T, int n, float[] x, int xo, int d) {
+        int c = 0;
+        for (; c <= d - L; c += L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= n - 2; j += 2) {
+                FloatVector v0 = FloatVector.fromArray(S, x, xo + j * d + c), v1 = FloatVector.fromArray(S, x, xo + (j + 1) * d + c);
+                a0 = FloatVector.broadcast(S, p[j]).fma(v0, a0);
+                a1 = FloatVector.broadcast(S, p[T + j]).fma(v0, a1);
+                a2 = FloatVector.broadcast(S, p[2 * T + j]).fma(v0, a2);
+                a3 = FloatVector.broadcast(S, p[3 * T + j]).fma(v0, a3);
+                b0 = FloatVector.broadcast(S, p[j + 1]).fma(v1, b0);
+                b1 = FloatVector.broadcast(S, p[T + j + 1]).fma(v1, b1);
+                b2 = FloatVector.broadcast(S, p[2 * T + j + 1]).fma(v1, b2);
+                b3 = FloatVector.broadcast(S, p[3 * T + j + 1]).fma(v1, b3);
+            }
+            if (j < n) {
+                FloatVector v0 = FloatVector.fromArray(S, x, xo + j * d + c);
+                a0 = FloatVector.broadcast(S, p[j]).fma(v0, a0);
+                a1 = FloatVector.broadcast(S, p[T + j]).fma(v0, a1);
+                a2 = FloatVector.broadcast(S, p[2 * T + j]).fma(v0, a2);
+                a3 = FloatVector.broadcast(S, p[3 * T + j]).fma(v0, a3);
+            }
+            int o0 = oo + c;
+            if (add) {
+                a0.add(b0).add(FloatVector.fromArray(S, o, o0)).intoArray(o, o0);
+                a1.add(b1).add(FloatVector.fromArray(S, o, o0 + d)).intoArray(o, o0 + d);
+                a2.add(b2).add(FloatVector.fromArray(S, o, o0 + 2 * d)).intoArray(o, o0 + 2 * d);
+                a3.add(b3).add(FloatVector.fromArray(S, o, o0 + 3 * d)).intoArray(o, o0 + 3 * d);
+            } else {
+                a0.add(b0).intoArray(o, o0);
+                a1.add(b1).intoArray(o, o0 + d);
+                a2.add(b2).intoArray(o, o0 + 2 * d);
+                a3.add(b3).intoArray(o, o0 + 3 * d);
+            }
+        }
+        for (; c < d; c++)
+            for (int r = 0; r < R; r++) {
+                float a = 0f;
+                for (int j = 0; j < n; j++) a += p[r * T + j] * x[xo + j * d + c];
+                if (add) o[oo + r * d + c] += a;
+                else o[oo + r * d + c] = a;
+            }
+    }
+
+    /** R = 4 rows: g[go + j·d + c] += Σ_r a[r·T + j]·x[xo + r·d + c] for j < n: one load/store of g per four updates. */
+    private static void addOuter4(float[] g, int go, float[] a, int T, int n, float[] x, int xo, int d) {
+        int c = 0;
+        for (; c <= d - L; c += L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + d + c);
+            FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * d + c), x3 = FloatVector.fromArray(S, x, xo + 3 * d + c);
+            for (int j = 0, r = go + c; j < n; j++, r += d) {
+                FloatVector acc = FloatVector.fromArray(S, g, r);
+                acc = FloatVector.broadcast(S, a[j]).fma(x0, acc);
+                acc = FloatVector.broadcast(S, a[T + j]).fma(x1, acc);
+                acc = FloatVector.broadcast(S, a[2 * T + j]).fma(x2, acc);
+                acc = FloatVector.broadcast(S, a[3 * T + j]).fma(x3, acc);
+                acc.intoArray(g, r);
+            }
+        }
+        for (; c < d; c++)
+            for (int j = 0; j < n; j++)
+                g[go + j * d + c] += a[j] * x[xo + c] + a[T + j] * x[xo + d + c] + a[2 * T + j] * x[xo + 2 * d + c] + a[3 * T + j] * x[xo + 3 * d + c];
     }
 
     /** o[c] (+)= w·Σ_{j<n} p[j]·x[xo + j·d + c] for c < d: rows of x weighted by p, four accumulators per L columns. */

@@ -22,19 +22,24 @@ final class MatMulVector {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int MR = 8;          // rows of C per micro-tile
+    static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256; // exactly MR floats
     static final int NR = 2 * L;      // columns of C per micro-tile (32 with AVX-512)
-    static final int KC = Integer.getInteger("llmbook.kc", 256);        // depth of a packed block
-    static final int MC = Integer.getInteger("llmbook.mc", 128);        // rows of a packed A block (L2)
-    static final int NC = Integer.getInteger("llmbook.nc", 1024);       // columns of a packed B block
+    static final int KC = Integer.getInteger("llmbook.matmul.kc", 256);  // depth of a packed block
+    static final int MC = Integer.getInteger("llmbook.matmul.mc", 128);  // rows of a packed A block (L2)
+    static final int NC = Integer.getInteger("llmbook.matmul.nc", 1024); // columns of a packed B block
     /** Up to this many columns of C, a row-major A is read in place rather than packed. */
-    static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.directn", 256);
+    static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.matmul.directn", 256);
     /** Below this many multiply-adds a second thread costs more than it saves. */
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /** Up to this many columns past a multiple of NR are done as matrix-vector products. */
+    static final int DOT_TAIL = 4;
+    /** The narrowest slab of C worth a thread of its own (it re-packs the whole other operand). */
+    static final int MIN_SLAB = 128;
     /** Below this many multiply-adds packing costs more than it saves: use the plain loops. */
     static final long VECTOR_MIN_FLOPS = 1L << 12;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][]{
-            new float[KC * MC], new float[KC * (NC + NR)], new float[MR * NR]});
+            new float[KC * roundUp(MC, MR)], new float[KC * roundUp(NC, NR)], new float[MR * NR]});
 
     static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                        int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
@@ -49,27 +54,93 @@ final class MatMulVector {
             return;
         }
         int lda = transA ? m : k, ldb = transB ? k : n;
+        // A last column or few past a multiple of 2L would cost a whole zero-padded panel of L columns in the
+        // micro-kernel; computed as a matrix-vector product per column they cost m·k/L multiply-adds each.
+        int tail = n % NR;
+        if (n > NR && tail <= DOT_TAIL) {
+            tailColumns(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, n - tail, n, accumulate);
+        } else tail = 0;
+        int nm = n - tail;                      // columns left for the packed micro-kernel
         int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
+        // Each slab packs its own copy of the other operand, so a slab must be wide enough to amortise that:
+        // split the longer of m and n, and only if every slab keeps at least MIN_SLAB rows (or columns).
+        boolean byRows = m >= nm;
+        if (threads > 1 && (byRows ? m : nm) / threads < MIN_SLAB) threads = 1;
         if (threads == 1) {
-            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, n, accumulate);
+            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate);
             return;
         }
-        if (m >= n) { // row slabs, multiples of MR
+        if (byRows) { // row slabs, multiples of MR
             int per = roundUp((m + threads - 1) / threads, MR);
             int slabs = (m + per - 1) / per;
             Kernels.parallel(slabs, s -> {
                 int i0 = s * per, rows = Math.min(per, m - i0);
                 int aStart = transA ? aOff + i0 : aOff + i0 * lda;
-                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, n, accumulate);
+                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, nm, accumulate);
             });
         } else {      // column slabs, multiples of NR
-            int per = roundUp((n + threads - 1) / threads, NR);
-            int slabs = (n + per - 1) / per;
+            int per = roundUp((nm + threads - 1) / threads, NR);
+            int slabs = (nm + per - 1) / per;
             Kernels.parallel(slabs, s -> {
-                int j0 = s * per, cols = Math.min(per, n - j0);
+                int j0 = s * per, cols = Math.min(per, nm - j0);
                 int bStart = transB ? bOff + j0 * ldb : bOff + j0;
                 gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate);
             });
+        }
+    }
+
+    /**
+     * C[:, j] (+)= op(A)·op(B)[:, j] for columns j0 ≤ j < j1: one matrix-vector product per column. When A is stored
+     * m×k each element is a vector dot product of a row of A; when A is stored k×m (transA) the column is built as
+     * Σ_p op(B)[p][j]·(row p of the stored A), four vectors of rows at a time.
+     */
+    static void tailColumns(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA, float[] b, int bOff,
+                            int ldb, boolean transB, int m, int k, int j0, int j1, boolean accumulate) {
+        float[] col = new float[k], out = transA ? new float[m] : null;
+        for (int j = j0; j < j1; j++) {
+            for (int p = 0; p < k; p++) col[p] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            if (!transA) {
+                for (int i = 0; i < m; i++) {
+                    float dot = Vec.dot(a, aOff + i * lda, col, 0, k);
+                    if (accumulate) c[cOff + i * ldc + j] += dot;
+                    else c[cOff + i * ldc + j] = dot;
+                }
+            } else {
+                columnOfTransposed(out, a, aOff, lda, col, m, k);
+                for (int i = 0; i < m; i++) {
+                    if (accumulate) c[cOff + i * ldc + j] += out[i];
+                    else c[cOff + i * ldc + j] = out[i];
+                }
+            }
+        }
+    }
+
+    /** out[i] = Σ_p col[p]·a[aOff + p·lda + i] for i < m (a k×m matrix times a k-vector, transposed). */
+    private static void columnOfTransposed(float[] out, float[] a, int aOff, int lda, float[] col, int m, int k) {
+        int i = 0;
+        for (; i <= m - 4 * L; i += 4 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+            for (int p = 0, ao = aOff + i; p < k; p++, ao += lda) {
+                FloatVector x = FloatVector.broadcast(S, col[p]);
+                s0 = x.fma(FloatVector.fromArray(S, a, ao), s0);
+                s1 = x.fma(FloatVector.fromArray(S, a, ao + L), s1);
+                s2 = x.fma(FloatVector.fromArray(S, a, ao + 2 * L), s2);
+                s3 = x.fma(FloatVector.fromArray(S, a, ao + 3 * L), s3);
+            }
+            s0.intoArray(out, i);
+            s1.intoArray(out, i + L);
+            s2.intoArray(out, i + 2 * L);
+            s3.intoArray(out, i + 3 * L);
+        }
+        for (; i <= m - L; i += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0, ao = aOff + i; p < k; p++, ao += lda) s0 = FloatVector.broadcast(S, col[p]).fma(FloatVector.fromArray(S, a, ao), s0);
+            s0.intoArray(out, i);
+        }
+        for (; i < m; i++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) s += col[p] * a[aOff + p * lda + i];
+            out[i] = s;
         }
     }
 
@@ -80,9 +151,10 @@ final class MatMulVector {
                      float[] b, int bOff, int ldb, boolean transB, int m, int k, int n, boolean accumulate) {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0], bp = buf[1], tile = buf[2];
-        // Packing A costs about as much as a few B panels of compute: when C is narrow and A is stored row-major,
-        // the micro-kernel reads A in place (8 row streams) instead.
-        boolean directA = !transA && n <= DIRECT_A_MAX_N;
+        // Packing A costs about as much as a few B panels of compute: when C is narrow the micro-kernel reads A in
+        // place instead (8 row streams, or 8 contiguous floats per step when A is transposed); measured faster
+        // for n ≤ 256 on this machine in both layouts.
+        boolean directA = n <= DIRECT_A_MAX_N;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -99,8 +171,9 @@ final class MatMulVector {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ao, rs, ps;
-                            if (ir < fullRows) { ao = aOff + (ic + ir) * lda + pc; rs = lda; ps = 1; }
-                            else { ao = (ir - fullRows) * kc; rs = 1; ps = MR; }
+                            if (ir >= fullRows) { ao = (ir - fullRows) * kc; rs = 1; ps = MR; }        // packed panel
+                            else if (transA) { ao = aOff + pc * lda + ic + ir; rs = 1; ps = lda; }   // A[i][p] = a[p*lda + i]
+                            else { ao = aOff + (ic + ir) * lda + pc; rs = lda; ps = 1; }             // A[i][p] = a[i*lda + p]
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
                                 kernel8x2(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bp, bPanel, kc, c, cIdx, ldc, add);
@@ -127,17 +200,23 @@ final class MatMulVector {
 
     /** Packs op(B)[pc..pc+kc)[jc..jc+nc) as panels: panel q holds columns jc+q·NR.., laid out [p][j], zero-padded. */
     static void packB(float[] bp, float[] b, int bOff, int ldb, boolean transB, int pc, int kc, int jc, int nc) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
-            int w = nr <= L ? L : NR;
-            int base = jr * kc;
-            if (!transB) {               // B[p][j] = b[p*ldb + j]: copy row pieces
+        int full = nc / NR * NR;         // columns in full-width panels
+        if (!transB) {                   // B[p][j] = b[p*ldb + j]: read each row once, sequentially, scatter to panels
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                for (int jr = 0; jr < full; jr += NR) copy2(b, src + jr, bp, jr * kc + p * NR);
+            }
+            if (full < nc) {
+                int nr = nc - full, w = nr <= L ? L : NR, base = full * kc;
                 for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + jc + jr, dst = base + p * w;
-                    System.arraycopy(b, src, bp, dst, nr);
+                    int dst = base + p * w;
+                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + full, bp, dst, nr);
                     for (int j = nr; j < w; j++) bp[dst + j] = 0f;
                 }
-            } else {                     // B[p][j] = b[j*ldb + p]: read each stored row contiguously
+            }
+        } else {                         // B[p][j] = b[j*ldb + p]: read each stored row contiguously, write a column
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr), w = nr <= L ? L : NR, base = jr * kc;
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
@@ -147,25 +226,42 @@ final class MatMulVector {
         }
     }
 
+    /** Copies 2L floats (one panel row) with two vector moves. */
+    private static void copy2(float[] src, int so, float[] dst, int d) {
+        FloatVector.fromArray(S, src, so).intoArray(dst, d);
+        FloatVector.fromArray(S, src, so + L).intoArray(dst, d + L);
+    }
+
     /** Packs op(A)[ic..ic+mc)[pc..pc+kc) as panels of MR rows, laid out [p][r], zero-padded. */
     static void packA(float[] ap, float[] a, int aOff, int lda, boolean transA, int ic, int mc, int pc, int kc) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int base = ir * kc;
-            if (!transA) {               // A[i][p] = a[i*lda + p]
-                for (int r = 0; r < mr; r++) {
-                    int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-                }
-            } else {                     // A[i][p] = a[p*lda + i]: MR contiguous values per p
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    int dst = base + p * MR;
-                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
-                }
+        int full = mc / MR * MR;         // rows in full panels
+        if (transA && MR == S8.length()) {
+            // A[i][p] = a[p*lda + i]: read each stored row p once, sequentially, moving MR floats to each panel
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic;
+                for (int ir = 0; ir < full; ir += MR) FloatVector.fromArray(S8, a, src + ir).intoArray(ap, ir * kc + p * MR);
             }
-            if (mr < MR) for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) ap[base + p * MR + r] = 0f;
+            if (full < mc) packPanel(ap, a, aOff, lda, true, ic, full, mc - full, pc, kc);
+            return;
         }
+        for (int ir = 0; ir < mc; ir += MR) packPanel(ap, a, aOff, lda, transA, ic, ir, Math.min(MR, mc - ir), pc, kc);
+    }
+
+    /** Packs one panel of mr ≤ MR rows (starting at row ic+ir) as [p][r], zero-padded to MR. */
+    private static void packPanel(float[] ap, float[] a, int aOff, int lda, boolean transA, int ic, int ir, int mr, int pc, int kc) {
+        int base = ir * kc;
+        if (!transA) {                   // A[i][p] = a[i*lda + p]
+            for (int r = 0; r < mr; r++) {
+                int src = aOff + (ic + ir + r) * lda + pc;
+                for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+            }
+        } else {                         // A[i][p] = a[p*lda + i]
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic + ir;
+                for (int r = 0; r < mr; r++) ap[base + p * MR + r] = a[src + r];
+            }
+        }
+        if (mr < MR) for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) ap[base + p * MR + r] = 0f;
     }
 
     /** C[8×2L] (+)= Apanel[kc×8]ᵀ-broadcast · Bpanel[kc×2L]: 16 accumulators stay in registers. */

@@ -23,7 +23,7 @@ public final class MLP extends Module implements Layer {
 
     public List<Linear> linears() { return linears; }
 
-    /** Outputs of each hidden activation during the last forward (detached from nothing: they are graph nodes). */
+    /** Outputs of each hidden activation during the last forward (graph nodes, not copies): e.g. to count dead units. */
     public List<Tensor> hidden() { return hidden; }
 
     @Override

@@ -1,8 +1,6 @@
 package llmbook.tensor;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
@@ -16,7 +14,7 @@ import java.util.List;
  * {@link #onBackward} right below the forward (see {@link Elementwise}, {@link Functional}). The backward reads the
  * output's gradient and ADDS into its inputs' gradients. A gradient is a row-major {@code float[]} in the tensor's
  * own logical layout, allocated on first use ({@link #gradBuffer()}), even for a view. {@link #backward()} sorts the
- * graph topologically with an explicit stack (no recursion) and runs the backwards in reverse order.
+ * graph topologically with an explicit stack (no recursion; see {@link Tape}) and runs the backwards in reverse order.
  *
  * <p>Leaf gradients accumulate across calls: call {@link #zeroGrad()} (or the optimizer's) before each step.
  * Gradients of intermediate tensors are reset at the start of each {@code backward} and then hold that pass's values.
@@ -268,7 +266,7 @@ public final class Tensor {
     public static Tensor fromOp(String op, float[] out, int[] shape, Tensor... inputs) {
         Tensor t = new Tensor(out, 0, shape, Shape.contiguousStrides(shape));
         t.op = op;
-        if (anomaly) checkFinite(op, "forward", out, inputs);  // (masked_fill writes −∞ on purpose and is exempt)
+        if (anomaly) Tape.checkFinite(op, "forward", out, inputs);  // (masked_fill writes −∞ on purpose and is exempt)
         link(t, inputs);
         return t;
     }
@@ -302,54 +300,11 @@ public final class Tensor {
             throw new IllegalStateException("backward: tensor " + Shape.str(shape) + " (op '" + op + "') does not require grad");
         if (seed.length != size)
             throw new IllegalArgumentException("backward: seed has " + seed.length + " elements, tensor " + Shape.str(shape) + " has " + size);
-        List<Tensor> order = topoOrder();
-        // Intermediate gradients belong to this pass only (else a second backward() on the same graph would
-        // push the first pass's gradients through again); leaves (parameters) accumulate across passes.
-        for (Tensor t : order) if (t.backward != null) t.zeroGrad();
-        float[] g = gradBuffer();
-        for (int i = 0; i < size; i++) g[i] += seed[i];
-        for (int i = order.size() - 1; i >= 0; i--) {
-            Tensor t = order.get(i);
-            if (t.backward == null || t.grad == null) continue;
-            t.backward.run(t.grad);
-            if (anomaly) for (Tensor p : t.parents) if (p.grad != null) checkFinite(t.op, "backward", p.grad, t.parents);
-        }
+        Tape.run(this, seed, anomaly);
     }
 
     /** Every tensor this one depends on (that requires grad), inputs before outputs; iterative DFS, no recursion. */
-    public List<Tensor> topoOrder() {
-        List<Tensor> order = new ArrayList<>();
-        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
-        ArrayList<Tensor> stack = new ArrayList<>();
-        ArrayList<Integer> next = new ArrayList<>();
-        stack.add(this); next.add(0); seen.put(this, true);
-        while (!stack.isEmpty()) {
-            int top = stack.size() - 1;
-            Tensor t = stack.get(top);
-            int k = next.get(top);
-            if (k < t.parents.length) {
-                next.set(top, k + 1);
-                Tensor p = t.parents[k];
-                if (p.requiresGrad && seen.put(p, true) == null) { stack.add(p); next.add(0); }
-            } else {
-                order.add(t);
-                stack.remove(top); next.remove(top);
-            }
-        }
-        return order;
-    }
-
-    private static void checkFinite(String op, String phase, float[] a, Tensor[] inputs) {
-        boolean infOk = op.equals("masked_fill") && phase.equals("forward");
-        for (int i = 0; i < a.length; i++) {
-            if (infOk ? Float.isNaN(a[i]) : !Float.isFinite(a[i])) {
-                StringBuilder sb = new StringBuilder();
-                for (Tensor in : inputs) { if (sb.length() > 0) sb.append(", "); sb.append(Shape.str(in.shape)); }
-                throw new ArithmeticException("anomaly: op '" + op + "' produced " + a[i] + " in its " + phase + " at flat index " + i
-                        + " (inputs: " + sb + ")");
-            }
-        }
-    }
+    public List<Tensor> topoOrder() { return Tape.topoOrder(this); }
 
     // ---------------------------------------------------------------- ops (each defined, with its backward, in its own class)
 
@@ -379,6 +334,8 @@ public final class Tensor {
     public Tensor max(int axis, boolean keepDim) { return Reduce.max(this, axis, keepDim); }
     public Tensor max() { return Reduce.max(reshape(size), 0, false); }
     public Tensor var(int axis, boolean keepDim) { return Reduce.var(this, axis, keepDim); }
+    /** Population variance of all elements. */
+    public Tensor var() { return Reduce.var(reshape(size), 0, false); }
 
     public Tensor reshape(int... newShape) { return Views.reshape(this, newShape); }
     public Tensor transpose(int a, int b) { return Views.transpose(this, a, b); }
@@ -389,6 +346,24 @@ public final class Tensor {
     public List<Tensor> split(int axis, int... sizes) { return Views.split(this, axis, sizes); }
     public static Tensor concat(int axis, Tensor... parts) { return Views.concat(axis, parts); }
     public Tensor indexSelect(int[] rows) { return Views.indexSelect(this, rows); }
+    /** {@code y[r] = x[r, idx[r]]} along the last axis. */
+    public Tensor gather(int[] idx) { return Views.gather(this, idx); }
+    public Tensor unsqueeze(int axis) { return Views.unsqueeze(this, axis); }
+    public Tensor squeeze(int axis) { return Views.squeeze(this, axis); }
+    public static Tensor stack(int axis, Tensor... parts) { return Views.stack(axis, parts); }
+
+    /** Index of the largest element of each row along the last axis (first on ties); no gradient. */
+    public int[] argmax() {
+        Tensor x = contiguous();
+        int c = shape.length == 0 ? 1 : shape[shape.length - 1], rows = c == 0 ? 0 : size / c;
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int o = x.offset + r * c, best = 0;
+            for (int j = 1; j < c; j++) if (x.data[o + j] > x.data[o + best]) best = j;
+            out[r] = best;
+        }
+        return out;
+    }
 
     public Tensor matmul(Tensor o) { return LinAlg.matmul(this, o); }
 

@@ -159,5 +159,58 @@ final class Views {
         });
     }
 
+    /**
+     * One element per row along the last axis: {@code y[r] = x[r, idx[r]]}, shape {@code x.shape[:-1]}.
+     * Backward {@code dx[r, idx[r]] += g[r]}. (Picks the log-probability of each target, e.g. for DPO or distillation.)
+     */
+    static Tensor gather(Tensor a, int[] idx) {
+        if (a.shape.length == 0) throw new IllegalArgumentException("gather: needs rank ≥ 1, got a scalar");
+        Tensor x = a.contiguous();
+        int c = x.shape[x.shape.length - 1], rows = c == 0 ? 0 : x.size / c;
+        if (idx.length != rows)
+            throw new IllegalArgumentException("gather: " + Shape.str(x.shape) + " has " + rows + " rows but " + idx.length + " indices were given");
+        float[] y = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            if (idx[r] < 0 || idx[r] >= c) throw new IndexOutOfBoundsException("gather: index " + idx[r] + " at row " + r + " out of range [0, " + c + ")");
+            y[r] = x.data[x.offset + r * c + idx[r]];
+        }
+        int[] ids = idx.clone();
+        Tensor t = Tensor.fromOp("gather", y, java.util.Arrays.copyOf(x.shape, x.shape.length - 1), x);
+        return t.onBackward(g -> {
+            float[] gx = x.gradBuffer();
+            for (int r = 0; r < ids.length; r++) gx[r * c + ids[r]] += g[r];
+        });
+    }
+
+    /** Inserts a size-1 axis at {@code axis} (0 ≤ axis ≤ rank; negative counts from the end of the new shape). */
+    static Tensor unsqueeze(Tensor x, int axis) {
+        int r = x.shape.length;
+        int ax = Shape.axis("unsqueeze", axis, r + 1);
+        int[] s = new int[r + 1];
+        for (int i = 0, k = 0; i <= r; i++) s[i] = i == ax ? 1 : x.shape[k++];
+        return reshape(x, s);
+    }
+
+    /** Removes the size-1 axis {@code axis}. */
+    static Tensor squeeze(Tensor x, int axis) {
+        int ax = Shape.axis("squeeze", axis, x.shape.length);
+        if (x.shape[ax] != 1) throw new IllegalArgumentException("squeeze: axis " + axis + " of " + Shape.str(x.shape) + " has size " + x.shape[ax] + ", not 1");
+        int[] s = new int[x.shape.length - 1];
+        for (int i = 0, k = 0; i < x.shape.length; i++) if (i != ax) s[k++] = x.shape[i];
+        return reshape(x, s);
+    }
+
+    /** Tensors of equal shape joined along a NEW axis {@code axis}. */
+    static Tensor stack(int axis, Tensor[] parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("stack: no tensors");
+        Tensor[] u = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            if (!Shape.same(parts[i].shape, parts[0].shape))
+                throw new IllegalArgumentException("stack: shapes " + Shape.str(parts[0].shape) + " and " + Shape.str(parts[i].shape) + " differ");
+            u[i] = unsqueeze(parts[i], axis);
+        }
+        return concat(axis, u);   // a negative axis counts from the end of the NEW shape, as in unsqueeze
+    }
+
     private static void swap(int[] a, int i, int j) { int t = a[i]; a[i] = a[j]; a[j] = t; }
 }

@@ -87,6 +87,9 @@ class GradCheckOpsTest {
         ok("concat", x -> Tensor.concat(1, x[0], x[1].exp(), x[0]).mul(x[2]), p(2, 3), p(2, 2), p(2, 8));
         ok("concat axis 0", x -> Tensor.concat(0, x[0], x[1]).tanh(), p(1, 3), p(2, 3));
         ok("indexSelect with repeats", x -> x[0].indexSelect(new int[] {2, 0, 2, 3}).mul(x[1]), p(5, 3), p(4, 3));
+        ok("gather", x -> x[0].gather(new int[] {2, 0, 3}).exp(), p(3, 4));
+        ok("stack", x -> Tensor.stack(1, x[0], x[1].tanh()).mul(x[2]), p(2, 3), p(2, 3), p(2, 2, 3));
+        ok("unsqueeze/squeeze", x -> x[0].unsqueeze(0).mul(x[1]).squeeze(0), p(3, 4), p(1, 3, 4));
         ok("maskedFill", x -> x[0].maskedFill(Tensor.triu1(3), -5f).exp(), p(2, 3, 3));
     }
 

@@ -15,6 +15,7 @@ class MatMulTest {
     static final int[][] SHAPES = {
             {1, 1, 1}, {3, 7, 17}, {17, 31, 33}, {33, 127, 7}, {127, 3, 31}, {7, 257, 1}, {1, 33, 257},
             {31, 17, 127}, {65, 129, 65}, {257, 33, 127}, {129, 300, 47}, {40, 520, 33}, {9, 5, 1031}, {130, 257, 257},
+            {40, 520, 300}, {300, 60, 130}, {70, 50, 65}, {33, 40, 98}, // big enough (≥ 2^21 multiply-adds, slabs ≥ 128) that two threads split columns / rows
     };
 
     @AfterEach
@@ -82,6 +83,17 @@ class MatMulTest {
         Kernels.setThreads(2);
         MatMul.matmul(c3, 0, a, 0, b, 0, m, k, n, false, false, false);
         assertArrayEquals(c1, c3, "static splits give every element the same summation order");
+    }
+
+    @Test
+    void useVectorFalseRunsTheScalarTwin() {
+        Random rng = new Random(9);
+        int m = 40, k = 50, n = 60;
+        float[] a = rand(rng, m * k), b = rand(rng, k * n), want = new float[m * n], got = new float[m * n];
+        MatMul.matmulScalar(want, 0, a, 0, b, 0, m, k, n, false, true, false);
+        Kernels.useVector(false);
+        MatMul.matmul(got, 0, a, 0, b, 0, m, k, n, false, true, false);
+        assertArrayEquals(want, got, "with the Vector API off, matmul is bitwise the scalar twin");
     }
 
     @Test

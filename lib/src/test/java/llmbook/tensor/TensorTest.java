@@ -56,6 +56,18 @@ class TensorTest {
         assertArrayEquals(new float[] {0, 1, 2, 3, 100, 101}, Tensor.concat(0, Tensor.arange(4), Tensor.arange(100, 102, 1)).toArray());
     }
 
+    @Test void gatherStackArgmax() {
+        Tensor x = Tensor.of(new float[][] {{1, 9, 3}, {7, 2, 7}});
+        assertArrayEquals(new float[] {9, 7}, x.gather(new int[] {1, 2}).toArray());
+        assertArrayEquals(new int[] {1, 0}, x.argmax(), "first index on ties");
+        assertArrayEquals(new int[] {2, 2, 3}, Tensor.stack(0, x, x).shape());
+        assertArrayEquals(new int[] {2, 3, 2}, Tensor.stack(-1, x, x).shape());
+        assertArrayEquals(new float[] {1, 1, 9, 9, 3, 3, 7, 7, 2, 2, 7, 7}, Tensor.stack(-1, x, x).toArray());
+        assertArrayEquals(new int[] {2, 1, 3}, x.unsqueeze(1).shape());
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> x.gather(new int[] {0, 3}));
+        assertTrue(e.getMessage().contains("index 3") && e.getMessage().contains("[0, 3)"), e.getMessage());
+    }
+
     @Test void broadcastingValues() {
         Tensor a = Tensor.arange(6).reshape(2, 3), b = Tensor.of(new float[] {10, 20, 30});
         assertArrayEquals(new float[] {10, 21, 32, 13, 24, 35}, a.add(b).toArray());

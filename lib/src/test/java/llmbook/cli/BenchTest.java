@@ -1,0 +1,34 @@
+package llmbook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The bench command line (parsing only: no timing in unit tests). */
+class BenchTest {
+    @Test
+    void parsesEveryFlag() {
+        Bench.Options o = Bench.parse(new String[]{"--filter", "matmul", "--threads", "1,2", "--json", "out.json", "--quick", "--numpy"});
+        assertEquals("matmul", o.filter());
+        assertArrayEquals(new int[]{1, 2}, o.threads());
+        assertEquals("out.json", o.json());
+        assertTrue(o.quick() && o.numpy() && !o.help());
+    }
+
+    @Test
+    void rejectsBadArgumentsWithAMessage() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--fast"})).getMessage().contains("--fast"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--threads", "0"})).getMessage().contains("got 0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--threads", "a"})).getMessage().contains("'a'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--json"})).getMessage().contains("missing value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--filter", "("})).getMessage().contains("regex"));
+    }
+
+    @Test
+    void everyCaseHasAScalarTwinAndWork() {
+        for (Bench.Case c : Bench.cases()) assertTrue(c.work() > 0 && c.scalar() != null && c.vector() != null, c.op() + " " + c.size());
+    }
+}
