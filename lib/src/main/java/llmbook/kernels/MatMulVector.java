@@ -24,8 +24,8 @@ final class MatMulVector {
     static final int MR = 8;          // rows of C per micro-tile
     static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256; // exactly MR floats
     static final int NR = 2 * L;      // columns of C per micro-tile (32 with AVX-512)
-    static final int KC = Integer.getInteger("llmbook.matmul.kc", 256);  // depth of a packed block
-    static final int MC = Integer.getInteger("llmbook.matmul.mc", 128);  // rows of a packed A block (L2)
+    static final int KC = Integer.getInteger("llmbook.matmul.kc", 512);  // depth of a packed block (A/B: 512/64 ≥ 256/128)
+    static final int MC = Integer.getInteger("llmbook.matmul.mc", 64);   // rows of a packed A block (L2)
     static final int NC = Integer.getInteger("llmbook.matmul.nc", 1024); // columns of a packed B block
     /** Up to this many columns of C, a row-major A is read in place rather than packed. */
     static final int DIRECT_A_MAX_N = Integer.getInteger("llmbook.matmul.directn", 256);

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** The vector matmul against its scalar twin on awkward shapes, every transpose/accumulate combination, 1 and 2 threads. */
 class MatMulTest {
-    /** m, k, n: odd sizes, sizes not divisible by 8/16/32, and sizes crossing the KC=256, MC=128, NC=1024 blocks. */
+    /** m, k, n: odd sizes, sizes not divisible by 8/16/32, and sizes crossing the KC (512), MC (64) and NC (1024) blocks. */
     static final int[][] SHAPES = {
             {1, 1, 1}, {3, 7, 17}, {17, 31, 33}, {33, 127, 7}, {127, 3, 31}, {7, 257, 1}, {1, 33, 257},
             {31, 17, 127}, {65, 129, 65}, {257, 33, 127}, {129, 300, 47}, {40, 520, 33}, {9, 5, 1031}, {130, 257, 257},
-            {40, 520, 300}, {300, 60, 130}, {70, 50, 65}, {33, 40, 98}, // big enough (≥ 2^21 multiply-adds, slabs ≥ 128) that two threads split columns / rows
+            {40, 520, 300}, {300, 60, 130}, {70, 50, 65}, {33, 40, 98}, {20, 1100, 40}, // big enough (≥ 2^21 multiply-adds, slabs ≥ 128) that two threads split columns / rows
     };
 
     @AfterEach
