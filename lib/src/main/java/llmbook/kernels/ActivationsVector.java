@@ -1,7 +1,5 @@
 package llmbook.kernels;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -27,7 +25,7 @@ final class ActivationsVector {
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
             FloatVector u = v.mul(v).mul(v).mul(C).add(v).mul(S);
-            FloatVector t = u.lanewise(TANH);
+            FloatVector t = Vec.tanh(u);
             v.mul(0.5f).mul(t.add(1f)).intoArray(y, yo + i);
         }
         for (; i < n; i++) {
@@ -47,7 +45,7 @@ final class ActivationsVector {
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
             FloatVector v2 = v.mul(v);
-            FloatVector t = v2.mul(v).mul(C).add(v).mul(S).lanewise(TANH);
+            FloatVector t = Vec.tanh(v2.mul(v).mul(C).add(v).mul(S));
             // ½(1+t) + ½·v·(1−t²)·S·(1 + 3C·v²)
             FloatVector inner = v2.fma(3f * C, 1f).mul(S);
             FloatVector sech2 = t.neg().mul(t).add(1f);
@@ -71,7 +69,7 @@ final class ActivationsVector {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
-            v.div(v.neg().lanewise(EXP).add(1f)).intoArray(y, yo + i);
+            v.div(Vec.exp(v.neg()).add(1f)).intoArray(y, yo + i);
         }
         for (; i < n; i++) { float v = x[xo + i]; y[yo + i] = v / (1f + (float) Math.exp(-v)); }
     }
@@ -85,7 +83,7 @@ final class ActivationsVector {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
-            FloatVector sg = FloatVector.broadcast(Vec.S, 1f).div(v.neg().lanewise(EXP).add(1f));
+            FloatVector sg = FloatVector.broadcast(Vec.S, 1f).div(Vec.exp(v.neg()).add(1f));
             FloatVector d = sg.mul(v.mul(sg.neg().add(1f)).add(1f));
             d.fma(FloatVector.fromArray(Vec.S, dy, dyo + i), FloatVector.fromArray(Vec.S, dx, dxo + i)).intoArray(dx, dxo + i);
         }

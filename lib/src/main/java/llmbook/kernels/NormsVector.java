@@ -67,7 +67,7 @@ final class NormsVector {
         for (; i <= n - L; i += L)
             s0 = FloatVector.fromArray(Vec.S, dy, go + i).mul(FloatVector.fromArray(Vec.S, w, i))
                     .fma(FloatVector.fromArray(Vec.S, x, xo + i).sub(mu), s0);
-        float s = s0.add(s1).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = Vec.sumLanes(s0.add(s1));
         for (; i < n; i++) s += dy[go + i] * w[i] * (x[xo + i] - mu);
         return s;
     }

@@ -1,6 +1,5 @@
 package llmbook.kernels;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -78,7 +77,7 @@ final class SoftmaxVector {
     private static void logSoftmaxBackRow(float[] dx, int dxo, float[] y, int yo, float[] dy, int dyo, int n, float sum) {
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(Vec.S, y, yo + i).lanewise(EXP);
+            FloatVector e = Vec.exp(FloatVector.fromArray(Vec.S, y, yo + i));
             FloatVector d = FloatVector.fromArray(Vec.S, dx, dxo + i).add(FloatVector.fromArray(Vec.S, dy, dyo + i));
             e.mul(-sum).add(d).intoArray(dx, dxo + i);
         }

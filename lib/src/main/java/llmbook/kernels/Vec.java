@@ -1,10 +1,14 @@
 package llmbook.kernels;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.ABS;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.IS_NAN;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every method takes only arrays, offsets, lengths and scalars, and returns a scalar or nothing, so its
  * {@code FloatVector}s live in registers (a vector passed across a call that is not inlined becomes a heap
- * object). Reductions keep four accumulators to hide FMA latency and call {@code reduceLanes} once.
+ * object). Reductions keep four accumulators to hide FMA latency and sum the lanes once, with
+ * {@link #sumLanes} rather than {@code reduceLanes(ADD)}, whose order differs between compiled and
+ * interpreted code.
  * Remainders are handled by scalar loops, the same arithmetic as the scalar twins.
  */
 final class Vec {
@@ -20,6 +26,67 @@ final class Vec {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+
+    // e^x, Cephes-style: x = n·ln2 + r with |r| ≤ ½ln2, e^r by a degree-7 polynomial, 2^n by building
+    // the exponent bits. Only IEEE-exact steps (fma, mul, add, compares, bit moves), so the result has
+    // the same bits whether the JIT has compiled the loop or not. lanewise(EXP) does not: its compiled
+    // intrinsic and its Java fallback differ in the last bit, which broke "one thread is bitwise
+    // reproducible" (a run that starts interpreted and ends compiled). Max error ≈ 2 ulp (tested).
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float MAGIC = 12582912f;              // 1.5·2²³: x + MAGIC − MAGIC rounds x to an integer
+    private static final int MAGIC_BITS = 0x4B400000;
+    private static final float EXP_HI = 88.3762626647949f;     // e^x for larger x would need 2¹²⁸
+    private static final float EXP_OVERFLOW = 88.72283905206835f, EXP_UNDERFLOW = -87.33654475055310898657f;
+
+    /** e^x lane-wise, bit-identical compiled or interpreted: +∞ above ≈88.72, 0 below ≈−87.34, NaN stays NaN. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(EXP_UNDERFLOW).min(EXP_HI);
+        FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
+        FloatVector n = t.sub(MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), c);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500E-4f);
+        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507E-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073E-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894E-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459E-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);
+        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127).lanewise(LSHL, 23);
+        FloatVector y = er.mul((FloatVector) bits.reinterpretAsFloats());
+        y = y.blend(0f, x.compare(LT, EXP_UNDERFLOW));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_OVERFLOW));
+        return y.blend(x, x.test(IS_NAN));
+    }
+
+    /**
+     * tanh(x) lane-wise, bit-identical compiled or interpreted: an odd polynomial for |x| < 0.625
+     * (Cephes tanhf), else sign(x)·(1 − 2/(e^{2|x|} + 1)) with {@link #exp}.
+     */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.lanewise(ABS);
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        big = big.blend(big.neg(), x.compare(LT, 0f));
+        FloatVector z = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, -5.70498872745E-3f);
+        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954E-2f));
+        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531E-2f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036E-1f));
+        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422E-1f));
+        FloatVector small = p.mul(z).fma(x, x);
+        return big.blend(small, a.compare(LT, 0.625f)).blend(x, x.test(IS_NAN));
+    }
+
+    /**
+     * The sum of the lanes, always added in lane order. {@code reduceLanes(ADD)} leaves the order open,
+     * and its compiled form adds in a tree while the Java fallback adds in sequence: the last bit of a
+     * row sum then depends on whether the JIT has compiled the loop yet.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
 
     /** max of x[o .. o+n); −∞ when n = 0. */
     static float max(float[] x, int o, int n) {
@@ -52,7 +119,7 @@ final class Vec {
             s3 = s3.add(FloatVector.fromArray(S, x, o + i + 3 * L));
         }
         for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(S, x, o + i));
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += x[o + i];
         return s;
     }
@@ -68,7 +135,7 @@ final class Vec {
             s3 = FloatVector.fromArray(S, a, ao + i + 3 * L).fma(FloatVector.fromArray(S, b, bo + i + 3 * L), s3);
         }
         for (; i <= n - L; i += L) s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -86,7 +153,7 @@ final class Vec {
             s3 = d3.fma(d3, s3);
         }
         for (; i <= n - L; i += L) { FloatVector d = FloatVector.fromArray(S, x, o + i).sub(mu); s0 = d.fma(d, s0); }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) { float d = x[o + i] - mu; s += d * d; }
         return s;
     }
@@ -96,19 +163,19 @@ final class Vec {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            FloatVector e0 = FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(EXP);
-            FloatVector e1 = FloatVector.fromArray(S, x, xo + i + L).sub(shift).lanewise(EXP);
+            FloatVector e0 = exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
+            FloatVector e1 = exp(FloatVector.fromArray(S, x, xo + i + L).sub(shift));
             e0.intoArray(y, yo + i);
             e1.intoArray(y, yo + i + L);
             s0 = s0.add(e0);
             s1 = s1.add(e1);
         }
         for (; i <= n - L; i += L) {
-            FloatVector e0 = FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(EXP);
+            FloatVector e0 = exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
             e0.intoArray(y, yo + i);
             s0 = s0.add(e0);
         }
-        float s = s0.add(s1).reduceLanes(ADD);
+        float s = sumLanes(s0.add(s1));
         for (; i < n; i++) { float e = (float) Math.exp(x[xo + i] - shift); y[yo + i] = e; s += e; }
         return s;
     }
@@ -118,11 +185,11 @@ final class Vec {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(EXP));
-            s1 = s1.add(FloatVector.fromArray(S, x, xo + i + L).sub(shift).lanewise(EXP));
+            s0 = s0.add(exp(FloatVector.fromArray(S, x, xo + i).sub(shift)));
+            s1 = s1.add(exp(FloatVector.fromArray(S, x, xo + i + L).sub(shift)));
         }
-        for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(EXP));
-        float s = s0.add(s1).reduceLanes(ADD);
+        for (; i <= n - L; i += L) s0 = s0.add(exp(FloatVector.fromArray(S, x, xo + i).sub(shift)));
+        float s = sumLanes(s0.add(s1));
         for (; i < n; i++) s += (float) Math.exp(x[xo + i] - shift);
         return s;
     }

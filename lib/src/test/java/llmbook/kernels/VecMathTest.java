@@ -1,0 +1,74 @@
+package llmbook.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The lane-wise exp and tanh that replace lanewise(EXP/TANH) so that results do not depend on the JIT. */
+class VecMathTest {
+    private static float[] apply(boolean tanh, float[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i + Vec.L <= x.length; i += Vec.L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, i);
+            (tanh ? Vec.tanh(v) : Vec.exp(v)).intoArray(y, i);
+        }
+        return y;
+    }
+
+    private static float[] grid(float lo, float hi, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = lo + (hi - lo) * i / (n - 1);
+        return x;
+    }
+
+    @Test
+    void expIsWithinTwoUlpOfMathExpOverItsWholeRange() {
+        float[] x = grid(-87f, 88f, 1 << 16);
+        float[] y = apply(false, x);
+        for (int i = 0; i < x.length; i++) {
+            float ref = (float) Math.exp(x[i]);
+            assertTrue(Math.abs(y[i] - ref) <= 2 * Math.ulp(ref), "exp(" + x[i] + ") = " + y[i] + ", Math.exp gives " + ref);
+        }
+    }
+
+    @Test
+    void expHandlesTheEdges() {
+        float[] x = new float[Vec.L];
+        float[] in = {Float.NEGATIVE_INFINITY, -1000f, -88f, 0f, 89f, Float.POSITIVE_INFINITY, Float.NaN, 1f};
+        for (int i = 0; i < x.length; i++) x[i] = in[i % in.length];
+        float[] y = apply(false, x);
+        assertEquals(0f, y[0], "exp(-inf) = 0: masked attention scores vanish");
+        assertEquals(0f, y[1]);
+        assertEquals(0f, y[2], "below the smallest normal result, 0");
+        assertEquals(1f, y[3]);
+        assertEquals(Float.POSITIVE_INFINITY, y[4]);
+        assertEquals(Float.POSITIVE_INFINITY, y[5]);
+        assertTrue(Float.isNaN(y[6]), "NaN stays NaN, so anomaly mode still sees it");
+        assertEquals((float) Math.E, y[7], Math.ulp((float) Math.E));
+    }
+
+    @Test
+    void tanhIsCloseToMathTanhIncludingNearZero() {
+        float[] x = grid(-12f, 12f, 1 << 16);
+        float[] y = apply(true, x);
+        for (int i = 0; i < x.length; i++) {
+            double ref = Math.tanh(x[i]);
+            assertTrue(Math.abs(y[i] - ref) <= 4 * Math.ulp((float) ref) + 1e-9, "tanh(" + x[i] + ") = " + y[i] + ", Math.tanh gives " + ref);
+        }
+        float[] tiny = new float[Vec.L];
+        for (int i = 0; i < tiny.length; i++) tiny[i] = (i - Vec.L / 2) * 1e-6f;
+        float[] t = apply(true, tiny);
+        for (int i = 0; i < tiny.length; i++) assertEquals(tiny[i], t[i], Math.ulp(tiny[i]) * 2 + 1e-30f, "tanh(x) ≈ x near 0, no cancellation");
+    }
+
+    @Test
+    void sameBitsOnEveryCallFromColdToCompiled() {
+        float[] x = grid(-20f, 20f, 4096);
+        float[] first = apply(false, x), firstT = apply(true, x);
+        for (int rep = 0; rep < 2000; rep++) apply(rep % 2 == 0, x); // let the JIT compile the loop
+        assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(apply(false, x)));
+        assertEquals(java.util.Arrays.toString(firstT), java.util.Arrays.toString(apply(true, x)));
+    }
+}
