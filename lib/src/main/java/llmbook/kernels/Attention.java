@@ -1,7 +1,7 @@
 package llmbook.kernels;
 
 /**
- * Fused causal scaled-dot-product attention for one head, never storing the T×T score matrix. Q18, Q19, Q31.
+ * Fused causal scaled-dot-product attention for one head, never storing the T×T score matrix. Q2, Q33, Q41.
  *
  * <p>q, k, v, out (and dq, dk, dv, dout) are T×d row-major at their offsets. For each query row i:
  * <pre>

@@ -1,0 +1,94 @@
+package llmbook.model.gpt;
+
+import llmbook.kernels.Attention;
+import llmbook.tensor.Tensor;
+
+/**
+ * Multi-head causal self-attention as one autograd op on the fused kernel. Q2, Q9, Q33.
+ *
+ * <p>Input: the packed projections {@code qkv (B, T, 3C)} — queries, keys and values side by side, each
+ * {@code C = H·d} wide, head h owning columns {@code h·d .. h·d + d} of each. Output {@code (B, T, C)}:
+ * <pre>
+ *   out[b, t, h·d + j] = Σ_{s ≤ t} softmax_s(q_{b,h,t}·k_{b,h,s} / √d) · v_{b,h,s,j}
+ * </pre>
+ * Each (batch, head) pair runs {@link Attention#causalForward}, which streams over keys with an online
+ * softmax, so memory stays O(T·d) instead of O(T²); the backward runs {@link Attention#causalBackward}
+ * from the saved output and log-sum-exp. Composed from primitives (reshape, matmul, mask, softmax) the
+ * same function is several times slower and stores the T×T scores of every head.
+ */
+public final class CausalAttention {
+    private CausalAttention() {}
+
+    /** {@code qkv (B, T, 3C)} → {@code (B, T, C)} with {@code heads} heads of size {@code C / heads}. */
+    public static Tensor apply(Tensor qkv, int heads) {
+        int[] s = qkv.shape();
+        if (s.length != 3 || s[2] % 3 != 0)
+            throw new IllegalArgumentException("causal attention: qkv must be (B, T, 3C), got " + java.util.Arrays.toString(s));
+        int B = s[0], T = s[1], C = s[2] / 3;
+        if (heads < 1 || C % heads != 0)
+            throw new IllegalArgumentException("causal attention: " + heads + " heads do not divide the width " + C);
+        int d = C / heads, BH = B * heads;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        Tensor x = qkv.contiguous();
+        float[] xd = x.data();
+        int xo = x.offset();
+        float[] q = new float[BH * T * d], k = new float[BH * T * d], v = new float[BH * T * d];
+        split(xd, xo, q, k, v, B, T, heads, d);                          // (B, T, 3C) -> 3 × (B·H, T, d)
+        float[] o = new float[BH * T * d], lse = new float[BH * T];
+        for (int bh = 0; bh < BH; bh++)
+            Attention.causalForward(o, bh * T * d, lse, bh * T, q, bh * T * d, k, bh * T * d, v, bh * T * d, T, d, scale);
+        float[] out = new float[B * T * C];
+        merge(o, out, B, T, heads, d);                                   // (B·H, T, d) -> (B, T, C)
+        Tensor y = Tensor.fromOp("causal_attention", out, new int[] {B, T, C}, x);
+        return y.onBackward(g -> {
+            float[] dOut = new float[BH * T * d];
+            unmerge(g, dOut, B, T, heads, d);
+            float[] dq = new float[BH * T * d], dk = new float[BH * T * d], dv = new float[BH * T * d];
+            for (int bh = 0; bh < BH; bh++) {
+                int off = bh * T * d;
+                Attention.causalBackward(dq, off, dk, off, dv, off, dOut, off, q, off, k, off, v, off, o, off, lse, bh * T, T, d, scale);
+            }
+            float[] gx = x.gradBuffer();
+            for (int b = 0; b < B; b++)
+                for (int t = 0; t < T; t++) {
+                    int row = (b * T + t) * 3 * C;
+                    for (int h = 0; h < heads; h++) {
+                        int src = ((b * heads + h) * T + t) * d, col = row + h * d;
+                        for (int j = 0; j < d; j++) {
+                            gx[col + j] += dq[src + j];
+                            gx[col + C + j] += dk[src + j];
+                            gx[col + 2 * C + j] += dv[src + j];
+                        }
+                    }
+                }
+        });
+    }
+
+    private static void split(float[] x, int xo, float[] q, float[] k, float[] v, int B, int T, int H, int d) {
+        int C = H * d;
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < T; t++) {
+                int row = xo + (b * T + t) * 3 * C;
+                for (int h = 0; h < H; h++) {
+                    int dst = ((b * H + h) * T + t) * d;
+                    System.arraycopy(x, row + h * d, q, dst, d);
+                    System.arraycopy(x, row + C + h * d, k, dst, d);
+                    System.arraycopy(x, row + 2 * C + h * d, v, dst, d);
+                }
+            }
+    }
+
+    private static void merge(float[] o, float[] out, int B, int T, int H, int d) {
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < H; h++)
+                for (int t = 0; t < T; t++)
+                    System.arraycopy(o, ((b * H + h) * T + t) * d, out, (b * T + t) * H * d + h * d, d);
+    }
+
+    private static void unmerge(float[] g, float[] dOut, int B, int T, int H, int d) {
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < H; h++)
+                for (int t = 0; t < T; t++)
+                    System.arraycopy(g, (b * T + t) * H * d + h * d, dOut, ((b * H + h) * T + t) * d, d);
+    }
+}
