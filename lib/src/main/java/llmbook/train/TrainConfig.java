@@ -1,0 +1,31 @@
+package llmbook.train;
+
+/**
+ * How to train: the reference run's defaults are {@link #reference()} — batch 16, AdamW lr 1e-3,
+ * β = (0.9, 0.99), weight decay 0.1 on matrices, 100 warm-up steps then cosine to lr/10 at the last
+ * step, gradient clipping at global norm 1.0, evaluation every 250 steps on 20 validation batches.
+ */
+public record TrainConfig(int steps, int batch, float lr, int warmup, float weightDecay, float beta1, float beta2,
+                          float clip, int evalInterval, int evalBatches, long seed, int threads) {
+    public TrainConfig {
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
+        if (warmup < 0 || warmup > steps) throw new IllegalArgumentException("warmup must be in [0, steps=" + steps + "], got " + warmup);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+        if (!(clip > 0)) throw new IllegalArgumentException("clip must be > 0, got " + clip);
+        if (evalInterval < 1) throw new IllegalArgumentException("eval interval must be >= 1, got " + evalInterval);
+        if (evalBatches < 1) throw new IllegalArgumentException("eval batches must be >= 1, got " + evalBatches);
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+
+    public static TrainConfig reference() {
+        return new TrainConfig(2000, 16, 1e-3f, 100, 0.1f, 0.9f, 0.99f, 1.0f, 250, 20, 1337L,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The schedule these settings imply: warm-up, then cosine to lr/10 at the last step. */
+    public LrSchedule schedule() {
+        return new LrSchedule(lr, lr / 10, warmup, steps);
+    }
+}
