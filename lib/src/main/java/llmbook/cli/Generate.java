@@ -32,12 +32,14 @@ public final class Generate {
         try {
             Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed"), Set.of("help"));
             if (f.has("help")) { out.print(HELP); return 0; }
-            Checkpoint.Loaded c = Checkpoint.load(Path.of(f.string("run", "runs/gpt")));
+            // Every flag is checked before the (slower) model load, so a typo fails at once.
             String prompt = f.string("prompt", "Call me Ishmael.");
+            int maxTokens = f.integer("max-tokens", 300, 0), topK = f.integer("top-k", 0, 0), seed = f.integer("seed", 1, 0);
+            float temperature = f.real("temperature", 0.8f, 0f, 100f), topP = f.real("top-p", 1f, 1e-6f, 1f);
+            if (prompt.isEmpty()) throw new Flags.UsageException("--prompt must not be empty");
+            Checkpoint.Loaded c = Checkpoint.load(Path.of(f.string("run", "runs/gpt")));
             int[] ids = c.tokenizer().encode(prompt);
-            if (ids.length == 0) throw new Flags.UsageException("--prompt must not be empty");
-            int[] all = new Sampler(c.model()).generate(ids, f.integer("max-tokens", 300, 0), f.real("temperature", 0.8f, 0f, 100f),
-                    f.integer("top-k", 0, 0), f.real("top-p", 1f, 1e-6f, 1f), new Rng(f.integer("seed", 1, 0)));
+            int[] all = new Sampler(c.model()).generate(ids, maxTokens, temperature, topK, topP, new Rng(seed));
             out.println(c.tokenizer().decode(all));
             return 0;
         } catch (Flags.UsageException | IllegalArgumentException e) {

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""Dev-time oracle: the book's reference GPT in PyTorch (Debian's python3-torch), for comparing
+validation loss and training speed with ./llmbook train. Never a dependency of the project.
+
+Same model and recipe as llmbook.model.gpt.Gpt + llmbook.train.Trainer: character vocabulary
+(id 0 reserved for unknown, then the sorted characters), train = first 90% of Moby Dick cut after a
+line break, 4 layers, 4 heads, width 128, context 128, batch 16, pre-LayerNorm, GELU (tanh) MLP x4,
+learned positions, tied embeddings, no dropout, N(0, 0.02) init (residual projections 0.02/sqrt(2L)),
+AdamW lr 1e-3, betas (0.9, 0.99), weight decay 0.1 on matrices, warm-up 100 steps then cosine to
+1e-4 at the last step, clipping at 1.0, validation = mean loss of 20 random batches.
+
+Run (give OpenBLAS the thread count; Debian's torch ignores torch.set_num_threads):
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
+      OMP_WAIT_POLICY=passive /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
+"""
+import argparse, math, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--data", default="data/moby-dick/package/data/data.txt")
+ap.add_argument("--steps", type=int, default=2000)
+ap.add_argument("--seed", type=int, default=1337)
+args = ap.parse_args()
+torch.manual_seed(args.seed)
+
+text = open(args.data, encoding="utf-8").read()
+chars = sorted(set(text))
+stoi = {c: i + 1 for i, c in enumerate(chars)}
+V, T, B, L, H, C = len(chars) + 1, 128, 16, 4, 4, 128
+cut = text.find("\n", int(len(text) * 0.9)) + 1
+train = torch.tensor([stoi[c] for c in text[:cut]], dtype=torch.long)
+val = torch.tensor([stoi[c] for c in text[cut:]], dtype=torch.long)
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(C), nn.LayerNorm(C)
+        self.qkv, self.proj = nn.Linear(C, 3 * C), nn.Linear(C, C)
+        self.fc, self.fc_proj = nn.Linear(C, 4 * C), nn.Linear(4 * C, C)
+    def forward(self, x):
+        b, t, _ = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(C, dim=2)
+        q, k, v = (z.view(b, t, H, C // H).transpose(1, 2) for z in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(C // H)
+        att = att.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), 1), float("-inf")).softmax(-1)
+        x = x + self.proj((att @ v).transpose(1, 2).reshape(b, t, C))
+        return x + self.fc_proj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+
+class GPT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.wte, self.wpe = nn.Embedding(V, C), nn.Embedding(T, C)
+        self.blocks = nn.ModuleList(Block() for _ in range(L))
+        self.lnf = nn.LayerNorm(C)
+        for n, p in self.named_parameters():
+            if p.dim() == 2:
+                std = 0.02 / math.sqrt(2 * L) if n.endswith(("proj.weight", "fc_proj.weight")) else 0.02
+                nn.init.normal_(p, 0.0, std)
+            elif n.endswith("bias"):
+                nn.init.zeros_(p)
+    def forward(self, idx, targets):
+        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
+        for blk in self.blocks:
+            x = blk(x)
+        logits = self.lnf(x) @ self.wte.weight.t()
+        return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+
+def batch(src, g):
+    o = torch.randint(0, len(src) - T, (B,), generator=g)
+    return torch.stack([src[i:i + T] for i in o]), torch.stack([src[i + 1:i + T + 1] for i in o])
+
+model = GPT()
+decay = [p for p in model.parameters() if p.dim() >= 2]
+rest = [p for p in model.parameters() if p.dim() < 2]
+opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
+                        lr=1e-3, betas=(0.9, 0.99), eps=1e-8)
+def lr_at(s, warm=100, total=args.steps, hi=1e-3, lo=1e-4):
+    if s < warm: return hi * (s + 1) / warm
+    if s >= total: return lo
+    return lo + 0.5 * (hi - lo) * (1 + math.cos(math.pi * (s - warm) / (total - warm)))
+
+g, gv = torch.Generator().manual_seed(args.seed), torch.Generator().manual_seed(args.seed ^ 0x5EED)
+t0, n0 = None, 0
+for s in range(args.steps):
+    if s == 20: t0 = time.time()
+    for pg in opt.param_groups: pg["lr"] = lr_at(s)
+    x, y = batch(train, g)
+    loss = model(x, y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    if (s + 1) % 250 == 0 or s + 1 == args.steps:
+        tps = (s + 1 - 20) * B * T / (time.time() - t0) if t0 and s >= 20 else float("nan")
+        with torch.no_grad():
+            gv.manual_seed(args.seed ^ 0x5EED)
+            vl = sum(model(*batch(val, gv)).item() for _ in range(20)) / 20
+        print(f"step {s + 1}: train {loss.item():.4f} val {vl:.4f} ({tps:,.0f} tokens/s)", flush=True)
+print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
