@@ -75,12 +75,7 @@ public final class Train {
             out.println("corpus " + corpus.provenance() + "; " + tok.vocabSize() + " characters");
             Gpt model = new Gpt(cfg, new Rng(tc.seed()));
             Trainer trainer = new Trainer(model, tc, tok.encode(corpus.train()), tok.encode(corpus.validation()));
-            Table m = trainer.run(t -> {
-                int r = t.rowCount() - 1;
-                System.err.print(System.getProperty("llmbook.progress", "").equals("cr") ? "\r" : "");
-                out.printf("step %d: train loss %.4f, val loss %.4f, %,.0f tokens/s%n", t.intColumn("step").get(r),
-                        t.doubleColumn("train_loss").get(r), t.doubleColumn("val_loss").get(r), t.doubleColumn("tokens_per_s").get(r));
-            });
+            Table m = trainer.run(null);
             Files.createDirectories(dir);
             Checkpoint.save(dir, model, tok, Map.of("steps", String.valueOf(steps), "corpus", corpus.name()));
             writeCsv(m, dir.resolve("metrics.csv"));

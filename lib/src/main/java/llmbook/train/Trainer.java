@@ -80,6 +80,8 @@ public final class Trainer {
                 metrics.doubleColumn("elapsed_s").append((now - start) / 1e9);
                 bar.message("loss %.3f%s, %,.0f tok/s", loss.item(), eval ? String.format(", val %.3f", valLoss) : "", tps);
                 bar.step();
+                if (eval) bar.note(String.format("step %d: train loss %.4f, val loss %.4f (perplexity %.2f), %,.0f tokens/s",
+                        step + 1, loss.item(), valLoss, Math.exp(valLoss), tps));
                 if (eval && onEval != null) onEval.accept(metrics);
             }
         }

@@ -87,6 +87,20 @@ public final class Progress implements AutoCloseable {
         message = args.length == 0 ? format : String.format(Locale.ROOT, format, args);
     }
 
+    /**
+     * Prints a line of its own above the bar (e.g. an evaluation result): on a redrawn bar it clears the
+     * bar's line first and draws the bar again below.
+     */
+    public void note(String line) {
+        if (mode.equals("off")) return;
+        if (mode.equals("cr")) {
+            out.print("\r\033[K" + line + "\n" + line());
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
     /** Steps done so far. */
     public long done() { return done; }
 
