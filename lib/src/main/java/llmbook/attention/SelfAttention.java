@@ -1,0 +1,31 @@
+package llmbook.attention;
+
+import java.util.List;
+import llmbook.tensor.Tensor;
+
+/**
+ * A self-attention layer: every position of x attends to the positions of x the mask lets it see. Q2, Q9.
+ * Implemented by {@link MultiHeadAttention}, {@link GroupedQueryAttention} (MHA, GQA, MQA) and
+ * {@link MultiHeadLatentAttention} (MLA): they differ in what a decoder must cache per token, and so in memory
+ * at inference.
+ */
+public interface SelfAttention {
+    /** x (B, T, C) → (B, T, C). */
+    Tensor forward(Tensor x, Mask mask);
+
+    /** fp32 bytes this layer caches per generated token (keys and values, or whatever stands in for them). */
+    long kvCacheBytesPerToken();
+
+    /** The attention weights of the last forward, (B, H, T, T), detached; null before the first forward. */
+    Tensor lastWeights();
+
+    /** The trainable parameters (implementations are {@link llmbook.nn.Module}s). */
+    List<Tensor> parameters();
+
+    /** Checks that x is (B, T, C) for this layer's C; names the layer and the shape. */
+    static void checkInput(String layer, Tensor x, int c) {
+        int[] s = x.shape();
+        if (s.length != 3 || s[2] != c)
+            throw new IllegalArgumentException(layer + ".forward: x must be (B, T, " + c + "), got " + ScaledDotProductAttention.str(s));
+    }
+}
