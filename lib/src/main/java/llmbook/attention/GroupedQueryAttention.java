@@ -52,6 +52,26 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
         return wo.forward(Heads.merge(y));                             // (B, T, C)
     }
 
+    @Override
+    public Tensor forward(Tensor x, KvCache cache) {
+        SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
+        int start = cache.length();
+        Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T_new, d)
+        Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T_new, d)
+        Tensor v = Heads.split(wv.forward(x), config.nKvGroups());
+        if (rope != null) {
+            q = rope.apply(q, start);
+            k = rope.apply(k, start);
+        }
+        k = cache.append(0, k);                                        // (B, G, T_past + T_new, d)
+        v = cache.append(1, v);
+        Tensor y = sdpa.forward(q, k, v, Mask.CAUSAL);                 // (B, H, T_new, d)
+        return wo.forward(Heads.merge(y));
+    }
+
+    /** Parts {@code k}, {@code v}: (B, G, T, d) each. */
+    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+
     /** {@code 2 · G · d · 4} bytes: one K and one V row per K/V head. */
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
 

@@ -40,6 +40,19 @@ public final class MultiHeadAttention extends Module implements SelfAttention {
         return cProj.forward(Heads.merge(y));                                       // (B, T, C)
     }
 
+    @Override
+    public Tensor forward(Tensor x, KvCache cache) {
+        SelfAttention.checkInput("MultiHeadAttention", x, dModel);
+        var qkv = cAttn.forward(x).split(2, dModel, dModel, dModel);                // 3 × (B, T_new, C)
+        Tensor k = cache.append(0, Heads.split(qkv.get(1), nHeads));                // (B, H, T_past + T_new, d)
+        Tensor v = cache.append(1, Heads.split(qkv.get(2), nHeads));
+        Tensor y = sdpa.forward(Heads.split(qkv.get(0), nHeads), k, v, Mask.CAUSAL); // (B, H, T_new, d)
+        return cProj.forward(Heads.merge(y));
+    }
+
+    /** Parts {@code k}, {@code v}: (B, H, T, d) each. */
+    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+
     @Override public long kvCacheBytesPerToken() { return 2L * dModel * Float.BYTES; }
 
     @Override public Tensor lastWeights() { return sdpa.lastWeights(); }

@@ -58,9 +58,12 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     public Tensor latent(Tensor x) { return wDkv.forward(x); }
 
     /** The shared rotary key RoPE(W_KR·x) (B, 1, T, d_R), positions 0 … T−1. */
-    public Tensor ropeKey(Tensor x) {
+    public Tensor ropeKey(Tensor x) { return ropeKey(x, 0); }
+
+    /** The shared rotary key at positions {@code start …}. */
+    public Tensor ropeKey(Tensor x, int start) {
         int[] s = x.shape();
-        return rope.apply(wKr.forward(x).reshape(s[0], 1, s[1], config.dRope()));   // (B, 1, T, d_R)
+        return rope.apply(wKr.forward(x).reshape(s[0], 1, s[1], config.dRope()), start);   // (B, 1, T, d_R)
     }
 
     @Override
@@ -80,6 +83,35 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         Tensor y = sdpa.forward(q, k, v, mask);                          // (B, H, T, d)
         return wO.forward(Heads.merge(y));                               // (B, T, C)
     }
+
+    /**
+     * Decoding with the up-projections ABSORBED: attention runs on the cached latents, per-head keys and values are
+     * never built. With {@code W_UK,h, W_UV,h} the (d, d_c) blocks of W_UK, W_UV:
+     * <pre>
+     *   q^C_h·k^C_hj = q^C_h·(W_UK,h c_j) = (W_UK,hᵀ q^C_h)·c_j          so  q̃_h = [W_UK,hᵀ q^C_h ; q^R_h]   (d_c + d_R)
+     *   Σ_j p_hj v_hj = W_UV,h (Σ_j p_hj c_j)                              and k̃_j = [c_j ; k^R_j],  ṽ_j = c_j
+     * </pre>
+     * That is multi-query attention with ONE shared key/value head of width d_c (+ d_R for the key), followed by a
+     * per-head up-projection of the output. The scale stays {@code 1/√(d + d_R)}: the scores are the same numbers.
+     */
+    @Override
+    public Tensor forward(Tensor x, KvCache cache) {
+        SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
+        int h = config.nHeads(), d = config.headDim(), dc = config.dLatent(), start = cache.length();
+        Tensor c = cache.append(0, latent(x)).unsqueeze(1);              // (B, 1, T, d_c)   T = T_past + T_new
+        Tensor kR = cache.append(1, ropeKey(x, start));                  // (B, 1, T, d_R)
+        Tensor qC = Heads.split(wQ.forward(x), h);                       // (B, H, T_new, d)
+        Tensor qR = rope.apply(Heads.split(wQr.forward(x), h), start);   // (B, H, T_new, d_R)
+        Tensor qLat = qC.matmul(wUk.weight.reshape(h, d, dc));           // (B, H, T_new, d_c) = W_UK,hᵀ q^C_h
+        Tensor q = Tensor.concat(3, qLat, qR);                           // (B, H, T_new, d_c + d_R)
+        Tensor k = Tensor.concat(3, c, kR);                              // (B, 1, T, d_c + d_R): one shared head
+        Tensor o = sdpa.forward(q, k, c, Mask.CAUSAL);                   // (B, H, T_new, d_c) = Σ_j p_hj c_j
+        Tensor y = o.matmul(wUv.weight.reshape(h, d, dc).transpose(1, 2)); // (B, H, T_new, d) = W_UV,h · that
+        return wO.forward(Heads.merge(y));                               // (B, T_new, C)
+    }
+
+    /** Parts {@code c_kv} (B, T, d_c) and {@code k_rope} (B, 1, T, d_R). */
+    @Override public KvCache newCache() { return new KvCache(new String[] {"c_kv", "k_rope"}, new int[] {1, 2}); }
 
     /** {@code (d_c + d_R) · 4} bytes: the latent and the shared RoPE key, nothing per head. */
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }

@@ -13,6 +13,16 @@ public interface SelfAttention {
     /** x (B, T, C) → (B, T, C). */
     Tensor forward(Tensor x, Mask mask);
 
+    /**
+     * Incremental causal forward for decoding: x (B, T_new, C) holds the tokens at positions
+     * {@code cache.length() …}; what they contribute to later tokens is appended to {@code cache}. Feeding a sequence
+     * in pieces gives the same outputs as one {@code forward(x, Mask.CAUSAL)}.
+     */
+    Tensor forward(Tensor x, KvCache cache);
+
+    /** An empty cache for {@link #forward(Tensor, KvCache)}. */
+    KvCache newCache();
+
     /** fp32 bytes this layer caches per generated token (keys and values, or whatever stands in for them). */
     long kvCacheBytesPerToken();
 
