@@ -80,6 +80,16 @@ public final class Mask {
         return Tensor.wrap(m, nb, 1, nq, tk);
     }
 
+    /** What query i of sequence b may see: {@code [i][j] = 1} visible, 0 hidden (Tq × Tk), for drawing the mask. */
+    public float[][] picture(int b, int batch, int tq, int tk) {
+        Tensor hide = hidden(batch, tq, tk);
+        float[][] out = new float[tq][tk];
+        for (int i = 0; i < tq; i++)
+            for (int j = 0; j < tk; j++)
+                out[i][j] = hide == null ? 1f : 1f - hide.get(hide.size(0) == 1 ? 0 : b, 0, hide.size(2) == 1 ? 0 : i, j);
+        return out;
+    }
+
     @Override
     public String toString() {
         if (lengths == null) return causal ? "Mask.CAUSAL" : "Mask.NONE";

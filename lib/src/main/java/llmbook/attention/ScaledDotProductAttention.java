@@ -86,5 +86,27 @@ public final class ScaledDotProductAttention {
         return out.reshape(b, h, tq, dv);                                    // (B, H, Tq, dv)
     }
 
+    /**
+     * Mean entropy of the attention rows, {@code −Σ_j p_ij ln p_ij} in nats, averaged over every (b, h, i). Q41: uniform
+     * attention over T keys has ln T; a one-hot (saturated) row has 0. Without the 1/√d_k scale the rows of random
+     * unit-variance q, k saturate as d_k grows; with it their entropy does not depend on d_k.
+     */
+    public static double meanEntropy(Tensor weights) {
+        int[] s = weights.shape();
+        int cols = s[s.length - 1];
+        float[] w = weights.toArray();
+        int rows = w.length / cols;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            double h = 0;
+            for (int j = 0; j < cols; j++) {
+                double p = w[r * cols + j];
+                if (p > 0) h -= p * Math.log(p);
+            }
+            total += h;
+        }
+        return total / rows;
+    }
+
     static String str(int[] s) { return llmbook.tensor.Shape.str(s); }
 }
