@@ -16,7 +16,8 @@ public interface SelfAttention {
     /**
      * Incremental causal forward for decoding: x (B, T_new, C) holds the tokens at positions
      * {@code cache.length() …}; what they contribute to later tokens is appended to {@code cache}. Feeding a sequence
-     * in pieces gives the same outputs as one {@code forward(x, Mask.CAUSAL)}.
+     * in pieces gives the same outputs as one {@code forward(x, Mask.CAUSAL)}. For inference: the cache stores
+     * detached tensors, so no gradient reaches the projections through cached keys and values.
      */
     Tensor forward(Tensor x, KvCache cache);
 
