@@ -13,8 +13,8 @@ import llmbook.tensor.Tensor;
  * Dividing by √d_k keeps the logits at unit variance whatever the head size. The scale is a visible parameter so that
  * its absence ({@code scale = 1}) can be studied.
  *
- * <p><b>Shared K/V heads (GQA, MQA).</b> When {@code H_kv < H} (it must divide H), query heads
- * {@code h·H_kv/H}… share K/V head {@code g = h / (H/H_kv)}: the product is taken as
+ * <p><b>Shared K/V heads (GQA, MQA).</b> When {@code H_kv < H} (it must divide H), query head h uses K/V head
+ * {@code g = ⌊h / (H/H_kv)⌋}, so consecutive groups of H/H_kv query heads share one; the product is taken as
  * {@code (B·H_kv, H/H_kv, Tq, d) @ (B·H_kv, 1, d, Tk)}, broadcasting the shared head without copying it.
  *
  * <p>An instance can capture the attention weights {@code softmax(...)} of its last call (detached, {@code (B, H, Tq, Tk)})

@@ -27,7 +27,7 @@ public interface SelfAttention {
     /** fp32 bytes this layer caches per generated token (keys and values, or whatever stands in for them). */
     long kvCacheBytesPerToken();
 
-    /** The attention weights of the last forward, (B, H, T, T), detached; null before the first forward. */
+    /** The attention weights of the last forward, (B, H, T_query, T_key), detached; null before the first forward. */
     Tensor lastWeights();
 
     /** The trainable parameters (implementations are {@link llmbook.nn.Module}s). */

@@ -83,6 +83,16 @@ class AttentionFamilyTest {
         for (float v : y) assertEquals(0f, v, 0f);
     }
 
+    /** Parameter counts, by hand, for C = 12, H = 4, d = 3 (all with biases except MLA). */
+    @Test void parameterCounts() {
+        assertEquals(4 * 12 * 12 + 4 * 12, new MultiHeadAttention(C, H, new Rng(1)).numParameters());                 // 4C² + 4C = 624
+        assertEquals(4 * 12 * 12 + 4 * 12, new GroupedQueryAttention(C, H, H, new Rng(1)).numParameters());           // 624
+        assertEquals(2 * (12 * 12 + 12) + 2 * (12 * 6 + 6), new GroupedQueryAttention(C, H, 2, new Rng(1)).numParameters()); // K, V: (G·d)×C + G·d
+        assertEquals(2 * (12 * 12 + 12) + 2 * (12 * 3 + 3), new GroupedQueryAttention(C, H, 1, new Rng(1)).numParameters());
+        // MLA, d_c = 6, d_R = 2: W_DKV 6×12, W_UK and W_UV 12×6, W_KR 2×12, W_Q 12×12, W_QR 8×12, W_O 12×12
+        assertEquals(72 + 72 + 72 + 24 + 144 + 96 + 144, new MultiHeadLatentAttention(C, H, 6, 2, new Rng(1)).numParameters());
+    }
+
     @Test void configsRejectBadShapesWithClearMessages() {
         var e = assertThrows(IllegalArgumentException.class, () -> new AttentionConfig(10, 4, 4));
         assertTrue(e.getMessage().contains("nHeads=4 must divide dModel=10"), e.getMessage());
