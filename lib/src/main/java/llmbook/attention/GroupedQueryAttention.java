@@ -1,0 +1,79 @@
+package llmbook.attention;
+
+import llmbook.nn.Linear;
+import llmbook.nn.Module;
+import llmbook.tensor.Rng;
+import llmbook.tensor.Tensor;
+
+/**
+ * Grouped-query attention (Ainslie et al. 2023): H query heads share G key/value heads, H/G queries per group. Q9.
+ * <pre>
+ *   q = x·W_qᵀ  (B, H, T, d)     k = x·W_kᵀ, v = x·W_vᵀ  (B, G, T, d)     d = C/H
+ *   head_h = softmax(q_h·k_{g(h)}ᵀ/√d + M)·v_{g(h)},  g(h) = ⌊h / (H/G)⌋
+ *   y = concat(head_1 … head_H)·W_oᵀ
+ * </pre>
+ * One class, three classic points: G = H is multi-head attention (MHA), G = 1 is multi-query attention (MQA,
+ * Shazeer 2019), anything between is GQA (LLaMA-2 70B: H = 64, G = 8). A decoder caches K and V for each past token:
+ * {@code 2·G·d} floats, so MQA caches H× less than MHA and GQA H/G× less, at a small cost in quality.
+ * With {@link AttentionConfig#rope()} queries and keys are rotated by {@link Rope} after projection.
+ */
+public final class GroupedQueryAttention extends Module implements SelfAttention {
+    public final AttentionConfig config;
+    public final Linear wq;   // (C, C)
+    public final Linear wk;   // (G·d, C)
+    public final Linear wv;   // (G·d, C)
+    public final Linear wo;   // (C, C)
+    private final Rope rope;  // null without RoPE
+    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention(Float.NaN, true);
+
+    public GroupedQueryAttention(int dModel, int nHeads, int nKvGroups, Rng rng) { this(new AttentionConfig(dModel, nHeads, nKvGroups), rng); }
+
+    public GroupedQueryAttention(AttentionConfig config, Rng rng) {
+        this.config = config;
+        int c = config.dModel(), kv = config.nKvGroups() * config.headDim();
+        this.wq = module("wq", new Linear(c, c, config.bias(), rng));
+        this.wk = module("wk", new Linear(c, kv, config.bias(), rng));
+        this.wv = module("wv", new Linear(c, kv, config.bias(), rng));
+        this.wo = module("wo", new Linear(c, c, config.bias(), rng));
+        this.rope = config.rope() ? new Rope(config.headDim()) : null;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mask mask) {
+        SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
+        Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T, d)
+        Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T, d)
+        Tensor v = Heads.split(wv.forward(x), config.nKvGroups());     // (B, G, T, d)
+        if (rope != null) {
+            q = rope.apply(q);
+            k = rope.apply(k);
+        }
+        Tensor y = sdpa.forward(q, k, v, mask);                        // (B, H, T, d)
+        return wo.forward(Heads.merge(y));                             // (B, T, C)
+    }
+
+    @Override
+    public Tensor forward(Tensor x, KvCache cache) {
+        SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
+        int start = cache.length();
+        Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T_new, d)
+        Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T_new, d)
+        Tensor v = Heads.split(wv.forward(x), config.nKvGroups());
+        if (rope != null) {
+            q = rope.apply(q, start);
+            k = rope.apply(k, start);
+        }
+        k = cache.append(0, k);                                        // (B, G, T_past + T_new, d)
+        v = cache.append(1, v);
+        Tensor y = sdpa.forward(q, k, v, Mask.CAUSAL);                 // (B, H, T_new, d)
+        return wo.forward(Heads.merge(y));
+    }
+
+    /** Parts {@code k}, {@code v}: (B, G, T, d) each. */
+    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+
+    /** {@code 2 · G · d · 4} bytes: one K and one V row per K/V head. */
+    @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
+
+    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+}

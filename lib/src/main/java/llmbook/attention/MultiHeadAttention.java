@@ -1,0 +1,59 @@
+package llmbook.attention;
+
+import llmbook.nn.Linear;
+import llmbook.nn.Module;
+import llmbook.tensor.Rng;
+import llmbook.tensor.Tensor;
+
+/**
+ * Classic multi-head self-attention as in GPT-2 / nanoGPT: one fused projection to q, k, v, H heads, an output
+ * projection. Q2, Q9. The reference the grouped variants are tested against.
+ * <pre>
+ *   q, k, v = split(x·W_attnᵀ + b)             W_attn (3C, C)
+ *   head_h  = softmax(q_h·k_hᵀ/√d + M)·v_h     d = C/H
+ *   y       = concat(head_1 … head_H)·W_projᵀ + b
+ * </pre>
+ * Caches {@code 2·C} floats per token: a K and a V row of size d for every head.
+ */
+public final class MultiHeadAttention extends Module implements SelfAttention {
+    public final int dModel, nHeads;
+    public final Linear cAttn;   // (3C, C): rows [0, C) make q, [C, 2C) k, [2C, 3C) v
+    public final Linear cProj;   // (C, C)
+    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention(Float.NaN, true);
+
+    public MultiHeadAttention(int dModel, int nHeads, Rng rng) {
+        new AttentionConfig(dModel, nHeads, nHeads);   // validates
+        this.dModel = dModel;
+        this.nHeads = nHeads;
+        this.cAttn = module("c_attn", new Linear(dModel, 3 * dModel, rng));
+        this.cProj = module("c_proj", new Linear(dModel, dModel, rng));
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mask mask) {
+        SelfAttention.checkInput("MultiHeadAttention", x, dModel);
+        var qkv = cAttn.forward(x).split(2, dModel, dModel, dModel);                // 3 × (B, T, C)
+        Tensor q = Heads.split(qkv.get(0), nHeads);                                 // (B, H, T, d)
+        Tensor k = Heads.split(qkv.get(1), nHeads);
+        Tensor v = Heads.split(qkv.get(2), nHeads);
+        Tensor y = sdpa.forward(q, k, v, mask);                                     // (B, H, T, d)
+        return cProj.forward(Heads.merge(y));                                       // (B, T, C)
+    }
+
+    @Override
+    public Tensor forward(Tensor x, KvCache cache) {
+        SelfAttention.checkInput("MultiHeadAttention", x, dModel);
+        var qkv = cAttn.forward(x).split(2, dModel, dModel, dModel);                // 3 × (B, T_new, C)
+        Tensor k = cache.append(0, Heads.split(qkv.get(1), nHeads));                // (B, H, T_past + T_new, d)
+        Tensor v = cache.append(1, Heads.split(qkv.get(2), nHeads));
+        Tensor y = sdpa.forward(Heads.split(qkv.get(0), nHeads), k, v, Mask.CAUSAL); // (B, H, T_new, d)
+        return cProj.forward(Heads.merge(y));
+    }
+
+    /** Parts {@code k}, {@code v}: (B, H, T, d) each. */
+    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+
+    @Override public long kvCacheBytesPerToken() { return 2L * dModel * Float.BYTES; }
+
+    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+}

@@ -1,0 +1,120 @@
+package llmbook.attention;
+
+import llmbook.nn.Linear;
+import llmbook.nn.Module;
+import llmbook.tensor.Rng;
+import llmbook.tensor.Tensor;
+
+/**
+ * Multi-head latent attention (DeepSeek-V2, 2024): keys and values are rebuilt from one small latent per token, so the
+ * KV cache holds {@code d_c + d_R} floats per token instead of MHA's {@code 2·C}. Q9 (MHA → MQA → GQA → MLA).
+ * <pre>
+ *   c_KV  = W_DKV·x                      (B, T, d_c)      the joint K/V latent — cached
+ *   k^C_h = W_UK,h·c_KV,  v_h = W_UV,h·c_KV   (B, H, T, d)   "up-projections", recomputed (or absorbed, below)
+ *   k^R   = RoPE(W_KR·x)                 (B, 1, T, d_R)   one rotary key shared by all heads — cached
+ *   q^C_h = W_Q,h·x,  q^R_h = RoPE(W_QR,h·x)               (B, H, T, d) and (B, H, T, d_R)
+ *   head_h = softmax([q^C_h; q^R_h]·[k^C_h; k^R]ᵀ / √(d + d_R) + M) · v_h
+ *   y = concat(head_1 … head_H)·W_Oᵀ
+ * </pre>
+ * <b>Why the decoupled RoPE key.</b> Without RoPE, {@code q_h·k_h = (W_Q,h x)ᵀ W_UK,h c_KV}: W_UK,h can be absorbed
+ * into the query projection, and at inference attention runs directly on the cached latents. RoPE puts a
+ * position-dependent rotation between q and W_UK, which would block the absorption; so position goes into a separate,
+ * small key k^R shared across heads (like MQA) and the content keys stay rotation-free.
+ *
+ * <p>Simplifications against the paper: queries are not compressed (DeepSeek-V2 also passes q through a latent
+ * c_Q to save activation memory in training) and c_KV is not normalised. No projection has a bias.
+ */
+public final class MultiHeadLatentAttention extends Module implements SelfAttention {
+    public final MlaConfig config;
+    public final Linear wDkv;   // (d_c, C)      down-projection to the latent
+    public final Linear wUk;    // (H·d, d_c)    latent → content keys
+    public final Linear wUv;    // (H·d, d_c)    latent → values
+    public final Linear wKr;    // (d_R, C)      shared RoPE key
+    public final Linear wQ;     // (H·d, C)      content queries
+    public final Linear wQr;    // (H·d_R, C)    RoPE queries
+    public final Linear wO;     // (C, H·d)
+    private final Rope rope;
+    private final ScaledDotProductAttention sdpa;
+
+    public MultiHeadLatentAttention(int dModel, int nHeads, int dLatent, int dRope, Rng rng) {
+        this(new MlaConfig(dModel, nHeads, dLatent, dRope), rng);
+    }
+
+    public MultiHeadLatentAttention(MlaConfig config, Rng rng) {
+        this.config = config;
+        int c = config.dModel(), h = config.nHeads(), d = config.headDim(), dc = config.dLatent(), dr = config.dRope();
+        this.wDkv = module("w_dkv", new Linear(c, dc, false, rng));
+        this.wUk = module("w_uk", new Linear(dc, h * d, false, rng));
+        this.wUv = module("w_uv", new Linear(dc, h * d, false, rng));
+        this.wKr = module("w_kr", new Linear(c, dr, false, rng));
+        this.wQ = module("w_q", new Linear(c, h * d, false, rng));
+        this.wQr = module("w_qr", new Linear(c, h * dr, false, rng));
+        this.wO = module("w_o", new Linear(h * d, c, false, rng));
+        this.rope = new Rope(dr);
+        this.sdpa = new ScaledDotProductAttention((float) (1.0 / Math.sqrt(d + dr)), true);
+    }
+
+    /** The latent c_KV = W_DKV·x (B, T, d_c): what the KV cache stores (with {@link #ropeKey}). */
+    public Tensor latent(Tensor x) { return wDkv.forward(x); }
+
+    /** The shared rotary key RoPE(W_KR·x) (B, 1, T, d_R), positions 0 … T−1. */
+    public Tensor ropeKey(Tensor x) { return ropeKey(x, 0); }
+
+    /** The shared rotary key at positions {@code start …}. */
+    public Tensor ropeKey(Tensor x, int start) {
+        int[] s = x.shape();
+        return rope.apply(wKr.forward(x).reshape(s[0], 1, s[1], config.dRope()), start);   // (B, 1, T, d_R)
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mask mask) {
+        SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
+        int h = config.nHeads();
+        Tensor cKv = latent(x);                                          // (B, T, d_c)
+        Tensor kC = Heads.split(wUk.forward(cKv), h);                    // (B, H, T, d)
+        Tensor v = Heads.split(wUv.forward(cKv), h);                     // (B, H, T, d)
+        Tensor kR = ropeKey(x);                                          // (B, 1, T, d_R)
+        Tensor[] copies = new Tensor[h];
+        java.util.Arrays.fill(copies, kR);
+        Tensor k = Tensor.concat(3, kC, Tensor.concat(1, copies));       // (B, H, T, d + d_R); k^R's gradient sums over heads
+        Tensor qC = Heads.split(wQ.forward(x), h);                       // (B, H, T, d)
+        Tensor qR = rope.apply(Heads.split(wQr.forward(x), h));          // (B, H, T, d_R)
+        Tensor q = Tensor.concat(3, qC, qR);                             // (B, H, T, d + d_R)
+        Tensor y = sdpa.forward(q, k, v, mask);                          // (B, H, T, d)
+        return wO.forward(Heads.merge(y));                               // (B, T, C)
+    }
+
+    /**
+     * Decoding with the up-projections ABSORBED: attention runs on the cached latents, per-head keys and values are
+     * never built. With {@code W_UK,h, W_UV,h} the (d, d_c) blocks of W_UK, W_UV:
+     * <pre>
+     *   q^C_h·k^C_hj = q^C_h·(W_UK,h c_j) = (W_UK,hᵀ q^C_h)·c_j          so  q̃_h = [W_UK,hᵀ q^C_h ; q^R_h]   (d_c + d_R)
+     *   Σ_j p_hj v_hj = W_UV,h (Σ_j p_hj c_j)                              and k̃_j = [c_j ; k^R_j],  ṽ_j = c_j
+     * </pre>
+     * That is multi-query attention with ONE shared key/value head of width d_c (+ d_R for the key), followed by a
+     * per-head up-projection of the output. The scale stays {@code 1/√(d + d_R)}: the scores are the same numbers.
+     */
+    @Override
+    public Tensor forward(Tensor x, KvCache cache) {
+        SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
+        int h = config.nHeads(), d = config.headDim(), dc = config.dLatent(), start = cache.length();
+        Tensor c = cache.append(0, latent(x)).unsqueeze(1);              // (B, 1, T, d_c)   T = T_past + T_new
+        Tensor kR = cache.append(1, ropeKey(x, start));                  // (B, 1, T, d_R)
+        Tensor qC = Heads.split(wQ.forward(x), h);                       // (B, H, T_new, d)
+        Tensor qR = rope.apply(Heads.split(wQr.forward(x), h), start);   // (B, H, T_new, d_R)
+        Tensor qLat = qC.matmul(wUk.weight.reshape(h, d, dc));           // (B, H, T_new, d_c) = W_UK,hᵀ q^C_h
+        Tensor q = Tensor.concat(3, qLat, qR);                           // (B, H, T_new, d_c + d_R)
+        Tensor k = Tensor.concat(3, c, kR);                              // (B, 1, T, d_c + d_R): one shared head
+        Tensor o = sdpa.forward(q, k, c, Mask.CAUSAL);                   // (B, H, T_new, d_c) = Σ_j p_hj c_j
+        Tensor y = o.matmul(wUv.weight.reshape(h, d, dc).transpose(1, 2)); // (B, H, T_new, d) = W_UV,h · that
+        return wO.forward(Heads.merge(y));                               // (B, T_new, C)
+    }
+
+    /** Parts {@code c_kv} (B, T, d_c) and {@code k_rope} (B, 1, T, d_R). */
+    @Override public KvCache newCache() { return new KvCache(new String[] {"c_kv", "k_rope"}, new int[] {1, 2}); }
+
+    /** {@code (d_c + d_R) · 4} bytes: the latent and the shared RoPE key, nothing per head. */
+    @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
+
+    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+}

@@ -1,0 +1,11 @@
+/**
+ * Attention, built from tensor ops: {@link llmbook.attention.ScaledDotProductAttention} with
+ * {@link llmbook.attention.Mask}s (causal, padding, none); the self-attention family behind one interface,
+ * {@link llmbook.attention.SelfAttention} — {@link llmbook.attention.MultiHeadAttention} (GPT-2),
+ * {@link llmbook.attention.GroupedQueryAttention} (MHA, GQA, MQA), {@link llmbook.attention.MultiHeadLatentAttention}
+ * (DeepSeek-V2); {@link llmbook.attention.Rope} and {@link llmbook.attention.CrossAttention}. Q2, Q4, Q8, Q9, Q11, Q41.
+ *
+ * <p>Configs are records validated when built ({@link llmbook.attention.AttentionConfig},
+ * {@link llmbook.attention.MlaConfig}).
+ */
+package llmbook.attention;
