@@ -2,10 +2,8 @@ package llmbook.kernel;
 
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,16 +94,8 @@ final class KernelSpec {
 
     /** Writes kernel.json atomically: a temp file in the same folder, then a rename. */
     static Path write(Path dir, Map<String, Object> spec) throws IOException {
-        Files.createDirectories(dir);
         Path file = dir.resolve("kernel.json");
-        Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
-        try {
-            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n",
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        llmbook.util.AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n");
         return file;
     }
 }

@@ -93,12 +93,6 @@ public final class Train {
     }
 
     static void writeCsv(Table t, Path file) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "metrics", ".csv.tmp");
-        try {
-            t.write().csv(tmp.toFile());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        llmbook.util.AtomicFiles.replace(file, tmp -> t.write().csv(tmp.toFile()));
     }
 }

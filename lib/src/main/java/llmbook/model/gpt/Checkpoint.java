@@ -1,10 +1,8 @@
 package llmbook.model.gpt;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +10,7 @@ import llmbook.io.SafeTensors;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 import llmbook.tokenizer.CharTokenizer;
+import llmbook.util.AtomicFiles;
 import llmbook.util.Json;
 
 /**
@@ -43,13 +42,13 @@ public final class Checkpoint {
         cfg.put("heads", c.heads());
         cfg.put("width", c.width());
         cfg.put("dropout", (double) c.dropout());
-        writeAtomically(dir.resolve(CONFIG), Json.write(cfg));
+        AtomicFiles.writeString(dir.resolve(CONFIG), Json.write(cfg) + "\n");
         StringBuilder alphabet = new StringBuilder();
         for (int id = 1; id < tokenizer.vocabSize(); id++) alphabet.append(tokenizer.piece(id));
         Map<String, Object> tok = new LinkedHashMap<>();
         tok.put("type", "char");
         tok.put("alphabet", alphabet.toString());
-        writeAtomically(dir.resolve(TOKENIZER), Json.write(tok));
+        AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.write(tok) + "\n");
     }
 
     /** Loads a folder written by {@link #save}, refusing it with the reason if anything does not fit. */
@@ -91,13 +90,4 @@ public final class Checkpoint {
         return n.intValue();
     }
 
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }
