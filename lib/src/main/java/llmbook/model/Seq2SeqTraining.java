@@ -1,0 +1,68 @@
+package llmbook.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import llmbook.data.ReverseTask;
+import llmbook.optim.AdamW;
+import llmbook.optim.GradClip;
+import llmbook.optim.ParamGroup;
+import llmbook.tensor.Rng;
+import llmbook.tensor.Tensor;
+import llmbook.util.Progress;
+
+/**
+ * The one training loop and the one metric used for every sequence-to-sequence model of chapter 5, so the transformer
+ * and the GRU are compared on equal terms. Q4, Q7.
+ */
+public final class Seq2SeqTraining {
+    private Seq2SeqTraining() {}
+
+    /** Losses per step and the wall time (training steps only, evaluation excluded). */
+    public record Result(float[] losses, double seconds) {
+        public double secondsPerStep() { return seconds / losses.length; }
+
+        /** Mean loss over the last {@code n} steps. */
+        public double finalLoss(int n) {
+            int k = Math.min(n, losses.length);
+            double s = 0;
+            for (int i = losses.length - k; i < losses.length; i++) s += losses[i];
+            return s / k;
+        }
+    }
+
+    /** AdamW (no weight decay) at {@code lr} with gradient clipping at norm 1, on fresh random batches of {@code batch}. */
+    public static Result train(Seq2SeqModel model, ReverseTask task, int steps, int batch, float lr, Rng rng, String label) {
+        List<Tensor> params = new ArrayList<>(model.parameters());
+        var opt = new AdamW(List.of(new ParamGroup(params, 0f)), lr);
+        float[] losses = new float[steps];
+        model.setTraining(true);
+        long start = System.nanoTime();
+        try (var p = Progress.of(label, steps)) {
+            for (int step = 0; step < steps; step++) {
+                ReverseTask.Batch bt = task.batch(rng, batch);
+                Tensor loss = model.loss(bt.src(), bt.srcLengths(), bt.tgtIn(), bt.tgtOut(), bt.b(), bt.ts(), bt.tt());
+                opt.zeroGrad();
+                loss.backward();
+                GradClip.clipGlobalNorm(params, 1.0);
+                opt.step();
+                losses[step] = loss.item();
+                p.step();
+                if (step % 20 == 0) p.message("loss %.3f", losses[step]);
+            }
+        }
+        return new Result(losses, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Fraction of {@code test} sources whose greedy output is exactly the reversed source (decoded in chunks of 100). */
+    public static double exactMatch(Seq2SeqModel model, ReverseTask.Batch test) {
+        int right = 0, n = test.sources().size();
+        for (int from = 0; from < n; from += 100) {
+            List<int[]> chunk = test.sources().subList(from, Math.min(n, from + 100));
+            ReverseTask.Batch bt = ReverseTask.of(chunk);
+            int[][] out = model.greedy(bt.src(), bt.srcLengths(), bt.b(), bt.ts(), ReverseTask.BOS, ReverseTask.EOS, bt.ts() + 1);
+            for (int i = 0; i < chunk.size(); i++) if (Arrays.equals(out[i], ReverseTask.answer(chunk.get(i)))) right++;
+        }
+        return (double) right / n;
+    }
+}

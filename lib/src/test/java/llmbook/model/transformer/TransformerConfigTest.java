@@ -1,0 +1,60 @@
+package llmbook.model.transformer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import llmbook.model.transformer.TransformerConfig.Arch;
+import llmbook.model.transformer.TransformerConfig.Ffn;
+import llmbook.model.transformer.TransformerConfig.Norm;
+import llmbook.model.transformer.TransformerConfig.Positions;
+import llmbook.nn.Module;
+import llmbook.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/** The parameter formula equals the counted tensors for every combination of the config's switches. */
+class TransformerConfigTest {
+    static Module build(TransformerConfig c) {
+        return switch (c.arch()) {
+            case ENCODER -> new Encoder(c, new Rng(1));
+            case DECODER -> new Decoder(c, new Rng(1));
+            case SEQ2SEQ -> new Seq2Seq(c, new Rng(1));
+        };
+    }
+
+    @Test void formulaMatchesCountedTensors() {
+        int checked = 0;
+        for (Arch a : Arch.values())
+            for (Positions p : Positions.values())
+                for (Norm n : Norm.values())
+                    for (Ffn f : Ffn.values())
+                        for (boolean normalize : new boolean[] {true, false}) {
+                            var c = new TransformerConfig(a, 11, 7, 2, 2, 8, 12, p, n, f, 0f, true, normalize);
+                            assertEquals(c.parameterCount(), build(c).numParameters(), c.toString());
+                            checked++;
+                        }
+        assertEquals(3 * 4 * 2 * 3 * 2, checked);
+    }
+
+    @Test void worksOutByHand() {
+        // decoder, V=10, T=5, L=1, C=4, h=8, learned positions, LayerNorm, GELU:
+        // embeddings 10·4 + 5·4 = 60; block 2·8 + (4·16 + 16) + (2·4·8 + 8 + 4) = 16 + 80 + 76 = 172; final norm 8
+        var c = new TransformerConfig(Arch.DECODER, 10, 5, 1, 2, 4, 8, Positions.LEARNED, Norm.LAYER_NORM, Ffn.GELU, 0f, true, true);
+        assertEquals(60 + 172 + 8, c.parameterCount());
+        assertEquals(60 + 172 + 8, new Decoder(c, new Rng(2)).numParameters());
+    }
+
+    @Test void printsItself() {
+        var c = TransformerConfig.small(Arch.SEQ2SEQ, 16, 40);
+        String s = c.toString();
+        assertTrue(s.contains("SEQ2SEQ") && s.contains("width=64") && s.contains("SINUSOIDAL") && s.contains(String.format("%,d", c.parameterCount())), s);
+        assertTrue(c.withResidual(false).withNormalize(false).toString().contains("NO RESIDUAL, NO NORM"));
+    }
+
+    @Test void validates() {
+        var e = assertThrows(IllegalArgumentException.class, () -> TransformerConfig.small(Arch.DECODER, 10, 8).withShape(3, 64, 128));
+        assertTrue(e.getMessage().contains("heads (3) must divide width (64)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TransformerConfig.small(Arch.DECODER, 10, 8).withDropout(1f));
+        assertThrows(IllegalArgumentException.class, () -> new Decoder(TransformerConfig.small(Arch.ENCODER, 10, 8), new Rng(1)));
+    }
+}
