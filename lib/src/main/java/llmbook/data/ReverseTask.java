@@ -9,12 +9,13 @@ import llmbook.tensor.Rng;
 /**
  * A synthetic transduction task for sequence-to-sequence models: read a string of letters, write it backwards. Q4, Q7.
  * <pre>
- *   source  c a b d            (length between minLen and maxLen, letters from an alphabet of k)
+ *   source  c a b d EOS        (length between minLen and maxLen, letters from an alphabet of k, then EOS)
  *   target  BOS d b a c        decoder input (teacher forcing)
  *           d b a c EOS        what it must predict
  * </pre>
  * Tokens: {@code PAD = 0, BOS = 1, EOS = 2}, letters {@code 3 … 3 + k − 1}. Every output token has to be fetched from a
- * different source position, counted from the end, so the model must know both order and length. Held-out strings
+ * different source position, counted from the end, so the model must know both order and length; the EOS closing the
+ * source (as in T5) marks where the end is. Held-out strings
  * ({@link #heldOut}) are never drawn by {@link #batch} afterwards.
  */
 public final class ReverseTask {
@@ -36,7 +37,7 @@ public final class ReverseTask {
     /** Vocabulary size: 3 special tokens plus the letters. */
     public int vocab() { return 3 + letters; }
 
-    /** Longest target (decoder input) length: maxLen + 1 (BOS or EOS). */
+    /** Longest source or target length: maxLen + 1 (the EOS after the source; BOS before / EOS after the target). */
     public int targetLength() { return maxLen + 1; }
 
     /** The expected output of a source: the reverse. */
@@ -78,15 +79,16 @@ public final class ReverseTask {
 
     /** Lays out the given sources with their reversed targets. */
     public static Batch of(List<int[]> sources) {
-        int b = sources.size(), ts = 0;
-        for (int[] s : sources) ts = Math.max(ts, s.length);
-        int tt = ts + 1;
+        int b = sources.size(), tt = 0;
+        for (int[] s : sources) tt = Math.max(tt, s.length + 1);
+        int ts = tt;
         int[] src = new int[b * ts], lens = new int[b], tin = new int[b * tt], tout = new int[b * tt];
         java.util.Arrays.fill(tout, -1);
         for (int i = 0; i < b; i++) {
             int[] s = sources.get(i), r = answer(s);
-            lens[i] = s.length;
+            lens[i] = s.length + 1;
             System.arraycopy(s, 0, src, i * ts, s.length);
+            src[i * ts + s.length] = EOS;
             tin[i * tt] = BOS;
             System.arraycopy(r, 0, tin, i * tt + 1, r.length);
             System.arraycopy(r, 0, tout, i * tt, r.length);

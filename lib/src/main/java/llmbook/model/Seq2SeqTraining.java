@@ -60,7 +60,7 @@ public final class Seq2SeqTraining {
         for (int from = 0; from < n; from += 100) {
             List<int[]> chunk = test.sources().subList(from, Math.min(n, from + 100));
             ReverseTask.Batch bt = ReverseTask.of(chunk);
-            int[][] out = model.greedy(bt.src(), bt.srcLengths(), bt.b(), bt.ts(), ReverseTask.BOS, ReverseTask.EOS, bt.ts() + 1);
+            int[][] out = model.greedy(bt.src(), bt.srcLengths(), bt.b(), bt.ts(), ReverseTask.BOS, ReverseTask.EOS, bt.tt());
             for (int i = 0; i < chunk.size(); i++) if (Arrays.equals(out[i], ReverseTask.answer(chunk.get(i)))) right++;
         }
         return (double) right / n;
