@@ -9,6 +9,7 @@ import llmbook.optim.GradClip;
 import llmbook.optim.ParamGroup;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
+import llmbook.train.LrSchedule;
 import llmbook.util.Progress;
 
 /**
@@ -18,9 +19,16 @@ import llmbook.util.Progress;
 public final class Seq2SeqTraining {
     private Seq2SeqTraining() {}
 
-    /** Losses per step and the wall time (training steps only, evaluation excluded). */
-    public record Result(float[] losses, double seconds) {
+    /** Losses and wall time of each step (training only, evaluation excluded), and their total. */
+    public record Result(float[] losses, double[] stepSeconds, double seconds) {
         public double secondsPerStep() { return seconds / losses.length; }
+
+        /** The median step time: robust to bursts of load from other processes on a shared machine. */
+        public double medianSecondsPerStep() {
+            double[] s = stepSeconds.clone();
+            Arrays.sort(s);
+            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        }
 
         /** Mean loss over the last {@code n} steps. */
         public double finalLoss(int n) {
@@ -31,15 +39,22 @@ public final class Seq2SeqTraining {
         }
     }
 
-    /** AdamW (no weight decay) at {@code lr} with gradient clipping at norm 1, on fresh random batches of {@code batch}. */
+    /**
+     * AdamW (no weight decay) with gradient clipping at norm 1, on fresh random batches of {@code batch}. The learning rate
+     * warms up over the first 5% of the steps to {@code lr}, then follows a cosine down to {@code lr/10}.
+     */
     public static Result train(Seq2SeqModel model, ReverseTask task, int steps, int batch, float lr, Rng rng, String label) {
         List<Tensor> params = new ArrayList<>(model.parameters());
         var opt = new AdamW(List.of(new ParamGroup(params, 0f)), lr);
+        var schedule = new LrSchedule(lr, lr / 10, Math.max(1, steps / 20), steps);
         float[] losses = new float[steps];
+        double[] times = new double[steps];
         model.setTraining(true);
         long start = System.nanoTime();
         try (var p = Progress.of(label, steps)) {
             for (int step = 0; step < steps; step++) {
+                long t0 = System.nanoTime();
+                opt.setLr(schedule.lr(step));
                 ReverseTask.Batch bt = task.batch(rng, batch);
                 Tensor loss = model.loss(bt.src(), bt.srcLengths(), bt.tgtIn(), bt.tgtOut(), bt.b(), bt.ts(), bt.tt());
                 opt.zeroGrad();
@@ -47,11 +62,12 @@ public final class Seq2SeqTraining {
                 GradClip.clipGlobalNorm(params, 1.0);
                 opt.step();
                 losses[step] = loss.item();
+                times[step] = (System.nanoTime() - t0) / 1e9;
                 p.step();
                 if (step % 20 == 0) p.message("loss %.3f", losses[step]);
             }
         }
-        return new Result(losses, (System.nanoTime() - start) / 1e9);
+        return new Result(losses, times, (System.nanoTime() - start) / 1e9);
     }
 
     /** Fraction of {@code test} sources whose greedy output is exactly the reversed source (decoded in chunks of 100). */
