@@ -11,7 +11,7 @@ import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
 /**
- * The recurrent baseline for Q4 and Q7: a GRU encoder reads the source one token at a time; its last state is the only
+ * The recurrent baseline (Q4, Q7): a GRU encoder reads the source one token at a time; its last state is the only
  * thing the GRU decoder learns from (Sutskever et al. 2014, no attention).
  * <pre>
  *   h_t = GRU_enc(E[src_t], h_{t−1})   t = 1 … len          (steps past a sequence's length leave h unchanged)
