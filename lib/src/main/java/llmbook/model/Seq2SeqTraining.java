@@ -19,13 +19,22 @@ import llmbook.util.Progress;
 public final class Seq2SeqTraining {
     private Seq2SeqTraining() {}
 
-    /** Losses and wall time of each step (training only, evaluation excluded), and their total. */
-    public record Result(float[] losses, double[] stepSeconds, double seconds) {
+    /**
+     * Losses, wall time and CPU time of the calling thread for each step (training only, evaluation excluded), and the
+     * total wall time. With {@code Kernels.setThreads(1)} all the work runs on the calling thread, so its CPU time is
+     * what one idle core would take, whatever else the machine is doing; wall time includes waiting for a core.
+     */
+    public record Result(float[] losses, double[] stepSeconds, double[] stepCpuSeconds, double seconds) {
         public double secondsPerStep() { return seconds / losses.length; }
 
         /** The median step time: robust to bursts of load from other processes on a shared machine. */
-        public double medianSecondsPerStep() {
-            double[] s = stepSeconds.clone();
+        public double medianSecondsPerStep() { return median(stepSeconds); }
+
+        /** The median CPU time of a step on the calling thread. */
+        public double medianCpuSecondsPerStep() { return median(stepCpuSeconds); }
+
+        private static double median(double[] v) {
+            double[] s = v.clone();
             Arrays.sort(s);
             return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
         }
@@ -48,12 +57,13 @@ public final class Seq2SeqTraining {
         var opt = new AdamW(List.of(new ParamGroup(params, 0f)), lr);
         var schedule = new LrSchedule(lr, lr / 10, Math.max(1, steps / 20), steps);
         float[] losses = new float[steps];
-        double[] times = new double[steps];
+        double[] times = new double[steps], cpu = new double[steps];
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         model.setTraining(true);
         long start = System.nanoTime();
         try (var p = Progress.of(label, steps)) {
             for (int step = 0; step < steps; step++) {
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
                 opt.setLr(schedule.lr(step));
                 ReverseTask.Batch bt = task.batch(rng, batch);
                 Tensor loss = model.loss(bt.src(), bt.srcLengths(), bt.tgtIn(), bt.tgtOut(), bt.b(), bt.ts(), bt.tt());
@@ -63,11 +73,12 @@ public final class Seq2SeqTraining {
                 opt.step();
                 losses[step] = loss.item();
                 times[step] = (System.nanoTime() - t0) / 1e9;
+                cpu[step] = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
                 p.step();
                 if (step % 20 == 0) p.message("loss %.3f", losses[step]);
             }
         }
-        return new Result(losses, times, (System.nanoTime() - start) / 1e9);
+        return new Result(losses, times, cpu, (System.nanoTime() - start) / 1e9);
     }
 
     /** Fraction of {@code test} sources whose greedy output is exactly the reversed source (decoded in chunks of 100). */
