@@ -117,6 +117,30 @@ class TransformerModelsTest {
         assertTrue(diff > 1e-3, "sinusoidal positions should separate the two orders, max diff " + diff);
     }
 
+    /** Pooling over the real tokens of a padded sequence equals pooling the sequence alone. */
+    @Test void pooledIgnoresPadding() {
+        var enc = new Encoder(tiny(Arch.ENCODER, Positions.SINUSOIDAL), new Rng(20));
+        float[] padded = enc.pooled(new int[] {3, 4, 5, 0, 0, 6, 7, 8, 1, 2}, new int[] {3, 5}, 2, 5).toArray();
+        float[] alone = enc.pooled(new int[] {3, 4, 5}, null, 1, 3).toArray();
+        assertArrayEquals(alone, Arrays.copyOf(padded, 8), 1e-5f);
+    }
+
+    /** Dropout acts in training mode only; evaluation is deterministic. */
+    @Test void dropoutOnlyWhileTraining() {
+        var dec = new Decoder(tiny(Arch.DECODER, Positions.LEARNED).withDropout(0.5f), new Rng(21));
+        int[] ids = {1, 2, 3, 4};
+        float[] t1 = dec.forward(ids, 1, 4).toArray(), t2 = dec.forward(ids, 1, 4).toArray();
+        assertTrue(maxDiff(t1, t2) > 1e-4, "two training passes should differ");
+        dec.eval();
+        assertArrayEquals(dec.forward(ids, 1, 4).toArray(), dec.forward(ids, 1, 4).toArray(), 0f);
+    }
+
+    static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
     @Test void errorsNameTheLayerAndBothNumbers() {
         var dec = new Decoder(tiny(Arch.DECODER, Positions.SINUSOIDAL), new Rng(17));
         var e = assertThrows(IllegalArgumentException.class, () -> dec.forward(new int[8], 1, 8));
@@ -127,6 +151,8 @@ class TransformerModelsTest {
         var blk = new Block(tiny(Arch.ENCODER, Positions.NONE), false, new Rng(19));
         e = assertThrows(IllegalArgumentException.class, () -> blk.forward(Tensor.zeros(1, 3, 5), Mask.NONE));
         assertTrue(e.getMessage().contains("(1, 3, 5)") && e.getMessage().contains("8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> s2s.greedy(new int[] {3, 2}, new int[] {2}, 1, 2, 1, 2, 7));
+        assertTrue(e.getMessage().contains("maxLen 7") && e.getMessage().contains("context window 6"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> dec.forward(new int[] {1, 99}, 1, 2));
         assertTrue(e.getMessage().contains("99") && e.getMessage().contains("[0, 9)"), e.getMessage());
     }
