@@ -177,6 +177,44 @@ public final class Bench {
                 Attention.causalBackwardScalar(dq, 0, dk, 0, dv, 0, g, 0, q, 0, k, 0, v, 0, out, 0, lse, 0, T, d, scale);
             }, null));
         }
+        cs.addAll(attentionLayerCases(rng));
+        return cs;
+    }
+
+    /**
+     * Multi-head causal attention through the autograd graph, forward + backward, batch 1, 4 heads × 32 dims, from the
+     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.model.gpt.CausalAttention}, one online-softmax
+     * kernel per head, no T×T scores) and the same function composed from primitives ({@code q·kᵀ}, scale, causal
+     * mask, softmax, {@code ·v}, each a separate op storing its (1, 4, T, T) result) on the vector kernels. The baseline
+     * of both rows is the composed path on the scalar kernels ({@code Kernels.useVector(false)}). Q3, Q33: time ∝ T².
+     */
+    static List<Case> attentionLayerCases(Random rng) {
+        List<Case> cs = new ArrayList<>();
+        int heads = 4, d = 32, c = heads * d;
+        for (int T : new int[]{128, 256, 512, 1024}) {
+            llmbook.tensor.Tensor qkv = llmbook.tensor.Tensor.wrap(rand(rng, T * 3 * c), 1, T, 3 * c).requiresGrad(true);
+            float[] seed = rand(rng, T * c);
+            Runnable fused = () -> {
+                qkv.zeroGrad();
+                llmbook.model.gpt.CausalAttention.apply(qkv, heads).backward(seed);
+            };
+            Runnable composed = () -> {
+                qkv.zeroGrad();
+                List<llmbook.tensor.Tensor> p = qkv.split(2, c, c, c);                       // 3 × (1, T, C)
+                llmbook.tensor.Tensor[] h = new llmbook.tensor.Tensor[3];
+                for (int i = 0; i < 3; i++) h[i] = p.get(i).reshape(1, T, heads, d).transpose(1, 2);  // (1, H, T, d)
+                llmbook.tensor.Tensor y = llmbook.attention.ScaledDotProductAttention.attend(h[0], h[1], h[2], llmbook.attention.Mask.CAUSAL);
+                y.transpose(1, 2).reshape(1, T, c).backward(seed);                              // (1, T, C)
+            };
+            Runnable composedScalar = () -> {
+                Kernels.useVector(false);
+                try { composed.run(); } finally { Kernels.useVector(true); }
+            };
+            double flops = 6.0 * T * T * d * heads;   // as "attention fwd+bwd", times H heads (causal half counted)
+            String size = "T=" + T + " B=1 H=" + heads + " d=" + d;
+            cs.add(new Case("mha fused f+b", size, flops, "GFLOP/s", fused, composedScalar, null));
+            cs.add(new Case("mha composed f+b", size, flops, "GFLOP/s", composed, composedScalar, null));
+        }
         return cs;
     }
 
