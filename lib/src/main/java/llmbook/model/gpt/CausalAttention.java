@@ -11,8 +11,8 @@ import llmbook.tensor.Tensor;
  * <pre>
  *   out[b, t, h·d + j] = Σ_{s ≤ t} softmax_s(q_{b,h,t}·k_{b,h,s} / √d) · v_{b,h,s,j}
  * </pre>
- * Each (batch, head) pair runs {@link Attention#causalForward}, which streams over keys with an online
- * softmax, so memory stays O(T·d) instead of O(T²); the backward runs {@link Attention#causalBackward}
+ * Each (batch, head) pair runs the fused kernel ({@link Attention#causalForwardHeads} spreads the B·H pairs over the
+ * threads), which never builds the T×T score matrix, so memory stays O(T·d) instead of O(T²); the backward runs {@link Attention#causalBackward}
  * from the saved output and log-sum-exp. Composed from primitives (reshape, matmul, mask, softmax) the
  * same function is several times slower and stores the T×T scores of every head.
  */
@@ -35,8 +35,7 @@ public final class CausalAttention {
         float[] q = new float[BH * T * d], k = new float[BH * T * d], v = new float[BH * T * d];
         split(xd, xo, q, k, v, B, T, heads, d);                          // (B, T, 3C) -> 3 × (B·H, T, d)
         float[] o = new float[BH * T * d], lse = new float[BH * T];
-        for (int bh = 0; bh < BH; bh++)
-            Attention.causalForward(o, bh * T * d, lse, bh * T, q, bh * T * d, k, bh * T * d, v, bh * T * d, T, d, scale);
+        Attention.causalForwardHeads(BH, o, 0, lse, 0, q, 0, k, 0, v, 0, T, d, scale);     // heads spread over the threads
         float[] out = new float[B * T * C];
         merge(o, out, B, T, heads, d);                                   // (B·H, T, d) -> (B, T, C)
         Tensor y = Tensor.fromOp("causal_attention", out, new int[] {B, T, C}, x);
@@ -44,10 +43,7 @@ public final class CausalAttention {
             float[] dOut = new float[BH * T * d];
             unmerge(g, dOut, B, T, heads, d);
             float[] dq = new float[BH * T * d], dk = new float[BH * T * d], dv = new float[BH * T * d];
-            for (int bh = 0; bh < BH; bh++) {
-                int off = bh * T * d;
-                Attention.causalBackward(dq, off, dk, off, dv, off, dOut, off, q, off, k, off, v, off, o, off, lse, bh * T, T, d, scale);
-            }
+            Attention.causalBackwardHeads(BH, dq, 0, dk, 0, dv, 0, dOut, 0, q, 0, k, 0, v, 0, o, 0, lse, 0, T, d, scale);
             float[] gx = x.gradBuffer();
             for (int b = 0; b < B; b++)
                 for (int t = 0; t < T; t++) {
