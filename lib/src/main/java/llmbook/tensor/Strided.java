@@ -51,6 +51,7 @@ final class Strided {
     }
 
     private static void row(int code, float[] o, int oi, int os, float[] x, int xi, int xs, float[] y, int yi, int ys, int len) {
+        if (os == 1 && xs == 1 && (y == null || ys == 1)) { dense(code, o, oi, x, xi, y, yi, len); return; }
         switch (code) {
             case COPY -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs]; }
             case ADD -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs] + y[yi + j * ys]; }
@@ -61,6 +62,22 @@ final class Strided {
             case ACC_NEG -> { for (int j = 0; j < len; j++) o[oi + j * os] -= x[xi + j * xs]; }
             case ACC_MUL -> { for (int j = 0; j < len; j++) o[oi + j * os] += x[xi + j * xs] * y[yi + j * ys]; }
             case MAX -> { for (int j = 0; j < len; j++) o[oi + j * os] = Math.max(x[xi + j * xs], y[yi + j * ys]); }
+            default -> throw new IllegalStateException("Strided: unknown op code " + code);
+        }
+    }
+
+    /** {@link #row} with every stride 1: plain indexed loops, which the JIT compiles to SIMD (a stride variable prevents it). */
+    private static void dense(int code, float[] o, int oi, float[] x, int xi, float[] y, int yi, int len) {
+        switch (code) {
+            case COPY -> System.arraycopy(x, xi, o, oi, len);
+            case ADD -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] + y[yi + j]; }
+            case SUB -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] - y[yi + j]; }
+            case MUL -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] * y[yi + j]; }
+            case DIV -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] / y[yi + j]; }
+            case ACC -> { for (int j = 0; j < len; j++) o[oi + j] += x[xi + j]; }
+            case ACC_NEG -> { for (int j = 0; j < len; j++) o[oi + j] -= x[xi + j]; }
+            case ACC_MUL -> { for (int j = 0; j < len; j++) o[oi + j] += x[xi + j] * y[yi + j]; }
+            case MAX -> { for (int j = 0; j < len; j++) o[oi + j] = Math.max(x[xi + j], y[yi + j]); }
             default -> throw new IllegalStateException("Strided: unknown op code " + code);
         }
     }
