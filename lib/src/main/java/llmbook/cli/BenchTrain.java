@@ -42,6 +42,7 @@ final class BenchTrain {
                 loss.backward();
                 GradClip.clipGlobalNorm(params, 1.0);
                 opt.step();
+                loss.releaseGraph();
             } finally {
                 Kernels.useVector(was);
             }

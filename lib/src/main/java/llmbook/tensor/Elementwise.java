@@ -12,7 +12,7 @@ final class Elementwise {
     /** {@code add}, {@code sub}, {@code mul} with broadcasting: {@code d(a∘b)/da} and {@code /db} reduced to each input's shape. */
     static Tensor binary(String name, int code, Tensor a, Tensor b) {
         int[] s = Shape.broadcast(name, a.shape, b.shape);
-        float[] out = new float[Shape.numel(s)];
+        float[] out = Buffers.dirty(Shape.numel(s));                    // every element is written
         int[] n4 = Shape.pad4(s);
         int[] os = Strided.pad4Strides(Shape.contiguousStrides(s), s.length);
         int[] as = Shape.broadcastStrides4(a.shape, a.strides, s), bs = Shape.broadcastStrides4(b.shape, b.strides, s);
@@ -40,7 +40,7 @@ final class Elementwise {
     /** {@code y = c·x + d} (scalar forms of add/sub/mul/div/neg); {@code dx += c·g}. */
     static Tensor affine(Tensor a, float c, float d) {
         Tensor x = a.contiguous();
-        float[] xd = x.data, out = new float[x.size];
+        float[] xd = x.data, out = Buffers.dirty(x.size);
         int o = x.offset;
         for (int i = 0; i < out.length; i++) out[i] = c * xd[o + i] + d;
         String name = d == 0 ? (c == -1f ? "neg" : "mul_scalar") : (c == 1f ? "add_scalar" : "affine");
@@ -73,7 +73,7 @@ final class Elementwise {
      */
     static Tensor unary(String name, Tensor a) {
         Tensor x = a.contiguous();
-        float[] xd = x.data, y = new float[x.size];
+        float[] xd = x.data, y = Buffers.dirty(x.size);
         int o = x.offset, n = y.length;
         switch (name) {
             case "exp" -> { for (int i = 0; i < n; i++) y[i] = (float) Math.exp(xd[o + i]); }

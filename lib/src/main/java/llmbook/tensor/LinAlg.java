@@ -56,7 +56,7 @@ public final class LinAlg {
         int[] bs = pad2(batch);
         int[] aS = batchStrides(A.shape, A.strides, batch), bS = batchStrides(B.shape, B.strides, batch);
         int[] aG = batchStrides(A.shape, Shape.contiguousStrides(A.shape), batch), bG = batchStrides(B.shape, Shape.contiguousStrides(B.shape), batch);
-        float[] c = new float[Shape.numel(outShape)];
+        float[] c = Buffers.dirty(Shape.numel(outShape));              // every element is written below
         int mn = m * n;
         for (int i = 0; i < bs[0]; i++)
             for (int j = 0; j < bs[1]; j++) {
@@ -98,7 +98,7 @@ public final class LinAlg {
         if (in == 0) rows = 0;
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
-        float[] y = new float[Shape.numel(outShape)];
+        float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
         MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
         if (B != null)
             for (int r = 0; r < rows; r++) {

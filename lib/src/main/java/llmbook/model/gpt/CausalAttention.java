@@ -1,6 +1,7 @@
 package llmbook.model.gpt;
 
 import llmbook.kernels.Attention;
+import llmbook.tensor.Buffers;
 import llmbook.tensor.Tensor;
 
 /**
@@ -32,17 +33,18 @@ public final class CausalAttention {
         Tensor x = qkv.contiguous();
         float[] xd = x.data();
         int xo = x.offset();
-        float[] q = new float[BH * T * d], k = new float[BH * T * d], v = new float[BH * T * d];
+        // (recycled storage: every element of q, k, v, o, lse and out is written before it is read)
+        float[] q = Buffers.dirty(BH * T * d), k = Buffers.dirty(BH * T * d), v = Buffers.dirty(BH * T * d);
         split(xd, xo, q, k, v, B, T, heads, d);                          // (B, T, 3C) -> 3 × (B·H, T, d)
-        float[] o = new float[BH * T * d], lse = new float[BH * T];
+        float[] o = Buffers.dirty(BH * T * d), lse = Buffers.dirty(BH * T);
         Attention.causalForwardHeads(BH, o, 0, lse, 0, q, 0, k, 0, v, 0, T, d, scale);     // heads spread over the threads
-        float[] out = new float[B * T * C];
+        float[] out = Buffers.dirty(B * T * C);
         merge(o, out, B, T, heads, d);                                   // (B·H, T, d) -> (B, T, C)
-        Tensor y = Tensor.fromOp("causal_attention", out, new int[] {B, T, C}, x);
+        Tensor y = Tensor.fromOp("causal_attention", out, new int[] {B, T, C}, x).alsoOwns(q, k, v, o, lse);
         return y.onBackward(g -> {
-            float[] dOut = new float[BH * T * d];
+            float[] dOut = Buffers.dirty(BH * T * d);
             unmerge(g, dOut, B, T, heads, d);
-            float[] dq = new float[BH * T * d], dk = new float[BH * T * d], dv = new float[BH * T * d];
+            float[] dq = Buffers.zeroed(BH * T * d), dk = Buffers.zeroed(BH * T * d), dv = Buffers.zeroed(BH * T * d);
             Attention.causalBackwardHeads(BH, dq, 0, dk, 0, dv, 0, dOut, 0, q, 0, k, 0, v, 0, o, 0, lse, 0, T, d, scale);
             float[] gx = x.gradBuffer();
             for (int b = 0; b < B; b++)
@@ -57,6 +59,7 @@ public final class CausalAttention {
                         }
                     }
                 }
+            for (float[] scratch : new float[][] {dOut, dq, dk, dv}) Buffers.recycle(scratch);   // read by no one now
         });
     }
 
