@@ -32,7 +32,8 @@ public final class Buffers {
     public static float[] zeroed(int n) {
         float[] a = take(n);
         if (a == null) return new float[n];
-        java.util.Arrays.fill(a, 0f);
+        if (n < 1 << 16) java.util.Arrays.fill(a, 0f);
+        else llmbook.kernels.Kernels.parallelRange(n, 1 << 15, (from, to) -> java.util.Arrays.fill(a, from, to, 0f));
         return a;
     }
 

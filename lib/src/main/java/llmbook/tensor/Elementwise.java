@@ -18,7 +18,19 @@ final class Elementwise {
         int[] as = Shape.broadcastStrides4(a.shape, a.strides, s), bs = Shape.broadcastStrides4(b.shape, b.strides, s);
         Strided.run(code, out, 0, os, a.data, a.offset, as, b.data, b.offset, bs, n4);
         Tensor t = Tensor.fromOp(name, out, s, a, b);
+        boolean sameShapes = Shape.same(a.shape, s) && Shape.same(b.shape, s);
         return t.onBackward(g -> {
+            if (sameShapes && code != Strided.MUL) {  // d(a ± b): no broadcasting, so a first contribution is a plain copy
+                if (a.requiresGrad) {
+                    if (a.hasGrad()) Strided.run(Strided.ACC, a.grad, 0, os, g, 0, os, null, 0, null, n4);
+                    else System.arraycopy(g, 0, a.gradBufferForWrite(), 0, g.length);
+                }
+                if (b.requiresGrad) {
+                    if (b.hasGrad() || code == Strided.SUB) Strided.run(code == Strided.SUB ? Strided.ACC_NEG : Strided.ACC, b.gradBuffer(), 0, os, g, 0, os, null, 0, null, n4);
+                    else System.arraycopy(g, 0, b.gradBufferForWrite(), 0, g.length);
+                }
+                return;
+            }
             if (a.requiresGrad) {
                 int[] gs = Shape.broadcastStrides4(a.shape, Shape.contiguousStrides(a.shape), s);
                 if (code == Strided.MUL) Strided.run(Strided.ACC_MUL, a.gradBuffer(), 0, gs, g, 0, os, b.data, b.offset, bs, n4);

@@ -108,7 +108,10 @@ public final class LinAlg {
         Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
         final int fr = rows;
         return t.onBackward(g -> {
-            if (X.requiresGrad) MatMul.matmul(X.gradBuffer(), 0, g, 0, W.data, W.offset, fr, out, in, false, false, true);
+            if (X.requiresGrad) {                      // the first contribution is written, later ones added
+                boolean first = !X.hasGrad();
+                MatMul.matmul(first ? X.gradBufferForWrite() : X.grad, 0, g, 0, W.data, W.offset, fr, out, in, false, false, !first);
+            }
             if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
             if (B != null && B.requiresGrad) {
                 float[] gb = B.gradBuffer();

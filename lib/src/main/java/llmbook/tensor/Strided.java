@@ -1,5 +1,7 @@
 package llmbook.tensor;
 
+import llmbook.kernels.Kernels;
+
 /**
  * The one strided loop behind every broadcasting elementwise op and every view's backward. No Tensor here.
  *
@@ -21,13 +23,18 @@ final class Strided {
     static final int ACC_MUL = 7;  // o += x * y
     static final int MAX = 8;      // o = max(x, y)
 
+    /** Contiguous ops at least this long are split across the kernel threads (each element is independent). */
+    static final int PARALLEL_MIN = 1 << 16;
+
     /** Runs {@code code} over the rank-4 index space {@code n4}; {@code y} may be null for one-input codes. */
     static void run(int code, float[] o, int oOff, int[] os, float[] x, int xOff, int[] xs,
                     float[] y, int yOff, int[] ys, int[] n4) {
         int[] n = n4;
         // collapse to one row when every operand is contiguous over the whole index space
         if (rowMajor(os, n) && rowMajor(xs, n) && (y == null || rowMajor(ys, n))) {
-            row(code, o, oOff, 1, x, xOff, 1, y, yOff, 1, n[0] * n[1] * n[2] * n[3]);
+            int len = n[0] * n[1] * n[2] * n[3];
+            if (len < PARALLEL_MIN) dense(code, o, oOff, x, xOff, y, yOff, len);
+            else Kernels.parallelRange(len, PARALLEL_MIN / 2, (a, b) -> dense(code, o, oOff + a, x, xOff + a, y, y == null ? 0 : yOff + a, b - a));
             return;
         }
         int ys0 = y == null ? 0 : ys[0], ys1 = y == null ? 0 : ys[1], ys2 = y == null ? 0 : ys[2], ys3 = y == null ? 0 : ys[3];

@@ -227,6 +227,19 @@ public final class Tensor {
         return grad;
     }
 
+    /** Whether a gradient buffer exists (a backward that finds none may write its contribution instead of adding it). */
+    public boolean hasGrad() { return grad != null; }
+
+    /**
+     * A new gradient buffer with ARBITRARY contents, for a backward that writes every element of its contribution
+     * instead of adding it (saves clearing the buffer first). Only when {@link #hasGrad()} is false.
+     */
+    public float[] gradBufferForWrite() {
+        if (grad != null) throw new IllegalStateException("gradBufferForWrite: tensor " + Shape.str(shape) + " already has a gradient; add to gradBuffer()");
+        grad = Buffers.dirty(size);
+        return grad;
+    }
+
     /** Sets the accumulated gradient to zero (keeps the buffer). */
     public void zeroGrad() { if (grad != null) Arrays.fill(grad, 0f); }
 

@@ -20,8 +20,10 @@ class ReleaseGraphTest {
     void restore() { Kernels.setThreads(Runtime.getRuntime().availableProcessors()); }
 
     /** Losses of a few AdamW steps of a small GPT (big enough that its arrays are pooled), one thread. */
-    static float[] train(boolean release) {
-        Kernels.setThreads(1);
+    static float[] train(boolean release) { return train(release, 1); }
+
+    static float[] train(boolean release, int threads) {
+        Kernels.setThreads(threads);
         Buffers.clear();
         int B = 4, T = 16, V = 13;
         Gpt gpt = new Gpt(new GptConfig(V, T, 2, 2, 32, 0f), new Rng(5));
@@ -46,6 +48,12 @@ class ReleaseGraphTest {
         float[] fresh = train(false), recycled = train(true);
         assertArrayEquals(fresh, recycled);
         assertTrue(fresh[5] < fresh[0], "the model learns: " + fresh[0] + " -> " + fresh[5]);
+    }
+
+    /** Every kernel splits work so that each output element sees the same operations in the same order. */
+    @Test
+    void twoThreadsGiveTheSameLossesAsOne() {
+        assertArrayEquals(train(true, 1), train(true, 2));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package llmbook.model.gpt;
 
 import llmbook.kernels.Attention;
+import llmbook.kernels.Kernels;
 import llmbook.tensor.Buffers;
 import llmbook.tensor.Tensor;
 
@@ -46,26 +47,35 @@ public final class CausalAttention {
             unmerge(g, dOut, B, T, heads, d);
             float[] dq = Buffers.zeroed(BH * T * d), dk = Buffers.zeroed(BH * T * d), dv = Buffers.zeroed(BH * T * d);
             Attention.causalBackwardHeads(BH, dq, 0, dk, 0, dv, 0, dOut, 0, q, 0, k, 0, v, 0, o, 0, lse, 0, T, d, scale);
-            float[] gx = x.gradBuffer();
-            for (int b = 0; b < B; b++)
-                for (int t = 0; t < T; t++) {
-                    int row = (b * T + t) * 3 * C;
+            boolean first = !x.hasGrad();                                // write the first contribution, add later ones
+            float[] gx = first ? x.gradBufferForWrite() : x.gradBuffer();
+            Kernels.parallelRange(B * T, 64, (r0, r1) -> {                 // rows (b, t) of gx: (B, T, 3C)
+                for (int bt = r0; bt < r1; bt++) {
+                    int b = bt / T, t = bt % T, row = bt * 3 * C;
                     for (int h = 0; h < heads; h++) {
                         int src = ((b * heads + h) * T + t) * d, col = row + h * d;
-                        for (int j = 0; j < d; j++) {
-                            gx[col + j] += dq[src + j];
-                            gx[col + C + j] += dk[src + j];
-                            gx[col + 2 * C + j] += dv[src + j];
+                        if (first) {
+                            System.arraycopy(dq, src, gx, col, d);
+                            System.arraycopy(dk, src, gx, col + C, d);
+                            System.arraycopy(dv, src, gx, col + 2 * C, d);
+                        } else {
+                            for (int j = 0; j < d; j++) {
+                                gx[col + j] += dq[src + j];
+                                gx[col + C + j] += dk[src + j];
+                                gx[col + 2 * C + j] += dv[src + j];
+                            }
                         }
                     }
                 }
+            });
             for (float[] scratch : new float[][] {dOut, dq, dk, dv}) Buffers.recycle(scratch);   // read by no one now
         });
     }
 
     private static void split(float[] x, int xo, float[] q, float[] k, float[] v, int B, int T, int H, int d) {
         int C = H * d;
-        for (int b = 0; b < B; b++)
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++)
             for (int t = 0; t < T; t++) {
                 int row = xo + (b * T + t) * 3 * C;
                 for (int h = 0; h < H; h++) {
@@ -75,19 +85,24 @@ public final class CausalAttention {
                     System.arraycopy(x, row + 2 * C + h * d, v, dst, d);
                 }
             }
+        });
     }
 
     private static void merge(float[] o, float[] out, int B, int T, int H, int d) {
-        for (int b = 0; b < B; b++)
-            for (int h = 0; h < H; h++)
-                for (int t = 0; t < T; t++)
-                    System.arraycopy(o, ((b * H + h) * T + t) * d, out, (b * T + t) * H * d + h * d, d);
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int h = 0; h < H; h++)
+                    for (int t = 0; t < T; t++)
+                        System.arraycopy(o, ((b * H + h) * T + t) * d, out, (b * T + t) * H * d + h * d, d);
+        });
     }
 
     private static void unmerge(float[] g, float[] dOut, int B, int T, int H, int d) {
-        for (int b = 0; b < B; b++)
-            for (int h = 0; h < H; h++)
-                for (int t = 0; t < T; t++)
-                    System.arraycopy(g, (b * T + t) * H * d + h * d, dOut, ((b * H + h) * T + t) * d, d);
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int h = 0; h < H; h++)
+                    for (int t = 0; t < T; t++)
+                        System.arraycopy(g, (b * T + t) * H * d + h * d, dOut, ((b * H + h) * T + t) * d, d);
+        });
     }
 }
