@@ -1,5 +1,6 @@
 package llmbook.tensor;
 
+import llmbook.kernels.Kernels;
 import llmbook.kernels.MatMul;
 
 /**
@@ -100,11 +101,11 @@ public final class LinAlg {
         outShape[outShape.length - 1] = out;
         float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
         MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
-        if (B != null)
-            for (int r = 0; r < rows; r++) {
-                int yo = r * out;
-                for (int j = 0; j < out; j++) y[yo + j] += B.data[B.offset + j];
-            }
+        if (B != null) {                                                 // rows are independent: split them
+            float[] bd = B.data;
+            int bo = B.offset;
+            Kernels.parallelRange(rows, 256, (r0, r1) -> addBias(y, bd, bo, r0, r1, out));
+        }
         Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
         final int fr = rows;
         return t.onBackward(g -> {
@@ -113,11 +114,24 @@ public final class LinAlg {
                 MatMul.matmul(first ? X.gradBufferForWrite() : X.grad, 0, g, 0, W.data, W.offset, fr, out, in, false, false, !first);
             }
             if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
-            if (B != null && B.requiresGrad) {
-                float[] gb = B.gradBuffer();
-                for (int r = 0; r < fr; r++) for (int j = 0; j < out; j++) gb[j] += g[r * out + j];
-            }
+            if (B != null && B.requiresGrad) sumRows(B.gradBuffer(), g, fr, out);
         });
+    }
+
+    /** y[r·n + j] += b[bo + j] for rows r0 ≤ r < r1 (locals only, so the JIT vectorises the inner loop). */
+    private static void addBias(float[] y, float[] b, int bo, int r0, int r1, int n) {
+        for (int r = r0; r < r1; r++) {
+            int yo = r * n;
+            for (int j = 0; j < n; j++) y[yo + j] += b[bo + j];
+        }
+    }
+
+    /** gb[j] += Σ_r g[r·n + j], rows added in order. */
+    private static void sumRows(float[] gb, float[] g, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int go = r * n;
+            for (int j = 0; j < n; j++) gb[j] += g[go + j];
+        }
     }
 
     private static int[] pad2(int[] batch) {
