@@ -30,7 +30,7 @@ import llmbook.kernels.Softmax;
  * <p>Harness: each case is warmed up in 0.1 s rounds until its mean call time has not improved for three rounds (and for
  * at least 1 s, or 0.3 s with {@code --quick}) so C2 has compiled it, then timed
  * as {@code samples} samples of ≥ 20 ms each (several calls per sample for small ops); we report the median and
- * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, on one
+ * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, after the vector timings, on one
  * thread (it has no threads), and the ratio is scalar-median / vector-median (how many times faster). With
  * {@code --numpy}, numpy's OpenBLAS {@code a @ b} is timed right after each matmul case with the same thread
  * count, and two ratios are printed: numpy-median / ours-median and numpy-min / ours-min ("best", the least
@@ -241,20 +241,27 @@ public final class Bench {
         }
         List<String> npLines = new ArrayList<>();
         for (Case c : cs) {
-            Kernels.setThreads(1);
-            Timing s = time(c.scalar(), quick);
-            for (int t : threads) {
+            // The vector timings come first: the train step's scalar twin runs the same call sites with the scalar
+            // branches taken, and timed first it left the JIT's profile skewed for the vector run that followed.
+            Timing[] vt = new Timing[threads.length], base = new Timing[threads.length];
+            for (int ti = 0; ti < threads.length; ti++) {
+                int t = threads[ti];
                 Kernels.setThreads(t);
-                Timing v = time(c.vector(), quick);
-                Timing n = null;
+                vt[ti] = time(c.vector(), quick);
                 if (np.containsKey(t) && c.mkn() != null) {
-                    try { n = np.get(t).time(c.mkn(), c.work(), quick); }
+                    try { base[ti] = np.get(t).time(c.mkn(), c.work(), quick); }
                     catch (IOException | RuntimeException e) { System.out.println("bench: numpy failed: " + e.getMessage()); np.remove(t); }
                 }
                 if (torch && c.op().equals("train step")) {
-                    try { n = BenchTrain.torch(t, quick ? 60 : 120); }
+                    try { base[ti] = BenchTrain.torch(t, quick ? 60 : 120); }
                     catch (IOException | RuntimeException e) { System.out.println("bench: torch failed: " + e.getMessage()); }
                 }
+            }
+            Kernels.setThreads(1);
+            Timing s = time(c.scalar(), quick);
+            for (int ti = 0; ti < threads.length; ti++) {
+                int t = threads[ti];
+                Timing v = vt[ti], n = base[ti];
                 double value = c.work() / v.median() / unitDiv(c.unit());
                 double ratio = s.median() / v.median();
                 double npRatio = n == null ? Double.NaN : n.median() / v.median();
