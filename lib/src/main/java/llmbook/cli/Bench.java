@@ -195,7 +195,14 @@ public final class Bench {
     /** Median, min and max seconds per call. */
     record Timing(double median, double min, double max) {}
 
-    static Timing time(Runnable r, boolean quick) {
+    static Timing time(Runnable r, boolean quick) { return time(r, quick, 0); }
+
+    /**
+     * As {@link #time(Runnable, boolean)}, warming up for at least {@code minWarmCalls} calls: a whole training step
+     * goes through dozens of methods that C2 compiles one by one, which took ~20 s of a loaded machine, and its
+     * noisy step times fooled the "no longer improving" test into timing half-compiled code.
+     */
+    static Timing time(Runnable r, boolean quick, int minWarmCalls) {
         long warmNs = quick ? 300_000_000L : 1_000_000_000L;
         int samples = quick ? 5 : 15;
         long sampleNs = 20_000_000L;
@@ -204,16 +211,18 @@ public final class Bench {
         // machine), and a deoptimisation can restart that.
         long t0 = System.nanoTime();
         double prev = Double.MAX_VALUE;
-        int stableRounds = 0;
+        int stableRounds = 0, warmCalls = 0;
         while (true) {
             long rs = System.nanoTime();
             int calls = 0;
             do { r.run(); calls++; } while (System.nanoTime() - rs < 100_000_000L || calls < 3);
             double mean = (double) (System.nanoTime() - rs) / calls;
+            warmCalls += calls;
             stableRounds = mean > 0.95 * prev ? stableRounds + 1 : 0;   // no round beat the best by 5%
             prev = Math.min(prev, mean);
             long elapsed = System.nanoTime() - t0;
-            if ((stableRounds >= 3 && elapsed >= warmNs) || elapsed > 10_000_000_000L) break;
+            boolean enough = warmCalls >= (quick ? minWarmCalls / 4 : minWarmCalls);
+            if (enough && ((stableRounds >= 3 && elapsed >= warmNs) || elapsed > 10_000_000_000L)) break;
         }
         int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, prev)));
         if (prev > 0.3e9) samples = Math.min(samples, 5);   // a slow call (a scalar training step): fewer samples
@@ -247,7 +256,7 @@ public final class Bench {
             for (int ti = 0; ti < threads.length; ti++) {
                 int t = threads[ti];
                 Kernels.setThreads(t);
-                vt[ti] = time(c.vector(), quick);
+                vt[ti] = time(c.vector(), quick, c.op().equals("train step") ? 80 : 0);
                 if (np.containsKey(t) && c.mkn() != null) {
                     try { base[ti] = np.get(t).time(c.mkn(), c.work(), quick); }
                     catch (IOException | RuntimeException e) { System.out.println("bench: numpy failed: " + e.getMessage()); np.remove(t); }
