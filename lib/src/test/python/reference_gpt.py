@@ -22,6 +22,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--data", default="data/moby-dick/package/data/data.txt")
 ap.add_argument("--steps", type=int, default=2000)
 ap.add_argument("--seed", type=int, default=1337)
+ap.add_argument("--bench", action="store_true",
+                help="time each step after 20 warm-up steps, no evaluation; print 'bench <median_s> <min_s>'")
 args = ap.parse_args()
 torch.manual_seed(args.seed)
 
@@ -83,8 +85,10 @@ def lr_at(s, warm=100, total=args.steps, hi=1e-3, lo=1e-4):
 
 g, gv = torch.Generator().manual_seed(args.seed), torch.Generator().manual_seed(args.seed ^ 0x5EED)
 t0, n0 = None, 0
+step_times = []
 for s in range(args.steps):
     if s == 20: t0 = time.time()
+    ts = time.perf_counter()
     for pg in opt.param_groups: pg["lr"] = lr_at(s)
     x, y = batch(train, g)
     loss = model(x, y)
@@ -92,6 +96,8 @@ for s in range(args.steps):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
+    if s >= 20: step_times.append(time.perf_counter() - ts)
+    if args.bench: continue
     if (s + 1) % 250 == 0 or s + 1 == args.steps:
         tps = (s + 1 - 20) * B * T / (time.time() - t0) if t0 and s >= 20 else float("nan")
         with torch.no_grad():
@@ -99,3 +105,6 @@ for s in range(args.steps):
             vl = sum(model(*batch(val, gv)).item() for _ in range(20)) / 20
         print(f"step {s + 1}: train {loss.item():.4f} val {vl:.4f} ({tps:,.0f} tokens/s)", flush=True)
 print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+if args.bench and step_times:
+    step_times.sort()
+    print(f"bench {step_times[len(step_times) // 2]:.6f} {step_times[0]:.6f}")

@@ -30,22 +30,26 @@ import llmbook.kernels.Softmax;
  * <p>Harness: each case is warmed up in 0.1 s rounds until its mean call time has not improved for three rounds (and for
  * at least 1 s, or 0.3 s with {@code --quick}) so C2 has compiled it, then timed
  * as {@code samples} samples of ≥ 20 ms each (several calls per sample for small ops); we report the median and
- * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, on one
+ * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, after the vector timings, on one
  * thread (it has no threads), and the ratio is scalar-median / vector-median (how many times faster). With
  * {@code --numpy}, numpy's OpenBLAS {@code a @ b} is timed right after each matmul case with the same thread
  * count, and two ratios are printed: numpy-median / ours-median and numpy-min / ours-min ("best", the least
- * disturbed by other processes). Timings on a shared machine are noisy: compare ratios, and repeat runs.
+ * disturbed by other processes). The "train step" row is one optimisation step of the reference GPT in tokens/s
+ * ({@link BenchTrain}); its scalar twin is the same step with {@code Kernels.useVector(false)}, and with
+ * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --bench}) with the same thread count, printed in
+ * the ×numpy columns. Timings on a shared machine are noisy: compare ratios, and repeat runs.
  */
 public final class Bench {
     private Bench() {}
 
     static final String USAGE = """
-            usage: ./llmbook bench [--filter REGEX] [--threads 1,2] [--json FILE] [--quick] [--numpy]
+            usage: ./llmbook bench [--filter REGEX] [--threads 1,2] [--json FILE] [--quick] [--numpy] [--torch]
               --filter REGEX  only cases whose "op size" matches REGEX (e.g. 'matmul', 'softmax|layernorm')
               --threads LIST  thread counts to run the vector kernels with (default 1,<cores>)
               --json FILE     also write the rows as JSON to FILE
               --quick         fewer, shorter samples (a smoke test; the numbers are rougher)
               --numpy         also time numpy's a @ b (OpenBLAS, Debian /usr/bin/python3) on the matmul shapes
+              --torch         also time PyTorch's training step (reference_gpt.py, Debian /usr/bin/python3) on "train step"
               --help          this text""";
 
     /** One timed case: setup allocates, run executes the op once. */
@@ -55,7 +59,7 @@ public final class Bench {
                double scalarRatio, double numpyRatio, double numpyBestRatio) {}
 
     /** Parsed command line. */
-    record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean help) {}
+    record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean torch, boolean help) {}
 
     public static void main(String[] args) {
         Options o;
@@ -66,14 +70,14 @@ public final class Bench {
             return;
         }
         if (o.help()) { System.out.println(USAGE); return; }
-        List<Row> rows = run(cases(), Pattern.compile(o.filter()), o.threads(), o.quick(), o.numpy());
+        List<Row> rows = run(cases(), Pattern.compile(o.filter()), o.threads(), o.quick(), o.numpy(), o.torch());
         if (o.json() != null) writeJson(Path.of(o.json()), rows);
     }
 
     /** Parses the flags; throws IllegalArgumentException with the message to print on a usage error. */
     static Options parse(String[] args) {
         String filter = ".*", json = null;
-        boolean quick = false, numpy = false, help = false;
+        boolean quick = false, numpy = false, torch = false, help = false;
         int cores = Runtime.getRuntime().availableProcessors();
         int[] threads = cores > 1 ? new int[]{1, cores} : new int[]{1};
         for (int i = 0; i < args.length; i++) {
@@ -82,6 +86,7 @@ public final class Bench {
                 case "--help", "-h" -> help = true;
                 case "--quick" -> quick = true;
                 case "--numpy" -> numpy = true;
+                case "--torch" -> torch = true;
                 case "--filter", "--threads", "--json" -> {
                     if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + a);
                     String v = args[++i];
@@ -97,7 +102,7 @@ public final class Bench {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("bad --filter regex '" + filter + "': " + e.getDescription());
         }
-        return new Options(filter, threads, json, quick, numpy, help);
+        return new Options(filter, threads, json, quick, numpy, torch, help);
     }
 
     static void usage(String msg) {
@@ -177,6 +182,8 @@ public final class Bench {
                 Attention.causalBackwardScalar(dq, 0, dk, 0, dv, 0, g, 0, q, 0, k, 0, v, 0, out, 0, lse, 0, T, d, scale);
             }, null));
         }
+        int tokens = BenchTrain.B * BenchTrain.T;
+        cs.add(new Case("train step", "GPT ref B=16 T=128", tokens, "tok/s", BenchTrain.step(true), BenchTrain.step(false), null));
         cs.addAll(attentionLayerCases(rng));
         return cs;
     }
@@ -218,12 +225,22 @@ public final class Bench {
         return cs;
     }
 
+    /** Work units per reported unit: GFLOP/s and GB/s count in 1e9, tokens/s in ones. */
+    static double unitDiv(String unit) { return unit.equals("tok/s") ? 1 : 1e9; }
+
     // ---- the harness ----
 
     /** Median, min and max seconds per call. */
     record Timing(double median, double min, double max) {}
 
-    static Timing time(Runnable r, boolean quick) {
+    static Timing time(Runnable r, boolean quick) { return time(r, quick, 0); }
+
+    /**
+     * As {@link #time(Runnable, boolean)}, warming up for at least {@code minWarmCalls} calls: a whole training step
+     * goes through dozens of methods that C2 compiles one by one, which took ~20 s of a loaded machine, and its
+     * noisy step times fooled the "no longer improving" test into timing half-compiled code.
+     */
+    static Timing time(Runnable r, boolean quick, int minWarmCalls) {
         long warmNs = quick ? 300_000_000L : 1_000_000_000L;
         int samples = quick ? 5 : 15;
         long sampleNs = 20_000_000L;
@@ -232,18 +249,21 @@ public final class Bench {
         // machine), and a deoptimisation can restart that.
         long t0 = System.nanoTime();
         double prev = Double.MAX_VALUE;
-        int stableRounds = 0;
+        int stableRounds = 0, warmCalls = 0;
         while (true) {
             long rs = System.nanoTime();
             int calls = 0;
             do { r.run(); calls++; } while (System.nanoTime() - rs < 100_000_000L || calls < 3);
             double mean = (double) (System.nanoTime() - rs) / calls;
+            warmCalls += calls;
             stableRounds = mean > 0.95 * prev ? stableRounds + 1 : 0;   // no round beat the best by 5%
             prev = Math.min(prev, mean);
             long elapsed = System.nanoTime() - t0;
-            if ((stableRounds >= 3 && elapsed >= warmNs) || elapsed > 10_000_000_000L) break;
+            boolean enough = warmCalls >= (quick ? minWarmCalls / 4 : minWarmCalls);
+            if (enough && ((stableRounds >= 3 && elapsed >= warmNs) || elapsed > 10_000_000_000L)) break;
         }
         int reps = (int) Math.max(1, Math.min(1_000_000, sampleNs / Math.max(1, prev)));
+        if (prev > 0.3e9) samples = Math.min(samples, 5);   // a slow call (a scalar training step): fewer samples
         double[] t = new double[samples];
         for (int i = 0; i < samples; i++) {
             long s = System.nanoTime();
@@ -254,13 +274,13 @@ public final class Bench {
         return new Timing(t[samples / 2], t[0], t[samples - 1]);
     }
 
-    static List<Row> run(List<Case> all, Pattern filter, int[] threads, boolean quick, boolean numpy) {
+    static List<Row> run(List<Case> all, Pattern filter, int[] threads, boolean quick, boolean numpy, boolean torch) {
         List<Case> cs = all.stream().filter(c -> filter.matcher(c.op() + " " + c.size()).find()).toList();
         List<Row> rows = new ArrayList<>();
         if (cs.isEmpty()) { System.out.println("bench: no case matches the filter"); return rows; }
         System.out.println(llmbook.Version.describe());
         System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10s %-8s %10s %19s %8s%s%n", "op", "size", "thr", "speed", "unit",
-                "median ms", "min..max ms", "×scalar", numpy ? "   ×numpy  ×np-best" : "");
+                "median ms", "min..max ms", "×scalar", numpy || torch ? "   ×numpy  ×np-best" : "");
         Map<Integer, Numpy> np = new HashMap<>();
         if (numpy) {
             try { for (int t : threads) np.put(t, new Numpy(t)); }
@@ -268,17 +288,28 @@ public final class Bench {
         }
         List<String> npLines = new ArrayList<>();
         for (Case c : cs) {
-            Kernels.setThreads(1);
-            Timing s = time(c.scalar(), quick);
-            for (int t : threads) {
+            // The vector timings come first: the train step's scalar twin runs the same call sites with the scalar
+            // branches taken, and timed first it left the JIT's profile skewed for the vector run that followed.
+            Timing[] vt = new Timing[threads.length], base = new Timing[threads.length];
+            for (int ti = 0; ti < threads.length; ti++) {
+                int t = threads[ti];
                 Kernels.setThreads(t);
-                Timing v = time(c.vector(), quick);
-                Timing n = null;
+                vt[ti] = time(c.vector(), quick, c.op().equals("train step") ? 80 : 0);
                 if (np.containsKey(t) && c.mkn() != null) {
-                    try { n = np.get(t).time(c.mkn(), c.work(), quick); }
+                    try { base[ti] = np.get(t).time(c.mkn(), c.work(), quick); }
                     catch (IOException | RuntimeException e) { System.out.println("bench: numpy failed: " + e.getMessage()); np.remove(t); }
                 }
-                double value = c.work() / v.median() / 1e9;
+                if (torch && c.op().equals("train step")) {
+                    try { base[ti] = BenchTrain.torch(t, quick ? 60 : 120); }
+                    catch (IOException | RuntimeException e) { System.out.println("bench: torch failed: " + e.getMessage()); }
+                }
+            }
+            Kernels.setThreads(1);
+            Timing s = time(c.scalar(), quick);
+            for (int ti = 0; ti < threads.length; ti++) {
+                int t = threads[ti];
+                Timing v = vt[ti], n = base[ti];
+                double value = c.work() / v.median() / unitDiv(c.unit());
                 double ratio = s.median() / v.median();
                 double npRatio = n == null ? Double.NaN : n.median() / v.median();
                 double npBest = n == null ? Double.NaN : n.min() / v.min();
@@ -287,17 +318,18 @@ public final class Bench {
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f %8.1f%s%n", row.op(), row.size(), t, value,
                         c.unit(), row.medianMs(), row.minMs(), row.maxMs(), ratio,
-                        numpy ? (n == null ? "        -" : String.format(Locale.ROOT, " %8.2f %8.2f", npRatio, npBest)) : "");
+                        numpy || torch ? (n == null ? "        -" : String.format(Locale.ROOT, " %8.2f %8.2f", npRatio, npBest)) : "");
                 if (n != null)
-                    npLines.add(String.format(Locale.ROOT, "  %-22s %3d %10.1f GFLOP/s  median %8.3f ms  min %8.3f ms",
-                            c.size(), t, c.work() / n.median() / 1e9, n.median() * 1e3, n.min() * 1e3));
+                    npLines.add(String.format(Locale.ROOT, "  %-22s %3d %10.1f %-8s median %8.3f ms  min %8.3f ms  (%s)",
+                            c.size(), t, c.work() / n.median() / unitDiv(c.unit()), c.unit(), n.median() * 1e3, n.min() * 1e3,
+                            c.mkn() != null ? "numpy a @ b" : "torch"));
             }
             System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
-                    c.work() / s.median() / 1e9, c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
+                    c.work() / s.median() / unitDiv(c.unit()), c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
         }
         np.values().forEach(Numpy::close);
         if (!npLines.isEmpty()) {
-            System.out.println("numpy a @ b (OpenBLAS, OPENBLAS_NUM_THREADS = thr), each timed right after ours:");
+            System.out.println("baselines (OpenBLAS / torch with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = thr), each timed right after ours:");
             npLines.forEach(System.out::println);
         }
         Kernels.setThreads(Runtime.getRuntime().availableProcessors());

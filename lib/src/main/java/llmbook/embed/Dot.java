@@ -1,7 +1,6 @@
 package llmbook.embed;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,7 +25,8 @@ public final class Dot {
         for (; i < bound; i += S.length()) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = 0f;             // lanes added in lane order: reduceLanes(ADD) sums in a different order compiled
+        for (int l = 0; l < S.length(); l++) sum += acc.lane(l);   // vs interpreted, so its last bit would vary
         for (; i < n; i++) sum += a[ao + i] * b[bo + i];
         return sum;
     }

@@ -16,7 +16,10 @@ public final class AdamW {
     public static void step(float[] p, float[] g, float[] m, float[] v, int off, int n,
                             float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
         check("AdamW.step", p, g, m, v, off, n, t);
-        if (Kernels.usingVector()) AdamWVector.step(p, g, m, v, off, n, lr, beta1, beta2, eps, weightDecay, t);
+        // Large tensors are split across threads: every element is independent, and the vector and scalar paths
+        // make the same IEEE operations, so the split changes no bit.
+        if (Kernels.usingVector())
+            Kernels.parallelRange(n, 1 << 15, (a, b) -> AdamWVector.step(p, g, m, v, off + a, b - a, lr, beta1, beta2, eps, weightDecay, t));
         else stepUnchecked(p, g, m, v, off, n, lr, beta1, beta2, eps, weightDecay, t);
     }
 

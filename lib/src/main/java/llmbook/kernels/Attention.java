@@ -61,6 +61,61 @@ public final class Attention {
         else backwardUnchecked(dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, v, vOff, lse, lseOff, T, d, scale);
     }
 
+    /**
+     * {@link #causalForward} for {@code heads} independent heads stored one after another: head h reads q, k, v and
+     * writes out at offset {@code h·T·d} past the given offsets, and writes {@code lse} at {@code lseOff + h·T}.
+     * Heads are spread over {@link Kernels#threads()} threads; each head is computed by one thread in a fixed
+     * order, so the result is the same for every thread count.
+     */
+    public static void causalForwardHeads(int heads, float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff,
+                                          float[] k, int kOff, float[] v, int vOff, int T, int d, float scale) {
+        String kn = "Attention.causalForwardHeads";
+        checkHeads(kn, heads, T, d, lse, lseOff);
+        checkHTd(kn, "out", out, outOff, heads, T, d);
+        checkHTd(kn, "q", q, qOff, heads, T, d);
+        checkHTd(kn, "k", k, kOff, heads, T, d);
+        checkHTd(kn, "v", v, vOff, heads, T, d);
+        if (Kernels.usingVector()) AttentionVector.causalForwardHeads(heads, out, outOff, lse, lseOff, q, qOff, k, kOff, v, vOff, T, d, scale);
+        else for (int h = 0, td = T * d; h < heads; h++)
+            forwardUnchecked(out, outOff + h * td, lse, lseOff + h * T, q, qOff + h * td, k, kOff + h * td, v, vOff + h * td, T, d, scale);
+    }
+
+    /** {@link #causalBackward} for {@code heads} heads laid out as in {@link #causalForwardHeads} (accumulating). */
+    public static void causalBackwardHeads(int heads, float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout,
+                                           int doutOff, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out,
+                                           int outOff, float[] lse, int lseOff, int T, int d, float scale) {
+        String kn = "Attention.causalBackwardHeads";
+        checkHeads(kn, heads, T, d, lse, lseOff);
+        checkHTd(kn, "dq", dq, dqOff, heads, T, d);
+        checkHTd(kn, "dk", dk, dkOff, heads, T, d);
+        checkHTd(kn, "dv", dv, dvOff, heads, T, d);
+        checkHTd(kn, "dout", dout, doutOff, heads, T, d);
+        checkHTd(kn, "q", q, qOff, heads, T, d);
+        checkHTd(kn, "k", k, kOff, heads, T, d);
+        checkHTd(kn, "v", v, vOff, heads, T, d);
+        checkHTd(kn, "out", out, outOff, heads, T, d);
+        if (Kernels.usingVector())
+            AttentionVector.causalBackwardHeads(heads, dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, v, vOff,
+                    out, outOff, lse, lseOff, T, d, scale);
+        else for (int h = 0, td = T * d; h < heads; h++) {
+            int o = h * td;
+            backwardUnchecked(dq, dqOff + o, dk, dkOff + o, dv, dvOff + o, dout, doutOff + o, q, qOff + o, k, kOff + o, v, vOff + o,
+                    lse, lseOff + h * T, T, d, scale);
+        }
+    }
+
+    private static void checkHeads(String kn, int heads, int T, int d, float[] lse, int lseOff) {
+        Kernels.checkDim(kn, "heads", heads);
+        Kernels.checkDim(kn, "T", T);
+        Kernels.checkDim(kn, "d", d);
+        Kernels.checkArray(kn, "lse (heads×T=" + heads + "×" + T + ")", lse, lseOff, (long) heads * T);
+    }
+
+    /** Throws unless {@code arr} holds heads×T×d floats from {@code off}; names the array and the sizes. */
+    private static void checkHTd(String kn, String name, float[] arr, int off, int heads, int T, int d) {
+        Kernels.checkArray(kn, name + " (heads×T×d=" + heads + "×" + T + "×" + d + ")", arr, off, (long) heads * T * d);
+    }
+
     // ---- scalar twins: materialise the T×T matrices ----
 
     public static void causalForwardScalar(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,

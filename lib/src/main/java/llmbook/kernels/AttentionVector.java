@@ -23,7 +23,7 @@ final class AttentionVector {
     /** Below this many score entries (T²/2·d multiply-adds), one thread. */
     static final long PARALLEL_MIN = 1L << 19;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[6][0]);
 
     private static float[] scratch(int which, int size) {
         float[][] s = SCRATCH.get();
@@ -43,50 +43,80 @@ final class AttentionVector {
     /**
      * Row stride of the transposed d×T scratch: T rounded up to whole vectors, plus one more vector, so that
      * consecutive rows are not a multiple of 4 KiB apart (which would map them all to the same L1 cache sets).
+     * Score rows use the same stride, so a row of scores can be computed to a whole number of vectors.
      */
     static int ldT(int T) { return (T + L - 1) / L * L + L; }
 
-    /** dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, in blocks of 16 rows so both sides stay in cache. */
+    private static int roundUpL(int n) { return (n + L - 1) / L * L; }
+
+    /**
+     * dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, in blocks of 16 rows so both sides stay in cache;
+     * columns T..ld are zeroed (score rows are computed to a whole number of vectors and read them).
+     */
     private static void transpose(float[] dst, int ld, float[] src, int so, int T, int d) {
         for (int j0 = 0; j0 < T; j0 += 16) {
             int j1 = Math.min(T, j0 + 16);
             for (int c = 0; c < d; c++)
                 for (int j = j0; j < j1; j++) dst[c * ld + j] = src[so + j * d + c];
         }
+        for (int c = 0; c < d; c++) java.util.Arrays.fill(dst, c * ld + T, c * ld + ld, 0f);
     }
 
     static void causalForward(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
                               float[] v, int vOff, int T, int d, float scale) {
         if (T == 0) return;
         int ld = ldT(T);
-        float[] kT = new float[d * ld];                // (d, T) with row stride ld, shared read-only by all slices
+        float[] kT = scratch(4, d * ld);               // (d, T) with row stride ld, shared read-only by all slices
         transpose(kT, ld, k, kOff, T, d);
         int sl = slices(T, d);
+        Kernels.parallel(sl, s -> forwardRows(out, outOff, lse, lseOff, q, qOff, kT, ld, v, vOff, T, d, scale,
+                rowBound(T, s, sl), rowBound(T, s + 1, sl)));
+    }
+
+    /**
+     * {@code heads} independent heads, head h at offsets {@code h·T·d} (and {@code h·T} in lse): the heads are split
+     * across threads, each head computed by one thread in one fixed order, so the result does not depend on the
+     * thread count.
+     */
+    static void causalForwardHeads(int heads, float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
+                                   float[] v, int vOff, int T, int d, float scale) {
+        if (T == 0 || heads == 0) return;
+        int sl = Math.min(Kernels.threads(), heads), ld = ldT(T), td = T * d;
         Kernels.parallel(sl, s -> {
-            float[] row = scratch(0, T), rows4 = scratch(2, R * T);
-            int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl);
-            for (; i + R <= end; i += R) {                       // R query rows share every load of k and v
-                int n = i + R;
-                scores4(rows4, T, kT, ld, q, qOff + i * d, d, n, scale);
-                for (int r = 0; r < R; r++) {
-                    int ro = r * T, nr = i + r + 1;              // row i+r sees keys 0..i+r; mask the rest
-                    for (int j = nr; j < n; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
-                    float max = Vec.max(rows4, ro, nr);
-                    float sum = Vec.expShift(rows4, ro, rows4, ro, n, max);
-                    lse[lseOff + i + r] = max + (float) Math.log(sum);
-                    Vec.scaleShift(rows4, ro, rows4, ro, nr, 1f / sum, 0f);
-                }
-                weightedSum4(out, outOff + i * d, false, rows4, T, n, v, vOff, d);
-            }
-            for (; i < end; i++) {
-                int n = i + 1;
-                scores(row, kT, ld, q, qOff + i * d, d, n, scale);
-                float max = Vec.max(row, 0, n);
-                float sum = Vec.expShift(row, 0, row, 0, n, max);
-                lse[lseOff + i] = max + (float) Math.log(sum);
-                weightedSum(out, outOff + i * d, false, row, n, 1f / sum, v, vOff, d);
+            float[] kT = scratch(4, d * ld);
+            for (int h = heads * s / sl, h1 = heads * (s + 1) / sl; h < h1; h++) {
+                transpose(kT, ld, k, kOff + h * td, T, d);
+                forwardRows(out, outOff + h * td, lse, lseOff + h * T, q, qOff + h * td, kT, ld, v, vOff + h * td, T, d, scale, 0, T);
             }
         });
+    }
+
+    /** Forward for query rows i0 ≤ i < i1 of one head, from the transposed keys kT (d×T, stride ld). */
+    private static void forwardRows(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] kT, int ld,
+                                    float[] v, int vOff, int T, int d, float scale, int i0, int i1) {
+        float[] row = scratch(0, ld), rows4 = scratch(2, R * ld);
+        int i = i0;
+        for (; i + R <= i1; i += R) {                        // R query rows share every load of k and v
+            int n = i + R, nv = roundUpL(n);                 // scores to a whole number of vectors (no scalar tail)
+            scores4(rows4, ld, kT, ld, q, qOff + i * d, d, nv, scale);
+            for (int r = 0; r < R; r++) {
+                int ro = r * ld, nr = i + r + 1;             // row i+r sees keys 0..i+r; mask the rest
+                for (int j = nr; j < nv; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
+                float max = Vec.max(rows4, ro, nr);
+                float sum = Vec.expShift(rows4, ro, rows4, ro, nv, max);     // masked entries become exactly 0
+                lse[lseOff + i + r] = max + (float) Math.log(sum);
+                Vec.scaleShift(rows4, ro, rows4, ro, nr, 1f / sum, 0f);
+            }
+            weightedSum4(out, outOff + i * d, false, rows4, ld, n, v, vOff, d);
+        }
+        for (; i < i1; i++) {
+            int n = i + 1;
+            scores(row, kT, ld, q, qOff + i * d, d, n, scale);
+            float max = Vec.max(row, 0, n);
+            float sum = Vec.expShift(row, 0, row, 0, n, max);
+            lse[lseOff + i] = max + (float) Math.log(sum);
+            weightedSum(out, outOff + i * d, false, row, n, 1f / sum, v, vOff, d);
+        }
     }
 
     static void causalBackward(float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout, int doutOff,
@@ -94,47 +124,20 @@ final class AttentionVector {
                                float[] lse, int lseOff, int T, int d, float scale) {
         if (T == 0) return;
         int ld = ldT(T);
-        float[] kT = new float[d * ld], vT = new float[d * ld];   // (d, T) with row stride ld
+        float[] kT = scratch(4, d * ld), vT = scratch(5, d * ld);   // (d, T) with row stride ld
         transpose(kT, ld, k, kOff, T, d);
         transpose(vT, ld, v, vOff, T, d);
         int sl = slices(T, d);
         float[][] partial = new float[sl][];              // per-slice dk|dv, summed in slice order below
         Kernels.parallel(sl, s -> {
-            float[] p = scratch(0, T), ds = scratch(1, T);
-            float[] dkS = dk, dvS = dv;
-            int dkO = dkOff, dvO = dvOff;
             if (sl > 1) {
                 float[] buf = new float[2 * T * d];
                 partial[s] = buf;
-                dkS = buf; dvS = buf; dkO = 0; dvO = T * d;
-            }
-            float[] p4 = scratch(2, R * T), ds4 = scratch(3, R * T);
-            int i = rowBound(T, s, sl), end = rowBound(T, s + 1, sl);
-            for (; i + R <= end; i += R) {
-                int n = i + R, qi = qOff + i * d, gi = doutOff + i * d;
-                scores4(p4, T, kT, ld, q, qi, d, n, scale);
-                scores4(ds4, T, vT, ld, dout, gi, d, n, 1f);                      // dp_ij = dout_i·v_j
-                for (int r = 0; r < R; r++) {
-                    int ro = r * T;
-                    for (int j = i + r + 1; j < n; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
-                    Vec.expShift(p4, ro, p4, ro, n, lse[lseOff + i + r]);     // p_ij = exp(s_ij − lse_i), 0 if masked
-                    float rowDot = Vec.dot(dout, gi + r * d, out, outOff + (i + r) * d, d);
-                    softmaxGrad(ds4, ro, p4, ro, n, rowDot, scale);
-                }
-                weightedSum4(dq, dqOff + i * d, true, ds4, T, n, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
-                addOuter4(dkS, dkO, ds4, T, n, q, qi, d);                       // dk_j += Σ_i ds_ij q_i
-                addOuter4(dvS, dvO, p4, T, n, dout, gi, d);                     // dv_j += Σ_i p_ij dout_i
-            }
-            for (; i < end; i++) {
-                int n = i + 1, qi = qOff + i * d, gi = doutOff + i * d;
-                scores(p, kT, ld, q, qi, d, n, scale);
-                Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
-                scores(ds, vT, ld, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
-                float rowDot = Vec.dot(dout, gi, out, outOff + i * d, d);     // D_i = dout_i·out_i
-                softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
-                weightedSum(dq, dqOff + i * d, true, ds, n, 1f, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
-                addOuter(dkS, dkO, ds, n, q, qi, d);                          // dk_j += ds_ij q_i
-                addOuter(dvS, dvO, p, n, dout, gi, d);                        // dv_j += p_ij dout_i
+                backwardRows(dq, dqOff, buf, 0, buf, T * d, dout, doutOff, q, qOff, k, kOff, kT, vT, ld, out, outOff, lse, lseOff,
+                        T, d, scale, rowBound(T, s, sl), rowBound(T, s + 1, sl));
+            } else {
+                backwardRows(dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, kT, vT, ld, out, outOff, lse, lseOff,
+                        T, d, scale, 0, T);
             }
         });
         if (sl > 1) {
@@ -142,6 +145,59 @@ final class AttentionVector {
                 Vec.addTo(dk, dkOff, buf, 0, T * d);
                 Vec.addTo(dv, dvOff, buf, T * d, T * d);
             }
+        }
+    }
+
+    /** {@code heads} independent heads at offsets {@code h·T·d} (lse {@code h·T}), split across threads by head. */
+    static void causalBackwardHeads(int heads, float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout, int doutOff,
+                                    float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, int outOff,
+                                    float[] lse, int lseOff, int T, int d, float scale) {
+        if (T == 0 || heads == 0) return;
+        int sl = Math.min(Kernels.threads(), heads), ld = ldT(T), td = T * d;
+        Kernels.parallel(sl, s -> {
+            float[] kT = scratch(4, d * ld), vT = scratch(5, d * ld);
+            for (int h = heads * s / sl, h1 = heads * (s + 1) / sl; h < h1; h++) {
+                int o = h * td;
+                transpose(kT, ld, k, kOff + o, T, d);
+                transpose(vT, ld, v, vOff + o, T, d);
+                backwardRows(dq, dqOff + o, dk, dkOff + o, dv, dvOff + o, dout, doutOff + o, q, qOff + o, k, kOff + o, kT, vT, ld,
+                        out, outOff + o, lse, lseOff + h * T, T, d, scale, 0, T);
+            }
+        });
+    }
+
+    /** Backward for query rows i0 ≤ i < i1 of one head: adds into dq rows i0..i1 and into dk, dv rows 0..i1. */
+    private static void backwardRows(float[] dq, int dqOff, float[] dkS, int dkO, float[] dvS, int dvO, float[] dout, int doutOff,
+                                     float[] q, int qOff, float[] k, int kOff, float[] kT, float[] vT, int ld, float[] out, int outOff,
+                                     float[] lse, int lseOff, int T, int d, float scale, int i0, int i1) {
+        float[] p = scratch(0, ld), ds = scratch(1, ld);
+        float[] p4 = scratch(2, R * ld), ds4 = scratch(3, R * ld);
+        int i = i0;
+        for (; i + R <= i1; i += R) {
+            int n = i + R, nv = roundUpL(n), qi = qOff + i * d, gi = doutOff + i * d;
+            scores4(p4, ld, kT, ld, q, qi, d, nv, scale);
+            scores4(ds4, ld, vT, ld, dout, gi, d, nv, 1f);                    // dp_ij = dout_i·v_j
+            for (int r = 0; r < R; r++) {
+                int ro = r * ld;
+                for (int j = i + r + 1; j < nv; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
+                Vec.expShift(p4, ro, p4, ro, nv, lse[lseOff + i + r]);    // p_ij = exp(s_ij − lse_i), 0 if masked
+                float rowDot = Vec.dot(dout, gi + r * d, out, outOff + (i + r) * d, d);
+                softmaxGrad(ds4, ro, p4, ro, nv, rowDot, scale);
+            }
+            weightedSum4(dq, dqOff + i * d, true, ds4, ld, n, k, kOff, d);  // dq_i += Σ_j ds_ij k_j
+            addOuter4(dkS, dkO, ds4, ld, n, q, qi, d);                      // dk_j += Σ_i ds_ij q_i
+            addOuter4(dvS, dvO, p4, ld, n, dout, gi, d);                    // dv_j += Σ_i p_ij dout_i
+        }
+        for (; i < i1; i++) {
+            int n = i + 1, qi = qOff + i * d, gi = doutOff + i * d;
+            scores(p, kT, ld, q, qi, d, n, scale);
+            Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
+            scores(ds, vT, ld, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
+            float rowDot = Vec.dot(dout, gi, out, outOff + i * d, d);     // D_i = dout_i·out_i
+            softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
+            weightedSum(dq, dqOff + i * d, true, ds, n, 1f, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
+            addOuter(dkS, dkO, ds, n, q, qi, d);                          // dk_j += ds_ij q_i
+            addOuter(dvS, dvO, p, n, dout, gi, d);                        // dv_j += p_ij dout_i
         }
     }
 

@@ -71,6 +71,21 @@ public final class Kernels {
         if (err != null) throw new RuntimeException(err);
     }
 
+    /** A loop body over the index range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface Range { void run(int from, int to); }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} cut into at most {@link #threads()} contiguous ranges of at least
+     * {@code minPerSlice} indices, one on the caller. For loops outside this package whose iterations are independent
+     * (each writes its own elements), so the result does not depend on the split.
+     */
+    public static void parallelRange(int n, int minPerSlice, Range body) {
+        int slices = Math.max(1, Math.min(threads, n / Math.max(1, minPerSlice)));
+        if (slices == 1) { if (n > 0) body.run(0, n); return; }
+        parallel(slices, s -> body.run((int) ((long) n * s / slices), (int) ((long) n * (s + 1) / slices)));
+    }
+
     private static synchronized ExecutorService pool(int workers) {
         if (pool == null || poolSize < workers) {
             if (pool != null) pool.shutdown();

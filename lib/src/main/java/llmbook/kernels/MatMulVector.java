@@ -65,6 +65,11 @@ final class MatMulVector {
         // Each slab packs its own copy of the other operand, so a slab must be wide enough to amortise that:
         // split the longer of m and n, and only if every slab keeps at least MIN_SLAB rows (or columns).
         boolean byRows = m >= nm;
+        int kBlocks = (k + KC - 1) / KC;
+        if (threads > 1 && k > Math.max(m, nm) && kBlocks >= threads && (long) kBlocks * m * nm <= MAX_PARTIALS) {
+            kSplit(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate, threads, kBlocks);
+            return;
+        }
         if (threads > 1 && (byRows ? m : nm) / threads < MIN_SLAB) threads = 1;
         if (threads == 1) {
             gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate);
@@ -87,6 +92,47 @@ final class MatMulVector {
                 gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate);
             });
         }
+    }
+
+    /**
+     * The threads share out the KC-deep blocks of k when k is the longest dimension (the weight gradients
+     * {@code dW = Xᵀ·dY} with k = B·T): row or column slabs would each re-pack most of the operands, while the k
+     * blocks split the work without any duplicate packing. Block b's product P_b = op(A)[:, b]·op(B)[b, :] goes to
+     * its own buffer; then, in block order, {@code C = P_b + C} — exactly the additions the one-thread loop makes
+     * (its micro-kernel adds each block's register sums to C), so the bits do not depend on the thread count.
+     */
+    private static void kSplit(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA, float[] b, int bOff,
+                               int ldb, boolean transB, int m, int k, int n, boolean accumulate, int threads, int kBlocks) {
+        int mn = m * n;
+        float[] part = partials(kBlocks * mn);
+        Kernels.parallel(threads, s -> {
+            for (int blk = kBlocks * s / threads, end = kBlocks * (s + 1) / threads; blk < end; blk++) {
+                int pc = blk * KC, kc = Math.min(KC, k - pc);
+                int aStart = transA ? aOff + pc * lda : aOff + pc, bStart = transB ? bOff + pc : bOff + pc * ldb;
+                gemm(part, blk * mn, n, a, aStart, lda, transA, b, bStart, ldb, transB, m, kc, n, false);
+            }
+        });
+        int slabs = Math.min(threads, Math.max(1, m / MR));
+        Kernels.parallel(slabs, s -> {
+            for (int i = m * s / slabs, end = m * (s + 1) / slabs; i < end; i++) {
+                int ci = cOff + i * ldc;
+                for (int blk = 0; blk < kBlocks; blk++) {
+                    if (blk == 0 && !accumulate) System.arraycopy(part, i * n, c, ci, n);
+                    else Vec.addTo(c, ci, part, blk * mn + i * n, n);
+                }
+            }
+        });
+    }
+
+    /** Most floats of k-block partial products kept at once (16 MB). */
+    static final long MAX_PARTIALS = 1L << 22;
+
+    private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] partials(int size) {
+        float[][] p = PARTIALS.get();
+        if (p[0].length < size) p[0] = new float[size];
+        return p[0];
     }
 
     /**

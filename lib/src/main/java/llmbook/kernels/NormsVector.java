@@ -45,6 +45,27 @@ final class NormsVector {
 
     static void layerNormBackward(float[] dx, int dxOff, float[] dw, float[] db, float[] dy, int dyOff,
                                   float[] x, int xOff, float[] mean, float[] rstd, float[] w, int rows, int cols) {
+        int sl = (long) rows * cols < (1 << 15) ? 1 : Math.min(Kernels.threads(), rows);
+        if (sl > 1) {
+            // dx: rows are independent. dw, db: each thread owns whole vectors of columns and adds rows 0, 1, 2, ...
+            // in order with the same operations as lnBackRow, so the bits do not depend on the thread count.
+            Kernels.parallel(sl, s -> {
+                for (int r = (int) ((long) rows * s / sl), end = (int) ((long) rows * (s + 1) / sl); r < end; r++) {
+                    int xo = xOff + r * cols, go = dyOff + r * cols;
+                    float mu = mean[r], rs = rstd[r];
+                    float sumG = Vec.dot(dy, go, w, 0, cols);
+                    float sumGx = dotDev(dy, go, w, x, xo, cols, mu) * rs;
+                    lnBackDx(dx, dxOff + r * cols, dy, go, x, xo, w, cols, mu, rs, sumG / cols, sumGx / cols);
+                }
+            });
+            int vecs = (cols + L - 1) / L, cs = Math.min(sl, vecs);
+            Kernels.parallel(cs, s -> {
+                int c0 = Math.min(cols, vecs * s / cs * L), c1 = Math.min(cols, vecs * (s + 1) / cs * L);
+                for (int r = 0; r < rows; r++)
+                    lnBackWeights(dw, db, dy, dyOff + r * cols, x, xOff + r * cols, cols, mean[r], rstd[r], c0, c1);
+            });
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int xo = xOff + r * cols, go = dyOff + r * cols;
             float mu = mean[r], rs = rstd[r];
@@ -70,6 +91,42 @@ final class NormsVector {
         float s = Vec.sumLanes(s0.add(s1));
         for (; i < n; i++) s += dy[go + i] * w[i] * (x[xo + i] - mu);
         return s;
+    }
+
+    /** The dx part of {@link #lnBackRow}: dx += rs·(dy⊙w − mG − x̂·mGx), the same operations. */
+    private static void lnBackDx(float[] dx, int dxo, float[] dy, int go, float[] x, int xo, float[] w, int n, float mu, float rs,
+                                 float mG, float mGx) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector g = FloatVector.fromArray(Vec.S, dy, go + i);
+            FloatVector xh = FloatVector.fromArray(Vec.S, x, xo + i).sub(mu).mul(rs);
+            FloatVector t = g.mul(FloatVector.fromArray(Vec.S, w, i)).sub(mG).sub(xh.mul(mGx));
+            t.mul(rs).add(FloatVector.fromArray(Vec.S, dx, dxo + i)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) {
+            float xh = (x[xo + i] - mu) * rs, g = dy[go + i];
+            dx[dxo + i] += rs * (g * w[i] - mG - xh * mGx);
+        }
+    }
+
+    /**
+     * The dw, db part of {@link #lnBackRow} for columns c0 ≤ i &lt; c1 (c0 a multiple of L): whole vectors use the
+     * vector operations and the last n mod L columns the scalar ones, exactly as lnBackRow splits them.
+     */
+    private static void lnBackWeights(float[] dw, float[] db, float[] dy, int go, float[] x, int xo, int n, float mu, float rs,
+                                      int c0, int c1) {
+        int full = n / L * L, i = c0;
+        for (; i < Math.min(c1, full); i += L) {
+            FloatVector g = FloatVector.fromArray(Vec.S, dy, go + i);
+            FloatVector xh = FloatVector.fromArray(Vec.S, x, xo + i).sub(mu).mul(rs);
+            if (db != null) g.add(FloatVector.fromArray(Vec.S, db, i)).intoArray(db, i);
+            g.fma(xh, FloatVector.fromArray(Vec.S, dw, i)).intoArray(dw, i);
+        }
+        for (; i < c1; i++) {
+            float xh = (x[xo + i] - mu) * rs, g = dy[go + i];
+            if (db != null) db[i] += g;
+            dw[i] += g * xh;
+        }
     }
 
     /** db += dy; dw += dy⊙x̂; dx += rs·(dy⊙w − mG − x̂·mGx). */

@@ -12,13 +12,25 @@ final class Elementwise {
     /** {@code add}, {@code sub}, {@code mul} with broadcasting: {@code d(a∘b)/da} and {@code /db} reduced to each input's shape. */
     static Tensor binary(String name, int code, Tensor a, Tensor b) {
         int[] s = Shape.broadcast(name, a.shape, b.shape);
-        float[] out = new float[Shape.numel(s)];
+        float[] out = Buffers.dirty(Shape.numel(s));                    // every element is written
         int[] n4 = Shape.pad4(s);
         int[] os = Strided.pad4Strides(Shape.contiguousStrides(s), s.length);
         int[] as = Shape.broadcastStrides4(a.shape, a.strides, s), bs = Shape.broadcastStrides4(b.shape, b.strides, s);
         Strided.run(code, out, 0, os, a.data, a.offset, as, b.data, b.offset, bs, n4);
         Tensor t = Tensor.fromOp(name, out, s, a, b);
+        boolean sameShapes = Shape.same(a.shape, s) && Shape.same(b.shape, s);
         return t.onBackward(g -> {
+            if (sameShapes && code != Strided.MUL) {  // d(a ± b): no broadcasting, so a first contribution is a plain copy
+                if (a.requiresGrad) {
+                    if (a.hasGrad()) Strided.run(Strided.ACC, a.grad, 0, os, g, 0, os, null, 0, null, n4);
+                    else System.arraycopy(g, 0, a.gradBufferForWrite(), 0, g.length);
+                }
+                if (b.requiresGrad) {
+                    if (b.hasGrad() || code == Strided.SUB) Strided.run(code == Strided.SUB ? Strided.ACC_NEG : Strided.ACC, b.gradBuffer(), 0, os, g, 0, os, null, 0, null, n4);
+                    else System.arraycopy(g, 0, b.gradBufferForWrite(), 0, g.length);
+                }
+                return;
+            }
             if (a.requiresGrad) {
                 int[] gs = Shape.broadcastStrides4(a.shape, Shape.contiguousStrides(a.shape), s);
                 if (code == Strided.MUL) Strided.run(Strided.ACC_MUL, a.gradBuffer(), 0, gs, g, 0, os, b.data, b.offset, bs, n4);
@@ -40,7 +52,7 @@ final class Elementwise {
     /** {@code y = c·x + d} (scalar forms of add/sub/mul/div/neg); {@code dx += c·g}. */
     static Tensor affine(Tensor a, float c, float d) {
         Tensor x = a.contiguous();
-        float[] xd = x.data, out = new float[x.size];
+        float[] xd = x.data, out = Buffers.dirty(x.size);
         int o = x.offset;
         for (int i = 0; i < out.length; i++) out[i] = c * xd[o + i] + d;
         String name = d == 0 ? (c == -1f ? "neg" : "mul_scalar") : (c == 1f ? "add_scalar" : "affine");
@@ -73,7 +85,7 @@ final class Elementwise {
      */
     static Tensor unary(String name, Tensor a) {
         Tensor x = a.contiguous();
-        float[] xd = x.data, y = new float[x.size];
+        float[] xd = x.data, y = Buffers.dirty(x.size);
         int o = x.offset, n = y.length;
         switch (name) {
             case "exp" -> { for (int i = 0; i < n; i++) y[i] = (float) Math.exp(xd[o + i]); }

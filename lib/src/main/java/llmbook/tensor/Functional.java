@@ -19,7 +19,7 @@ public final class Functional {
     public static Tensor softmax(Tensor a) {
         Tensor x = a.contiguous();
         int c = cols(x), r = c == 0 ? 0 : x.size / c;
-        float[] y = new float[x.size];
+        float[] y = Buffers.dirty(x.size);
         Softmax.softmaxForward(y, 0, x.data, x.offset, r, c);
         Tensor t = Tensor.fromOp("softmax", y, x.shape, x);
         return t.onBackward(g -> Softmax.softmaxBackward(x.gradBuffer(), 0, y, 0, g, 0, r, c)); // dx += y ⊙ (g − Σ g⊙y)
@@ -29,7 +29,7 @@ public final class Functional {
     public static Tensor logSoftmax(Tensor a) {
         Tensor x = a.contiguous();
         int c = cols(x), r = c == 0 ? 0 : x.size / c;
-        float[] y = new float[x.size];
+        float[] y = Buffers.dirty(x.size);
         Softmax.logSoftmaxForward(y, 0, x.data, x.offset, r, c);
         Tensor t = Tensor.fromOp("log_softmax", y, x.shape, x);
         return t.onBackward(g -> Softmax.logSoftmaxBackward(x.gradBuffer(), 0, y, 0, g, 0, r, c)); // dx += g − exp(y)·Σ g
@@ -42,9 +42,10 @@ public final class Functional {
         checkVec("layerNorm", "weight", w, c, x);
         if (b != null) checkVec("layerNorm", "bias", b, c, x);
         float[] wd = dense(w), bd = b == null ? null : dense(b);
-        float[] y = new float[x.size], mean = new float[r], rstd = new float[r];
+        float[] y = Buffers.dirty(x.size), mean = Buffers.dirty(r), rstd = Buffers.dirty(r);
         Norms.layerNormForward(y, 0, mean, rstd, x.data, x.offset, wd, bd, r, c, eps);
         Tensor t = b == null ? Tensor.fromOp("layer_norm", y, x.shape, x, w) : Tensor.fromOp("layer_norm", y, x.shape, x, w, b);
+        t.alsoOwns(mean, rstd);
         return t.onBackward(g -> {
             float[] dx = x.requiresGrad ? x.gradBuffer() : new float[x.size];
             float[] dw = w.requiresGrad ? w.gradBuffer() : new float[c];
@@ -72,7 +73,7 @@ public final class Functional {
     /** GELU, tanh form (GPT-2): {@code ½x(1 + tanh(√(2/π)(x + 0.044715x³)))}. */
     public static Tensor geluTanh(Tensor a) {
         Tensor x = a.contiguous();
-        float[] y = new float[x.size];
+        float[] y = Buffers.dirty(x.size);
         Activations.geluTanhForward(y, 0, x.data, x.offset, x.size);
         Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x);
         return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size));
@@ -170,7 +171,7 @@ public final class Functional {
         int v = cols(x), rows = v == 0 ? 0 : x.size / v;
         if (targets.length != rows)
             throw new IllegalArgumentException("crossEntropy: logits " + Shape.str(x.shape) + " have " + rows + " rows but " + targets.length + " targets were given");
-        float[] lp = new float[x.size];
+        float[] lp = Buffers.dirty(x.size);
         Softmax.logSoftmaxForward(lp, 0, x.data, x.offset, rows, v);
         double sum = 0;
         int count = 0;
@@ -183,7 +184,7 @@ public final class Functional {
         }
         final int n = count;
         int[] tg = targets.clone();
-        Tensor t = Tensor.fromOp("cross_entropy", new float[] {n == 0 ? 0f : (float) (sum / n)}, new int[0], x);
+        Tensor t = Tensor.fromOp("cross_entropy", new float[] {n == 0 ? 0f : (float) (sum / n)}, new int[0], x).alsoOwns(lp);
         return t.onBackward(g -> {
             if (n == 0) return;
             float[] gx = x.gradBuffer();

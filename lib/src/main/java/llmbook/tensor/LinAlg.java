@@ -1,5 +1,6 @@
 package llmbook.tensor;
 
+import llmbook.kernels.Kernels;
 import llmbook.kernels.MatMul;
 
 /**
@@ -56,7 +57,7 @@ public final class LinAlg {
         int[] bs = pad2(batch);
         int[] aS = batchStrides(A.shape, A.strides, batch), bS = batchStrides(B.shape, B.strides, batch);
         int[] aG = batchStrides(A.shape, Shape.contiguousStrides(A.shape), batch), bG = batchStrides(B.shape, Shape.contiguousStrides(B.shape), batch);
-        float[] c = new float[Shape.numel(outShape)];
+        float[] c = Buffers.dirty(Shape.numel(outShape));              // every element is written below
         int mn = m * n;
         for (int i = 0; i < bs[0]; i++)
             for (int j = 0; j < bs[1]; j++) {
@@ -98,23 +99,39 @@ public final class LinAlg {
         if (in == 0) rows = 0;
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
-        float[] y = new float[Shape.numel(outShape)];
+        float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
         MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
-        if (B != null)
-            for (int r = 0; r < rows; r++) {
-                int yo = r * out;
-                for (int j = 0; j < out; j++) y[yo + j] += B.data[B.offset + j];
-            }
+        if (B != null) {                                                 // rows are independent: split them
+            float[] bd = B.data;
+            int bo = B.offset;
+            Kernels.parallelRange(rows, 256, (r0, r1) -> addBias(y, bd, bo, r0, r1, out));
+        }
         Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
         final int fr = rows;
         return t.onBackward(g -> {
-            if (X.requiresGrad) MatMul.matmul(X.gradBuffer(), 0, g, 0, W.data, W.offset, fr, out, in, false, false, true);
-            if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
-            if (B != null && B.requiresGrad) {
-                float[] gb = B.gradBuffer();
-                for (int r = 0; r < fr; r++) for (int j = 0; j < out; j++) gb[j] += g[r * out + j];
+            if (X.requiresGrad) {                      // the first contribution is written, later ones added
+                boolean first = !X.hasGrad();
+                MatMul.matmul(first ? X.gradBufferForWrite() : X.grad, 0, g, 0, W.data, W.offset, fr, out, in, false, false, !first);
             }
+            if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
+            if (B != null && B.requiresGrad) sumRows(B.gradBuffer(), g, fr, out);
         });
+    }
+
+    /** y[r·n + j] += b[bo + j] for rows r0 ≤ r < r1 (locals only, so the JIT vectorises the inner loop). */
+    private static void addBias(float[] y, float[] b, int bo, int r0, int r1, int n) {
+        for (int r = r0; r < r1; r++) {
+            int yo = r * n;
+            for (int j = 0; j < n; j++) y[yo + j] += b[bo + j];
+        }
+    }
+
+    /** gb[j] += Σ_r g[r·n + j], rows added in order. */
+    private static void sumRows(float[] gb, float[] g, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int go = r * n;
+            for (int j = 0; j < n; j++) gb[j] += g[go + j];
+        }
     }
 
     private static int[] pad2(int[] batch) {

@@ -1,5 +1,7 @@
 package llmbook.tensor;
 
+import llmbook.kernels.Kernels;
+
 /**
  * The one strided loop behind every broadcasting elementwise op and every view's backward. No Tensor here.
  *
@@ -21,13 +23,18 @@ final class Strided {
     static final int ACC_MUL = 7;  // o += x * y
     static final int MAX = 8;      // o = max(x, y)
 
+    /** Contiguous ops at least this long are split across the kernel threads (each element is independent). */
+    static final int PARALLEL_MIN = 1 << 16;
+
     /** Runs {@code code} over the rank-4 index space {@code n4}; {@code y} may be null for one-input codes. */
     static void run(int code, float[] o, int oOff, int[] os, float[] x, int xOff, int[] xs,
                     float[] y, int yOff, int[] ys, int[] n4) {
         int[] n = n4;
         // collapse to one row when every operand is contiguous over the whole index space
         if (rowMajor(os, n) && rowMajor(xs, n) && (y == null || rowMajor(ys, n))) {
-            row(code, o, oOff, 1, x, xOff, 1, y, yOff, 1, n[0] * n[1] * n[2] * n[3]);
+            int len = n[0] * n[1] * n[2] * n[3];
+            if (len < PARALLEL_MIN) dense(code, o, oOff, x, xOff, y, yOff, len);
+            else Kernels.parallelRange(len, PARALLEL_MIN / 2, (a, b) -> dense(code, o, oOff + a, x, xOff + a, y, y == null ? 0 : yOff + a, b - a));
             return;
         }
         int ys0 = y == null ? 0 : ys[0], ys1 = y == null ? 0 : ys[1], ys2 = y == null ? 0 : ys[2], ys3 = y == null ? 0 : ys[3];
@@ -51,6 +58,7 @@ final class Strided {
     }
 
     private static void row(int code, float[] o, int oi, int os, float[] x, int xi, int xs, float[] y, int yi, int ys, int len) {
+        if (os == 1 && xs == 1 && (y == null || ys == 1)) { dense(code, o, oi, x, xi, y, yi, len); return; }
         switch (code) {
             case COPY -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs]; }
             case ADD -> { for (int j = 0; j < len; j++) o[oi + j * os] = x[xi + j * xs] + y[yi + j * ys]; }
@@ -61,6 +69,22 @@ final class Strided {
             case ACC_NEG -> { for (int j = 0; j < len; j++) o[oi + j * os] -= x[xi + j * xs]; }
             case ACC_MUL -> { for (int j = 0; j < len; j++) o[oi + j * os] += x[xi + j * xs] * y[yi + j * ys]; }
             case MAX -> { for (int j = 0; j < len; j++) o[oi + j * os] = Math.max(x[xi + j * xs], y[yi + j * ys]); }
+            default -> throw new IllegalStateException("Strided: unknown op code " + code);
+        }
+    }
+
+    /** {@link #row} with every stride 1: plain indexed loops, which the JIT compiles to SIMD (a stride variable prevents it). */
+    private static void dense(int code, float[] o, int oi, float[] x, int xi, float[] y, int yi, int len) {
+        switch (code) {
+            case COPY -> System.arraycopy(x, xi, o, oi, len);
+            case ADD -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] + y[yi + j]; }
+            case SUB -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] - y[yi + j]; }
+            case MUL -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] * y[yi + j]; }
+            case DIV -> { for (int j = 0; j < len; j++) o[oi + j] = x[xi + j] / y[yi + j]; }
+            case ACC -> { for (int j = 0; j < len; j++) o[oi + j] += x[xi + j]; }
+            case ACC_NEG -> { for (int j = 0; j < len; j++) o[oi + j] -= x[xi + j]; }
+            case ACC_MUL -> { for (int j = 0; j < len; j++) o[oi + j] += x[xi + j] * y[yi + j]; }
+            case MAX -> { for (int j = 0; j < len; j++) o[oi + j] = Math.max(x[xi + j], y[yi + j]); }
             default -> throw new IllegalStateException("Strided: unknown op code " + code);
         }
     }

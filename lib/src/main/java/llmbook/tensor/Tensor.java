@@ -34,6 +34,9 @@ public final class Tensor {
     Backward backward;
     String op = "leaf";
     String name;
+    boolean ownsData;          // data was made by this op (fromOp), so releaseGraph may recycle it
+    float[][] owned;           // scratch the backward reads (alsoOwns), recycled with the graph
+    boolean released;          // storage handed back by releaseGraph: reading it is an error
 
     private static final Tensor[] NONE = new Tensor[0];
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -146,7 +149,7 @@ public final class Tensor {
     public int size(int axis) { return shape[Shape.axis("size", axis, shape.length)]; }
 
     /** The backing array (shared with views); element {@code idx} is at {@code offset() + Σ idx·strides()}. */
-    public float[] data() { return data; }
+    public float[] data() { checkLive("data"); return data; }
     public int offset() { return offset; }
     public int[] strides() { return strides.clone(); }
 
@@ -162,12 +165,13 @@ public final class Tensor {
 
     /** The single value of a one-element tensor. */
     public float item() {
+        checkLive("item");
         if (size != 1) throw new IllegalStateException("item: tensor of shape " + Shape.str(shape) + " has " + size + " elements, not 1");
         return data[offset];
     }
 
     /** The element at {@code idx} (one index per axis; each checked against its bound). */
-    public float get(int... idx) { return data[index("get", idx)]; }
+    public float get(int... idx) { checkLive("get"); return data[index("get", idx)]; }
 
     /** Sets the element at {@code idx}, in place, outside autograd (for building inputs). */
     public void set(float v, int... idx) { data[index("set", idx)] = v; }
@@ -185,6 +189,7 @@ public final class Tensor {
 
     /** A fresh row-major copy of the values. */
     public float[] toArray() {
+        checkLive("toArray");
         if (isContiguous()) return Arrays.copyOfRange(data, offset, offset + size);
         return Strided.toContiguous(data, offset, shape, strides);
     }
@@ -218,7 +223,20 @@ public final class Tensor {
 
     /** The gradient buffer (row-major, this tensor's shape), allocated as zeros on first use. For ops' backwards. */
     public float[] gradBuffer() {
-        if (grad == null) grad = new float[size];
+        if (grad == null) grad = Buffers.zeroed(size);
+        return grad;
+    }
+
+    /** Whether a gradient buffer exists (a backward that finds none may write its contribution instead of adding it). */
+    public boolean hasGrad() { return grad != null; }
+
+    /**
+     * A new gradient buffer with ARBITRARY contents, for a backward that writes every element of its contribution
+     * instead of adding it (saves clearing the buffer first). Only when {@link #hasGrad()} is false.
+     */
+    public float[] gradBufferForWrite() {
+        if (grad != null) throw new IllegalStateException("gradBufferForWrite: tensor " + Shape.str(shape) + " already has a gradient; add to gradBuffer()");
+        grad = Buffers.dirty(size);
         return grad;
     }
 
@@ -266,6 +284,7 @@ public final class Tensor {
     public static Tensor fromOp(String op, float[] out, int[] shape, Tensor... inputs) {
         Tensor t = new Tensor(out, 0, shape, Shape.contiguousStrides(shape));
         t.op = op;
+        t.ownsData = true;
         if (anomaly) Tape.checkFinite(op, "forward", out, inputs);  // (masked_fill writes −∞ on purpose and is exempt)
         link(t, inputs);
         return t;
@@ -275,6 +294,48 @@ public final class Tensor {
         if (!isGradEnabled()) return;
         for (Tensor in : inputs) if (in.requiresGrad) { t.requiresGrad = true; break; }
         if (t.requiresGrad) t.parents = inputs;
+    }
+
+    /**
+     * Declares arrays that only this op's backward reads (saved statistics, split heads, ...): {@link #releaseGraph()}
+     * recycles them with the graph. Take them from {@link Buffers} to get recycled ones back.
+     */
+    public Tensor alsoOwns(float[]... buffers) {
+        if (!requiresGrad) return this;           // no graph, no release: the GC takes them
+        int n = owned == null ? 0 : owned.length;
+        owned = owned == null ? buffers.clone() : Arrays.copyOf(owned, n + buffers.length);
+        if (n > 0) System.arraycopy(buffers, 0, owned, n, buffers.length);
+        return this;
+    }
+
+    /**
+     * Hands the storage of this graph back for reuse: the values and gradients of every intermediate tensor behind
+     * this one (not of leaves such as parameters and inputs, whose gradients the optimizer has just used) go to
+     * {@link Buffers}, and the graph is cut, so nothing keeps it alive. This tensor keeps its value (e.g. the loss
+     * for logging). Call it once the step is done — after {@code backward()} and the optimizer step — and only if
+     * no other tensor of the graph will be read again: their storage is reused by the next ops, and reading a
+     * released tensor throws. A training loop that calls it allocates almost nothing after its first step.
+     */
+    public void releaseGraph() {
+        List<Tensor> order = Tape.topoOrder(this);
+        java.util.IdentityHashMap<float[], Boolean> given = new java.util.IdentityHashMap<>();
+        for (Tensor t : order) {
+            if (t.backward == null && t.parents.length == 0) continue;       // a leaf: parameters keep data and grad
+            if (t != this && t.ownsData && given.put(t.data, true) == null) Buffers.recycle(t.data);
+            if (t.owned != null) for (float[] b : t.owned) if (b != null && given.put(b, true) == null) Buffers.recycle(b);
+            if (t.grad != null && given.put(t.grad, true) == null) Buffers.recycle(t.grad);
+            t.grad = null;
+            t.owned = null;
+            t.backward = null;
+            t.parents = NONE;
+            if (t != this) t.released = true;
+        }
+    }
+
+    private void checkLive(String what) {
+        if (released)
+            throw new IllegalStateException(what + ": tensor " + Shape.str(shape) + " (op '" + op + "') was released by releaseGraph(); "
+                    + "its storage has been reused");
     }
 
     /** Registers the backward of the op that made this tensor (ignored when it does not require grad). */

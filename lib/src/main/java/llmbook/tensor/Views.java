@@ -140,7 +140,7 @@ final class Views {
         if (a.shape.length == 0) throw new IllegalArgumentException("indexSelect: needs rank ≥ 1, got a scalar");
         Tensor x = a.contiguous();
         int n = x.shape[0], w = n == 0 ? 0 : x.size / n;
-        float[] y = new float[rows.length * w];
+        float[] y = Buffers.dirty(rows.length * w);                    // every row is copied below
         for (int k = 0; k < rows.length; k++) {
             int r = rows[k];
             if (r < 0 || r >= n) throw new IndexOutOfBoundsException("indexSelect: index " + r + " (at position " + k + ") out of range [0, " + n + ")");

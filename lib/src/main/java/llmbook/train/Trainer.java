@@ -66,6 +66,7 @@ public final class Trainer {
                 loss.backward();
                 GradClip.clipGlobalNorm(opt.params(), cfg.clip());
                 opt.step();
+                loss.releaseGraph();                   // this step's activations and gradients serve the next step
                 windowSteps++;
                 boolean eval = (step + 1) % cfg.evalInterval() == 0 || step + 1 == cfg.steps();
                 double now = System.nanoTime();

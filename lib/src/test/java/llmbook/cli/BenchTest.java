@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 class BenchTest {
     @Test
     void parsesEveryFlag() {
-        Bench.Options o = Bench.parse(new String[]{"--filter", "matmul", "--threads", "1,2", "--json", "out.json", "--quick", "--numpy"});
+        Bench.Options o = Bench.parse(new String[]{"--filter", "matmul", "--threads", "1,2", "--json", "out.json", "--quick", "--numpy", "--torch"});
         assertEquals("matmul", o.filter());
         assertArrayEquals(new int[]{1, 2}, o.threads());
         assertEquals("out.json", o.json());
-        assertTrue(o.quick() && o.numpy() && !o.help());
+        assertTrue(o.quick() && o.numpy() && o.torch() && !o.help());
     }
 
     @Test

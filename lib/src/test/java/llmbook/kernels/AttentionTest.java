@@ -82,4 +82,43 @@ class AttentionTest {
         }
         assertArrayEquals(r[0], r[1]);
     }
+
+    /** The multi-head entry points: every head equals the scalar twin, and 1 and 2 threads give identical bits. */
+    @Test
+    void headsEqualScalarAndIgnoreTheThreadCount() {
+        Random rng = new Random(13);
+        for (int[] c : new int[][] {{5, 33, 17}, {3, 128, 32}, {1, 7, 3}}) {
+            int H = c[0], T = c[1], d = c[2], n = H * T * d, o = 3;
+            float scale = (float) (1 / Math.sqrt(d));
+            String at = " heads=" + H + " T=" + T + " d=" + d;
+            float[] q = rand(rng, n + o), k = rand(rng, n + o), v = rand(rng, n + o), g = rand(rng, n + o);
+            float[] outS = new float[n + o], lseS = new float[H * T + 1];
+            Attention.causalForwardHeads(H, outS, o, lseS, 1, q, o, k, o, v, o, T, d, scale);   // vector (the default)
+            float[][] runs = new float[2][];
+            for (int threads = 1; threads <= 2; threads++) {
+                Kernels.setThreads(threads);
+                float[] out = new float[n + o], lse = new float[H * T + 1];
+                float[] dq = new float[n + o], dk = new float[n + o], dv = new float[n + o];
+                Attention.causalForwardHeads(H, out, o, lse, 1, q, o, k, o, v, o, T, d, scale);
+                Attention.causalBackwardHeads(H, dq, o, dk, o, dv, o, g, o, q, o, k, o, v, o, out, o, lse, 1, T, d, scale);
+                float[] all = new float[4 * (n + o)];
+                for (int i = 0; i < 4; i++) System.arraycopy(new float[][] {out, dq, dk, dv}[i], 0, all, i * (n + o), n + o);
+                runs[threads - 1] = all;
+            }
+            assertArrayEquals(runs[0], runs[1], "1 vs 2 threads" + at);
+            double abs = 2 * (T * d + 2) * Math.ulp(1f) / 2 * 10;
+            for (int h = 0; h < H; h++) {
+                int ho = o + h * T * d;
+                float[] out1 = new float[T * d], lse1 = new float[T], dq1 = new float[T * d], dk1 = new float[T * d], dv1 = new float[T * d];
+                Attention.causalForwardScalar(out1, 0, lse1, 0, q, ho, k, ho, v, ho, T, d, scale);
+                Attention.causalBackwardScalar(dq1, 0, dk1, 0, dv1, 0, g, ho, q, ho, k, ho, v, ho, out1, 0, lse1, 0, T, d, scale);
+                close("heads out h=" + h + at, out1, java.util.Arrays.copyOfRange(runs[0], ho, ho + T * d), abs);
+                close("heads lse h=" + h + at, lse1, java.util.Arrays.copyOfRange(lseS, 1 + h * T, 1 + h * T + T), abs);
+                int b = n + o;
+                close("heads dq h=" + h + at, dq1, java.util.Arrays.copyOfRange(runs[0], b + ho, b + ho + T * d), abs * T);
+                close("heads dk h=" + h + at, dk1, java.util.Arrays.copyOfRange(runs[0], 2 * b + ho, 2 * b + ho + T * d), abs * T);
+                close("heads dv h=" + h + at, dv1, java.util.Arrays.copyOfRange(runs[0], 3 * b + ho, 3 * b + ho + T * d), abs * T);
+            }
+        }
+    }
 }

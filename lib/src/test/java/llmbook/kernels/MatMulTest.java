@@ -85,6 +85,33 @@ class MatMulTest {
         assertArrayEquals(c1, c3, "static splits give every element the same summation order");
     }
 
+    /**
+     * When k is the longest dimension (a weight gradient Xᵀ·dY), two threads share out the k blocks and sum the
+     * partial products in block order: the bits must equal one thread's, with every transpose, with accumulation,
+     * and with a ragged last block and a tail column.
+     */
+    @Test
+    void kSplitAgreesBitwiseWithOneThread() {
+        Random rng = new Random(8);
+        for (int[] s : new int[][] {{72, 1500, 100}, {40, 2048, 65}, {130, 1100, 33}}) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = rand(rng, m * k), b = rand(rng, k * n), c0 = rand(rng, m * n);
+            for (int flags = 0; flags < 8; flags++) {
+                boolean tA = (flags & 1) != 0, tB = (flags & 2) != 0, acc = (flags & 4) != 0;
+                float[] c1 = c0.clone(), c2 = c0.clone(), want = c0.clone(), absAB = new float[m * n];
+                Kernels.setThreads(1);
+                MatMul.matmul(c1, 0, a, 0, b, 0, m, k, n, tA, tB, acc);
+                Kernels.setThreads(2);
+                MatMul.matmul(c2, 0, a, 0, b, 0, m, k, n, tA, tB, acc);
+                String what = "k-split m=" + m + " k=" + k + " n=" + n + " transA=" + tA + " transB=" + tB + " accumulate=" + acc;
+                assertArrayEquals(c1, c2, what + ": 2 threads differ from 1");
+                MatMul.matmulScalar(want, 0, a, 0, b, 0, m, k, n, tA, tB, acc);
+                MatMul.matmulScalar(absAB, 0, abs(a), 0, abs(b), 0, m, k, n, tA, tB, false);
+                assertClose(what, want, c2, absAB, acc ? abs(c0) : null, k);
+            }
+        }
+    }
+
     @Test
     void useVectorFalseRunsTheScalarTwin() {
         Random rng = new Random(9);

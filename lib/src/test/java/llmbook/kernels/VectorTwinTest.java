@@ -91,6 +91,28 @@ class VectorTwinTest {
     }
 
     @Test
+    void layerNormBackwardIsTheSameBitsOnOneAndTwoThreads() {
+        Random rng = new Random(21);
+        for (int[] s : new int[][] {{129, 1031}, {2048, 128}, {300, 127}}) {
+            int rows = s[0], cols = s[1], n = rows * cols;
+            float[] x = rand(rng, n, 2f), dy = rand(rng, n, 1f), w = rand(rng, cols, 1f), b = rand(rng, cols, 1f);
+            float[] mean = new float[rows], rstd = new float[rows], y = new float[n];
+            Norms.layerNormForward(y, 0, mean, rstd, x, 0, w, b, rows, cols, 1e-5f);
+            float[][] out = new float[2][];
+            for (int t = 1; t <= 2; t++) {
+                Kernels.setThreads(t);
+                float[] dx = rand(new Random(3), n, 1f), dw = rand(new Random(4), cols, 1f), db = rand(new Random(5), cols, 1f);
+                Norms.layerNormBackward(dx, 0, dw, db, dy, 0, x, 0, mean, rstd, w, rows, cols);
+                float[] all = java.util.Arrays.copyOf(dx, n + 2 * cols);
+                System.arraycopy(dw, 0, all, n, cols);
+                System.arraycopy(db, 0, all, n + cols, cols);
+                out[t - 1] = all;
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(out[0], out[1], "layerNormBackward rows=" + rows + " cols=" + cols);
+        }
+    }
+
+    @Test
     void normsForwardAndBackward() {
         Random rng = new Random(2);
         for (int[] s : SHAPES) forThreads(t -> {

@@ -1,6 +1,8 @@
 package llmbook.model.gpt;
 
 import llmbook.kernels.Attention;
+import llmbook.kernels.Kernels;
+import llmbook.tensor.Buffers;
 import llmbook.tensor.Tensor;
 
 /**
@@ -11,8 +13,8 @@ import llmbook.tensor.Tensor;
  * <pre>
  *   out[b, t, h·d + j] = Σ_{s ≤ t} softmax_s(q_{b,h,t}·k_{b,h,s} / √d) · v_{b,h,s,j}
  * </pre>
- * Each (batch, head) pair runs {@link Attention#causalForward}, which streams over keys with an online
- * softmax, so memory stays O(T·d) instead of O(T²); the backward runs {@link Attention#causalBackward}
+ * Each (batch, head) pair runs the fused kernel ({@link Attention#causalForwardHeads} spreads the B·H pairs over the
+ * threads), which never builds the T×T score matrix, so memory stays O(T·d) instead of O(T²); the backward runs {@link Attention#causalBackward}
  * from the saved output and log-sum-exp. Composed from primitives (reshape, matmul, mask, softmax) the
  * same function is several times slower and stores the T×T scores of every head.
  */
@@ -32,41 +34,48 @@ public final class CausalAttention {
         Tensor x = qkv.contiguous();
         float[] xd = x.data();
         int xo = x.offset();
-        float[] q = new float[BH * T * d], k = new float[BH * T * d], v = new float[BH * T * d];
+        // (recycled storage: every element of q, k, v, o, lse and out is written before it is read)
+        float[] q = Buffers.dirty(BH * T * d), k = Buffers.dirty(BH * T * d), v = Buffers.dirty(BH * T * d);
         split(xd, xo, q, k, v, B, T, heads, d);                          // (B, T, 3C) -> 3 × (B·H, T, d)
-        float[] o = new float[BH * T * d], lse = new float[BH * T];
-        for (int bh = 0; bh < BH; bh++)
-            Attention.causalForward(o, bh * T * d, lse, bh * T, q, bh * T * d, k, bh * T * d, v, bh * T * d, T, d, scale);
-        float[] out = new float[B * T * C];
+        float[] o = Buffers.dirty(BH * T * d), lse = Buffers.dirty(BH * T);
+        Attention.causalForwardHeads(BH, o, 0, lse, 0, q, 0, k, 0, v, 0, T, d, scale);     // heads spread over the threads
+        float[] out = Buffers.dirty(B * T * C);
         merge(o, out, B, T, heads, d);                                   // (B·H, T, d) -> (B, T, C)
-        Tensor y = Tensor.fromOp("causal_attention", out, new int[] {B, T, C}, x);
+        Tensor y = Tensor.fromOp("causal_attention", out, new int[] {B, T, C}, x).alsoOwns(q, k, v, o, lse);
         return y.onBackward(g -> {
-            float[] dOut = new float[BH * T * d];
+            float[] dOut = Buffers.dirty(BH * T * d);
             unmerge(g, dOut, B, T, heads, d);
-            float[] dq = new float[BH * T * d], dk = new float[BH * T * d], dv = new float[BH * T * d];
-            for (int bh = 0; bh < BH; bh++) {
-                int off = bh * T * d;
-                Attention.causalBackward(dq, off, dk, off, dv, off, dOut, off, q, off, k, off, v, off, o, off, lse, bh * T, T, d, scale);
-            }
-            float[] gx = x.gradBuffer();
-            for (int b = 0; b < B; b++)
-                for (int t = 0; t < T; t++) {
-                    int row = (b * T + t) * 3 * C;
+            float[] dq = Buffers.zeroed(BH * T * d), dk = Buffers.zeroed(BH * T * d), dv = Buffers.zeroed(BH * T * d);
+            Attention.causalBackwardHeads(BH, dq, 0, dk, 0, dv, 0, dOut, 0, q, 0, k, 0, v, 0, o, 0, lse, 0, T, d, scale);
+            boolean first = !x.hasGrad();                                // write the first contribution, add later ones
+            float[] gx = first ? x.gradBufferForWrite() : x.gradBuffer();
+            Kernels.parallelRange(B * T, 64, (r0, r1) -> {                 // rows (b, t) of gx: (B, T, 3C)
+                for (int bt = r0; bt < r1; bt++) {
+                    int b = bt / T, t = bt % T, row = bt * 3 * C;
                     for (int h = 0; h < heads; h++) {
                         int src = ((b * heads + h) * T + t) * d, col = row + h * d;
-                        for (int j = 0; j < d; j++) {
-                            gx[col + j] += dq[src + j];
-                            gx[col + C + j] += dk[src + j];
-                            gx[col + 2 * C + j] += dv[src + j];
+                        if (first) {
+                            System.arraycopy(dq, src, gx, col, d);
+                            System.arraycopy(dk, src, gx, col + C, d);
+                            System.arraycopy(dv, src, gx, col + 2 * C, d);
+                        } else {
+                            for (int j = 0; j < d; j++) {
+                                gx[col + j] += dq[src + j];
+                                gx[col + C + j] += dk[src + j];
+                                gx[col + 2 * C + j] += dv[src + j];
+                            }
                         }
                     }
                 }
+            });
+            for (float[] scratch : new float[][] {dOut, dq, dk, dv}) Buffers.recycle(scratch);   // read by no one now
         });
     }
 
     private static void split(float[] x, int xo, float[] q, float[] k, float[] v, int B, int T, int H, int d) {
         int C = H * d;
-        for (int b = 0; b < B; b++)
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+        for (int b = b0; b < b1; b++)
             for (int t = 0; t < T; t++) {
                 int row = xo + (b * T + t) * 3 * C;
                 for (int h = 0; h < H; h++) {
@@ -76,19 +85,24 @@ public final class CausalAttention {
                     System.arraycopy(x, row + 2 * C + h * d, v, dst, d);
                 }
             }
+        });
     }
 
     private static void merge(float[] o, float[] out, int B, int T, int H, int d) {
-        for (int b = 0; b < B; b++)
-            for (int h = 0; h < H; h++)
-                for (int t = 0; t < T; t++)
-                    System.arraycopy(o, ((b * H + h) * T + t) * d, out, (b * T + t) * H * d + h * d, d);
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int h = 0; h < H; h++)
+                    for (int t = 0; t < T; t++)
+                        System.arraycopy(o, ((b * H + h) * T + t) * d, out, (b * T + t) * H * d + h * d, d);
+        });
     }
 
     private static void unmerge(float[] g, float[] dOut, int B, int T, int H, int d) {
-        for (int b = 0; b < B; b++)
-            for (int h = 0; h < H; h++)
-                for (int t = 0; t < T; t++)
-                    System.arraycopy(g, (b * T + t) * H * d + h * d, dOut, ((b * H + h) * T + t) * d, d);
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int h = 0; h < H; h++)
+                    for (int t = 0; t < T; t++)
+                        System.arraycopy(g, (b * T + t) * H * d + h * d, dOut, ((b * H + h) * T + t) * d, d);
+        });
     }
 }

@@ -1,0 +1,81 @@
+package llmbook.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import llmbook.kernels.Kernels;
+import llmbook.model.gpt.Gpt;
+import llmbook.model.gpt.GptConfig;
+import llmbook.optim.AdamW;
+import llmbook.optim.ParamGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Tensor#releaseGraph()} and {@link Buffers}: recycled storage changes no number, and released tensors refuse reads. */
+class ReleaseGraphTest {
+    @AfterEach
+    void restore() { Kernels.setThreads(Runtime.getRuntime().availableProcessors()); }
+
+    /** Losses of a few AdamW steps of a small GPT (big enough that its arrays are pooled), one thread. */
+    static float[] train(boolean release) { return train(release, 1); }
+
+    static float[] train(boolean release, int threads) {
+        Kernels.setThreads(threads);
+        Buffers.clear();
+        int B = 4, T = 16, V = 13;
+        Gpt gpt = new Gpt(new GptConfig(V, T, 2, 2, 32, 0f), new Rng(5));
+        AdamW opt = new AdamW(ParamGroup.decayMatricesOnly(gpt.namedParameters(), 0.1f), 3e-3f);
+        Rng rng = new Rng(9);
+        int[] x = new int[B * T], y = new int[B * T];
+        float[] losses = new float[6];
+        for (int step = 0; step < losses.length; step++) {
+            for (int i = 0; i < x.length; i++) { x[i] = rng.nextInt(V); y[i] = (x[i] * 7 + 3) % V; }
+            opt.zeroGrad();
+            Tensor loss = gpt.loss(x, y, B, T);
+            loss.backward();
+            opt.step();
+            if (release) loss.releaseGraph();
+            losses[step] = loss.item();                  // the root keeps its value
+        }
+        return losses;
+    }
+
+    @Test
+    void recycledStorageGivesTheSameLossesBitForBit() {
+        float[] fresh = train(false), recycled = train(true);
+        assertArrayEquals(fresh, recycled);
+        assertTrue(fresh[5] < fresh[0], "the model learns: " + fresh[0] + " -> " + fresh[5]);
+    }
+
+    /** Every kernel splits work so that each output element sees the same operations in the same order. */
+    @Test
+    void twoThreadsGiveTheSameLossesAsOne() {
+        assertArrayEquals(train(true, 1), train(true, 2));
+    }
+
+    @Test
+    void releaseRecyclesIntermediatesAndKeepsLeaves() {
+        Buffers.clear();
+        Tensor w = Tensor.randn(new Rng(1), 64, 64).requiresGrad(true);
+        Tensor x = Tensor.randn(new Rng(2), 32, 64);
+        Tensor h = x.matmul(w).tanh();                  // (32, 64): 2048 floats, pooled
+        Tensor loss = h.mul(h).sum();
+        loss.backward();
+        float[] wGrad = w.grad().toArray();
+        loss.releaseGraph();
+        assertTrue(Buffers.heldFloats() >= 3 * 2048, "values and gradients of the intermediates are pooled: " + Buffers.heldFloats());
+        assertNotNull(w.grad(), "a parameter keeps its gradient");
+        assertArrayEquals(wGrad, w.grad().toArray());
+        assertEquals(64 * 64, w.toArray().length);         // a leaf stays readable
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.toArray());
+        assertTrue(e.getMessage().contains("released"), e.getMessage());
+        loss.item();                                     // the root's value stays readable
+        float[] again = Buffers.zeroed(2048);
+        for (float v : again) assertEquals(0f, v);      // zeroed() clears a recycled array
+        Buffers.clear();
+        assertEquals(0, Buffers.heldFloats());
+    }
+}
