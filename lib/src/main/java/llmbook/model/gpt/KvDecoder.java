@@ -7,13 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
 import llmbook.kernels.Activations;
 import llmbook.kernels.MatMul;
 import llmbook.kernels.Norms;
+import llmbook.kernels.Softmax;
 
 /**
  * Inference for a {@link Gpt} with a KV cache: each new token costs one pass over the weights, not a pass over
  * the whole window. Q50.
  *
  * <p>Attention at position {@code t} needs the keys and values of every position {@code s ≤ t}; those never
- * change once computed (causal mask), so the decoder keeps them, per layer, in two {@code (context, C)}
+ * change once computed (causal mask), so the decoder keeps them, per layer and head, in two {@code (context, d)}
  * arrays and appends one row per token:
  * <pre>
  *   k_t, v_t = W_k·ln1(x_t), W_v·ln1(x_t)       (appended to the cache)
@@ -32,17 +33,18 @@ public final class KvDecoder {
 
     private final Gpt model;
     private final int V, T, C, H, d, L;
-    private final float[][] keys, values;        // per layer: (T, C), row s = position s, head h at columns h·d
+    private final float[][][] keys, values;      // [layer][head]: (T, d), row s = position s
     private int length = 0;
     // scratch, sized for up to T rows at once
-    private final float[] x, h, qkv, att, ff, mean, rstd, scores, logits;
+    private final float[] x, h, q, qkv, att, ff, mean, rstd, scores, logits;
 
     public KvDecoder(Gpt model) {
         this.model = model;
         GptConfig c = model.config;
         V = c.vocab(); T = c.context(); C = c.width(); H = c.heads(); d = C / H; L = c.layers();
-        keys = new float[L][T * C];
-        values = new float[L][T * C];
+        keys = new float[L][H][T * d];
+        values = new float[L][H][T * d];
+        q = new float[d];
         x = new float[T * C];
         h = new float[T * C];
         qkv = new float[T * 3 * C];
@@ -94,29 +96,25 @@ public final class KvDecoder {
 
     private void block(int l, int n) {
         Gpt.Block b = model.block(l);
-        float[] kc = keys[l], vc = values[l];
+        float[][] kc = keys[l], vc = values[l];
         Norms.layerNormForward(h, 0, mean, rstd, x, 0, b.ln1.weight.data(), b.ln1.bias.data(), n, C, LN_EPS);
         linear(qkv, h, n, b.qkv.weight.data(), b.qkv.bias.data(), C, 3 * C);
-        for (int t = 0; t < n; t++) {                                    // append k, v rows to the cache
-            System.arraycopy(qkv, t * 3 * C + C, kc, (length + t) * C, C);
-            System.arraycopy(qkv, t * 3 * C + 2 * C, vc, (length + t) * C, C);
-        }
+        for (int t = 0; t < n; t++)                                      // append k, v rows to the cache
+            for (int hd = 0; hd < H; hd++) {
+                System.arraycopy(qkv, t * 3 * C + C + hd * d, kc[hd], (length + t) * d, d);
+                System.arraycopy(qkv, t * 3 * C + 2 * C + hd * d, vc[hd], (length + t) * d, d);
+            }
         float scale = (float) (1.0 / Math.sqrt(d));
         for (int t = 0; t < n; t++) {
             int pos = length + t;                                        // attends to positions 0..pos
             for (int hd = 0; hd < H; hd++) {
                 int qo = t * 3 * C + hd * d, ao = t * C + hd * d;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int s = 0; s <= pos; s++) {
-                    float sc = dot(qkv, qo, kc, s * C + hd * d, d) * scale;
-                    scores[s] = sc;
-                    if (sc > max) max = sc;
-                }
-                float sum = 0f;
-                for (int s = 0; s <= pos; s++) sum += scores[s] = (float) Math.exp(scores[s] - max);
-                float inv = 1f / sum;
+                for (int j = 0; j < d; j++) q[j] = qkv[qo + j] * scale;
+                matvec(scores, 0, kc[hd], q, 0, pos + 1, d);             // q·k_s/√d for s = 0..pos
+                Softmax.softmaxForward(scores, 0, scores, 0, 1, pos + 1);
                 Arrays.fill(att, ao, ao + d, 0f);
-                for (int s = 0; s <= pos; s++) axpy(scores[s] * inv, vc, s * C + hd * d, att, ao, d);
+                float[] v = vc[hd];
+                for (int s = 0; s <= pos; s++) axpy(scores[s], v, s * d, att, ao, d);
             }
         }
         linear(h, att, n, b.proj.weight.data(), b.proj.bias.data(), C, C);
