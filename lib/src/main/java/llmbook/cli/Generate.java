@@ -21,6 +21,10 @@ public final class Generate {
 
     static final String HELP = """
             usage: ./llmbook generate [--run DIR] [--prompt TEXT] [flags]
+                   ./llmbook generate --bench [--run DIR] [--max-tokens N] [--quick]
+
+            Loads a run folder written by ./llmbook train (character or BPE tokenizer) and prints the prompt
+            followed by its continuation, written one token at a time with a KV cache.
 
               --run DIR          run folder written by ./llmbook train (default runs/gpt)
               --prompt TEXT      text to continue (default "Call me Ishmael.")
@@ -35,6 +39,7 @@ public final class Generate {
                                  an untrained reference model (speed does not depend on the weights)
               --quick            with --bench: shorter warm-up and fewer samples
               --threads N        kernel threads (default 1)
+              --help             this text
             """;
 
     /** Greedy generation of {@code maxTokens} tokens, timed with and without the KV cache (the harness of {@link Bench}). */
@@ -80,7 +85,11 @@ public final class Generate {
             if (prompt.isEmpty()) throw new Flags.UsageException("--prompt must not be empty");
             Kernels.setThreads(f.integer("threads", 1, 1));
             Path run = Path.of(f.string("run", "runs/gpt"));
+            if (f.has("quick") && !f.has("bench")) throw new Flags.UsageException("--quick only goes with --bench");
+            if (f.has("no-cache") && f.has("bench")) throw new Flags.UsageException("--bench times both ways already; drop --no-cache");
             if (f.has("bench")) return bench(run, f.has("run") || Files.isDirectory(run), prompt, maxTokens, f.has("quick"), out);
+            if (!Files.isDirectory(run))
+                throw new Flags.UsageException("--run: no run folder " + run + "; train one first with ./llmbook train --out " + run);
             Checkpoint.Loaded c = Checkpoint.load(run);
             int[] ids = c.tokenizer().encode(prompt);
             int[] all = new Generator(c.model()).generate(ids, maxTokens, temperature, topK, topP, new Rng(seed), !f.has("no-cache"));

@@ -183,7 +183,7 @@ public final class TrainState {
     }
 
     /** The metrics table as CSV with every double written exactly ({@link Double#toString}, NaN as empty). */
-    static String csv(Table m) {
+    public static String csv(Table m) {
         StringBuilder b = new StringBuilder("step,train_loss,val_loss,lr,tokens_per_s,elapsed_s\n");
         for (int r = 0; r < m.rowCount(); r++) {
             b.append(m.intColumn("step").getInt(r));

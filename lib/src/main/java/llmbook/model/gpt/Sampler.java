@@ -32,6 +32,14 @@ public final class Sampler {
         double[] p = new double[V];
         double sum = 0;
         for (int i = 0; i < V; i++) sum += p[i] = Math.exp((logits[off + i] - max) / temperature);
+        if ((topK == 0 || topK >= V) && topP >= 1f) {                    // no filtering: draw in id order, no sort
+            double u = rng.nextDouble() * sum;
+            for (int i = 0; i < V; i++) {
+                u -= p[i];
+                if (u <= 0) return i;
+            }
+            for (int i = V - 1; i >= 0; i--) if (p[i] > 0) return i;
+        }
         Integer[] order = new Integer[V];
         for (int i = 0; i < V; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
