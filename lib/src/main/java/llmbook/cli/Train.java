@@ -107,6 +107,7 @@ public final class Train {
     }
 
     private static int train(Flags f, Path dir, int threads, boolean resume, PrintStream out) throws IOException {
+        HeapWatch heap = new HeapWatch();
         // every flag is read and checked before the corpus is loaded or anything is written
         TrainConfig ref = TrainConfig.reference();
         String tokSpec = f.string("tokenizer", "char");
@@ -178,17 +179,9 @@ public final class Train {
             out.printf("stopped early at step %d; kept the best weights (step %d)%n", trainer.step(), trainer.bestStep());
         out.printf("final validation loss %.4f (perplexity %.2f); best %.4f at step %d; saved to %s%n", val, Math.exp(val),
                 trainer.bestValLoss(), trainer.bestStep(), dir);
-        out.printf("peak heap %.0f MB (of at most %.0f MB)%n", peakHeapBytes() / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+        out.println(heap.summary());
         out.println("next: ./llmbook generate --run " + dir);
         return 0;
-    }
-
-    /** The sum over heap memory pools of each pool's peak usage since the JVM started (an upper bound of the true peak). */
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) sum += pool.getPeakUsage().getUsed();
-        return sum;
     }
 
     /** {@code char} → 0, {@code bpe:N} → N. */

@@ -17,7 +17,8 @@ import llmbook.tensor.Tensor;
  * Tensor logits = gpt.forward(ids, B, T);          // (B, T, V)
  * Tensor loss = gpt.loss(ids, targets, B, T);      // mean cross-entropy, a scalar
  * }</pre>
- * Initialisation follows GPT-2: weights N(0, 0.02), the two projections that write into the residual
+ * <p>Writing text: {@link Generator} (greedy or sampled, with the {@link KvDecoder} KV cache or without).
+ * <p>Initialisation follows GPT-2: weights N(0, 0.02), the two projections that write into the residual
  * stream N(0, 0.02/√(2L)) so the stream's variance does not grow with depth, biases zero, norms one.
  */
 public final class Gpt extends Module {
