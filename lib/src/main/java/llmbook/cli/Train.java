@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import llmbook.data.Corpus;
@@ -11,41 +12,63 @@ import llmbook.model.gpt.Checkpoint;
 import llmbook.model.gpt.Gpt;
 import llmbook.model.gpt.GptConfig;
 import llmbook.tensor.Rng;
+import llmbook.tokenizer.BpeTrainer;
 import llmbook.tokenizer.CharTokenizer;
+import llmbook.tokenizer.Tokenizer;
 import llmbook.train.TrainConfig;
+import llmbook.train.TrainState;
 import llmbook.train.Trainer;
+import llmbook.util.AtomicFiles;
+import llmbook.util.Json;
 import tech.tablesaw.api.Table;
 
-/** {@code ./llmbook train}: trains a GPT on a corpus and saves the run folder. Q12. */
+/** {@code ./llmbook train}: trains a GPT on a corpus and saves the run folder; {@code --resume} continues one. Q12, Q16. */
 public final class Train {
     private Train() {}
 
     static final String HELP = """
             usage: ./llmbook train [--out DIR] [--force] [flags]
+                   ./llmbook train --resume [--out DIR] [--threads N]
 
-            Trains a character-level GPT (defaults: the book's reference model on Moby Dick) and writes
-            DIR/model.safetensors, config.json, tokenizer.json and metrics.csv (step, train_loss, val_loss,
-            lr, tokens_per_s, elapsed_s). A progress bar shows the loss and speed.
+            Trains a GPT (defaults: the book's reference model, characters of Moby Dick) and writes the run folder
+            DIR: model.safetensors (weights), config.json (model shape), tokenizer.json (+ tokenizer.bpe),
+            metrics.csv (step, train_loss, val_loss, lr, tokens_per_s, elapsed_s), run.json (these settings) and
+            train_state.safetensors (optimizer moments, RNG positions, metrics: what --resume needs). The folder is
+            saved at every evaluation, atomically, so an interrupted run can be resumed and continues the same loss
+            curve. Then: ./llmbook generate --run DIR.
 
-              --out DIR          run folder (default runs/gpt); refused if it exists, unless --force
-              --force            overwrite an existing run folder
-              --corpus NAME      moby-dick (default) or sotu
-              --tokenizer char   the tokenizer (only char in this version)
+              --out DIR          run folder (default runs/gpt); refused if it exists, unless --force or --resume
+              --force            replace the run files in an existing folder
+              --resume           continue the run in DIR from its last save, with its saved settings
+              --corpus NAME      moby-dick (default) or sotu; validation = the last 10%
+              --text FILE        train on a UTF-8 text file instead (split 90/10 at a line break)
+              --tokenizer T      char (default), or bpe:N to train a byte-level BPE tokenizer of N ids
+                                 (257..65536) on the training split
               --layers N         transformer blocks (default 4)
-              --heads N          attention heads (default 4)
+              --heads N          attention heads, must divide --width (default 4)
               --width N          model width (default 128)
               --context N        context length (default 128)
-              --dropout P        dropout (default 0)
-              --batch N          sequences per step (default 16)
-              --steps N          optimisation steps (default 2000)
+              --dropout P        dropout in [0, 0.9] (default 0)
+              --batch N          sequences per micro-batch (default 16)
+              --accumulate N     micro-batches per optimizer step (gradient accumulation, default 1)
+              --steps N          optimizer steps (default 2000)
               --lr X             peak learning rate (default 0.001)
-              --warmup N         warm-up steps (default 100)
+              --warmup N         warm-up steps, at most --steps (default 100)
               --weight-decay X   AdamW weight decay on matrices (default 0.1)
               --clip X           gradient clipping, global norm (default 1.0)
-              --eval-interval N  evaluate every N steps (default 250)
+              --eval-interval N  evaluate (and save) every N steps (default 250)
+              --eval-batches N   validation batches per evaluation (default 20)
+              --patience N       stop after N evaluations without a better val loss, keep the best (default 0 = off)
               --seed N           random seed (default 1337)
               --threads N        kernel threads (default: all cores)
+              --help             this text
             """;
+
+    static final String RUN = "run.json";
+
+    /** Flags that describe the run; with --resume they come from run.json instead. */
+    private static final Set<String> SETTINGS = Set.of("corpus", "text", "tokenizer", "layers", "heads", "width", "context", "dropout",
+            "batch", "accumulate", "steps", "lr", "warmup", "weight-decay", "clip", "eval-interval", "eval-batches", "patience", "seed");
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -53,35 +76,26 @@ public final class Train {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            Flags f = new Flags(args, Set.of("out", "corpus", "tokenizer", "layers", "heads", "width", "context", "dropout", "batch",
-                    "steps", "lr", "warmup", "weight-decay", "clip", "eval-interval", "seed", "threads"), Set.of("force", "help"));
+            java.util.Set<String> valued = new java.util.HashSet<>(SETTINGS);
+            valued.addAll(Set.of("out", "threads"));
+            Flags f = new Flags(args, valued, Set.of("force", "help", "resume"));
             if (f.has("help")) { out.print(HELP); return 0; }
-            if (!f.string("tokenizer", "char").equals("char"))
-                throw new Flags.UsageException("--tokenizer: only 'char' is available in this version, got '" + f.string("tokenizer", "") + "'");
             Path dir = Path.of(f.string("out", "runs/gpt"));
+            int threads = f.integer("threads", Runtime.getRuntime().availableProcessors(), 1);
+            if (f.has("resume")) {
+                if (f.has("force")) throw new Flags.UsageException("--resume continues the run in " + dir + "; it cannot be combined with --force");
+                for (String s : SETTINGS)
+                    if (f.has(s)) throw new Flags.UsageException("--" + s + " cannot be changed on --resume: the run continues with the settings in "
+                            + dir.resolve(RUN));
+                if (!Files.isRegularFile(dir.resolve(RUN)) || !Files.isRegularFile(dir.resolve(TrainState.FILE)))
+                    throw new Flags.UsageException("--resume: " + dir + " holds no resumable run (" + RUN + " and " + TrainState.FILE + " are needed)");
+                Map<String, Object> saved = Json.parseObject(Files.readString(dir.resolve(RUN)));
+                Flags sf = new Flags(toArgs(saved), SETTINGS, Set.of());
+                return train(sf, dir, threads, true, out);
+            }
             if (Files.exists(dir) && !f.has("force"))
-                throw new Flags.UsageException("run folder " + dir + " exists; choose another --out or add --force to overwrite it");
-            Corpus corpus = Corpus.load(f.string("corpus", "moby-dick"));
-            CharTokenizer tok = CharTokenizer.fit(corpus.text());
-            GptConfig cfg = new GptConfig(tok.vocabSize(), f.integer("context", 128, 1), f.integer("layers", 4, 1), f.integer("heads", 4, 1),
-                    f.integer("width", 128, 1), f.real("dropout", 0f, 0f, 0.99f));
-            TrainConfig ref = TrainConfig.reference();
-            int steps = f.integer("steps", ref.steps(), 1);
-            TrainConfig tc = new TrainConfig(steps, f.integer("batch", ref.batch(), 1), f.real("lr", ref.lr(), 1e-8f, 10f),
-                    f.integer("warmup", Math.min(ref.warmup(), steps), 0), f.real("weight-decay", ref.weightDecay(), 0f, 10f),
-                    ref.beta1(), ref.beta2(), f.real("clip", ref.clip(), 1e-6f, 1e6f), f.integer("eval-interval", ref.evalInterval(), 1),
-                    ref.evalBatches(), f.integer("seed", (int) ref.seed(), 0), f.integer("threads", ref.threads(), 1));
-            out.println(cfg);
-            out.println("corpus " + corpus.provenance() + "; " + tok.vocabSize() + " characters");
-            Gpt model = new Gpt(cfg, new Rng(tc.seed()));
-            Trainer trainer = new Trainer(model, tc, tok.encode(corpus.train()), tok.encode(corpus.validation()));
-            Table m = trainer.run(null);
-            Files.createDirectories(dir);
-            Checkpoint.save(dir, model, tok, Map.of("steps", String.valueOf(steps), "corpus", corpus.name()));
-            writeCsv(m, dir.resolve("metrics.csv"));
-            double val = m.doubleColumn("val_loss").get(m.rowCount() - 1);
-            out.printf("final validation loss %.4f (perplexity %.2f); saved to %s%n", val, Math.exp(val), dir);
-            return 0;
+                throw new Flags.UsageException("run folder " + dir + " exists; choose another --out, add --force to replace it, or --resume it");
+            return train(f, dir, threads, false, out);
         } catch (Flags.UsageException | IllegalArgumentException e) {
             err.println("llmbook train: " + e.getMessage());
             err.println("run ./llmbook train --help for the flags");
@@ -92,7 +106,133 @@ public final class Train {
         }
     }
 
+    private static int train(Flags f, Path dir, int threads, boolean resume, PrintStream out) throws IOException {
+        HeapWatch heap = new HeapWatch();
+        // every flag is read and checked before the corpus is loaded or anything is written
+        TrainConfig ref = TrainConfig.reference();
+        String tokSpec = f.string("tokenizer", "char");
+        int bpeVocab = parseTokenizer(tokSpec);
+        int layers = f.integer("layers", 4, 1), heads = f.integer("heads", 4, 1), width = f.integer("width", 128, 1),
+                context = f.integer("context", 128, 1);
+        if (width % heads != 0) throw new Flags.UsageException("--heads " + heads + " must divide --width " + width);
+        float dropout = f.real("dropout", 0f, 0f, 0.9f);
+        int steps = f.integer("steps", ref.steps(), 1);
+        int warmup = f.integer("warmup", Math.min(ref.warmup(), steps), 0);
+        if (warmup > steps) throw new Flags.UsageException("--warmup " + warmup + " must be at most --steps " + steps);
+        if (f.has("corpus") && f.has("text")) throw new Flags.UsageException("give --corpus or --text, not both");
+        TrainConfig tc = new TrainConfig(steps, f.integer("batch", ref.batch(), 1), f.real("lr", ref.lr(), 1e-8f, 10f), warmup,
+                f.real("weight-decay", ref.weightDecay(), 0f, 10f), ref.beta1(), ref.beta2(), f.real("clip", ref.clip(), 1e-6f, 1e6f),
+                f.integer("eval-interval", ref.evalInterval(), 1), f.integer("eval-batches", ref.evalBatches(), 1),
+                f.integer("seed", (int) ref.seed(), 0), threads, f.integer("accumulate", 1, 1), f.integer("patience", 0, 0));
+        String corpusName = f.string("corpus", "moby-dick"), textFile = f.string("text", null);
+        if (!f.has("text") && !Corpus.available().contains(corpusName))
+            throw new Flags.UsageException("--corpus: unknown corpus '" + corpusName + "'; known: " + String.join(", ", Corpus.available()));
+        if (textFile != null && !Files.isRegularFile(Path.of(textFile))) throw new Flags.UsageException("--text: no such file " + textFile);
+
+        String text, trainText, valText, source;
+        if (textFile != null) {
+            text = Files.readString(Path.of(textFile));
+            int cut = (int) (text.length() * 0.9), nl = text.indexOf('\n', cut);
+            int at = nl < 0 ? cut : nl + 1;
+            trainText = text.substring(0, at);
+            valText = text.substring(at);
+            source = textFile;
+        } else {
+            Corpus corpus = Corpus.load(corpusName);
+            text = corpus.text();
+            trainText = corpus.train();
+            valText = corpus.validation();
+            source = corpus.provenance().toString();
+        }
+        Tokenizer tok;
+        if (resume) {
+            tok = Checkpoint.loadTokenizer(dir);
+        } else if (bpeVocab > 0) {
+            out.printf("training a BPE tokenizer of %,d ids on %,d characters...%n", bpeVocab, trainText.length());
+            tok = BpeTrainer.train(trainText, bpeVocab);
+        } else {
+            tok = CharTokenizer.fit(text);                               // every character of the corpus, so validation has no <unk>
+        }
+        GptConfig cfg = new GptConfig(tok.vocabSize(), context, layers, heads, width, dropout);
+        int[] trainIds = tok.encode(trainText), valIds = tok.encode(valText);
+        out.println(cfg);
+        out.printf("data: %s; tokenizer %s, %,d ids; %,d training and %,d validation tokens%n", source, tokSpec, tok.vocabSize(),
+                trainIds.length, valIds.length);
+        Gpt model = new Gpt(cfg, new Rng(tc.seed()));
+        Trainer trainer = new Trainer(model, tc, trainIds, valIds);
+        if (resume) {
+            trainer.resume(dir.resolve(TrainState.FILE));
+            out.printf("resuming %s at step %d of %d%n", dir, trainer.step(), tc.steps());
+            if (trainer.finished()) {
+                out.println("nothing to do: the run is complete" + (trainer.stoppedEarly() ? " (stopped early)" : ""));
+                return 0;
+            }
+        } else {
+            prepare(dir, f, tok);
+        }
+        Map<String, String> meta = Map.of("corpus", textFile != null ? textFile : corpusName, "tokenizer", tokSpec);
+        trainer.run(m -> save(dir, trainer, tok, meta));
+        save(dir, trainer, tok, meta);
+        Table m = trainer.metrics();
+        double val = m.doubleColumn("val_loss").get(m.rowCount() - 1);
+        if (trainer.stoppedEarly())
+            out.printf("stopped early at step %d; kept the best weights (step %d)%n", trainer.step(), trainer.bestStep());
+        out.printf("final validation loss %.4f (perplexity %.2f); best %.4f at step %d; saved to %s%n", val, Math.exp(val),
+                trainer.bestValLoss(), trainer.bestStep(), dir);
+        out.println(heap.summary());
+        out.println("next: ./llmbook generate --run " + dir);
+        return 0;
+    }
+
+    /** {@code char} → 0, {@code bpe:N} → N. */
+    static int parseTokenizer(String spec) {
+        if (spec.equals("char")) return 0;
+        if (spec.startsWith("bpe:")) {
+            try {
+                int n = Integer.parseInt(spec.substring(4));
+                if (n >= 257 && n <= BpeTrainer.MAX_VOCAB) return n;
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+        }
+        throw new Flags.UsageException("--tokenizer must be 'char' or 'bpe:N' with N in [257, " + BpeTrainer.MAX_VOCAB + "], got '" + spec + "'");
+    }
+
+    /** A fresh run folder: the old run files go (with --force), the settings are written first. */
+    private static void prepare(Path dir, Flags f, Tokenizer tok) throws IOException {
+        Files.createDirectories(dir);
+        for (String name : new String[] {Checkpoint.WEIGHTS, Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.BPE_FILE, TrainState.FILE,
+                "metrics.csv", RUN})
+            Files.deleteIfExists(dir.resolve(name));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (String s : SETTINGS) if (f.has(s)) settings.put(s, f.string(s, null));
+        AtomicFiles.writeString(dir.resolve(RUN), Json.write(new java.util.TreeMap<>(settings)) + "\n");
+    }
+
+    /** Weights, config and tokenizer (for generate), the resumable state, then the metrics; each file atomically. */
+    private static void save(Path dir, Trainer t, Tokenizer tok, Map<String, String> meta) {
+        try {
+            Map<String, String> m = new LinkedHashMap<>(meta);
+            m.put("step", Integer.toString(t.step()));
+            Checkpoint.save(dir, t.model(), tok, m);
+            t.save(dir.resolve(TrainState.FILE), m);
+            writeCsv(t.metrics(), dir.resolve("metrics.csv"));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not save the run to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String[] toArgs(Map<String, Object> saved) {
+        java.util.List<String> a = new java.util.ArrayList<>();
+        for (var e : saved.entrySet()) {
+            a.add("--" + e.getKey());
+            a.add(String.valueOf(e.getValue()));
+        }
+        return a.toArray(new String[0]);
+    }
+
+    /** The metrics as CSV (doubles written exactly, NaN as an empty field), atomically. */
     static void writeCsv(Table t, Path file) throws IOException {
-        llmbook.util.AtomicFiles.replace(file, tmp -> t.write().csv(tmp.toFile()));
+        AtomicFiles.writeString(file, TrainState.csv(t));
     }
 }

@@ -42,7 +42,7 @@ class FlagsTest {
         int code = Train.run(new String[] {"--out", run.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
         assertEquals(2, code);
         assertTrue(err.toString().contains("--force"), err.toString());
-        assertEquals(2, Train.run(new String[] {"--tokenizer", "bpe:512"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+        assertEquals(2, Train.run(new String[] {"--tokenizer", "bpe:12"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
         assertEquals(2, Generate.run(new String[] {"--temperature", "-1", "--run", run.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
         var out = new ByteArrayOutputStream();
         assertEquals(0, Generate.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(err)));
