@@ -32,6 +32,21 @@ public final class AdamW extends Optimizer {
     /** Steps taken so far. */
     public int steps() { return t; }
 
+    /**
+     * The first and second moments {@code {m, v}} of {@code p} (live arrays, created as zeros if the parameter has
+     * not been stepped yet), for checkpoints: saving them with {@link #steps()} lets a run resume exactly.
+     */
+    public float[][] moments(Tensor p) {
+        if (!params().contains(p)) throw new IllegalArgumentException("AdamW: " + p.name() + " is not one of this optimizer's parameters");
+        return state.computeIfAbsent(p, k -> new float[][] {new float[k.numel()], new float[k.numel()]});
+    }
+
+    /** Restores the step counter t (it sets the bias corrections 1 − β1ᵗ, 1 − β2ᵗ of the next step). */
+    public void setSteps(int t) {
+        if (t < 0) throw new IllegalArgumentException("AdamW: steps must be >= 0, got " + t);
+        this.t = t;
+    }
+
     @Override
     public void step() {
         t++;

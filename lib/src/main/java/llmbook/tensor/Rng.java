@@ -22,6 +22,12 @@ public final class Rng {
     /** The seed this generator was created with. */
     public long seed() { return seed; }
 
+    /** The generator's position in its stream: with {@link #setState} it lets a resumed run continue the same draws. */
+    public long state() { return state; }
+
+    /** Moves the generator to a position returned by {@link #state()}. */
+    public void setState(long state) { this.state = state; }
+
     /** The next 64 random bits. */
     public long nextLong() {
         long z = (state += 0x9E3779B97F4A7C15L);

@@ -9,31 +9,46 @@ import java.util.Map;
 import llmbook.io.SafeTensors;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+import llmbook.tokenizer.BpeTokenizer;
 import llmbook.tokenizer.CharTokenizer;
+import llmbook.tokenizer.Tokenizer;
 import llmbook.util.AtomicFiles;
 import llmbook.util.Json;
 
 /**
- * A trained GPT on disk, in one folder: {@code model.safetensors} (the weights, by parameter name),
- * {@code config.json} (the {@link GptConfig}) and {@code tokenizer.json} (the character vocabulary).
- * Every file is written atomically; loading checks that names and shapes match the config exactly and
- * says what differs.
+ * A trained GPT on disk, in one folder: {@code model.safetensors} (the weights, by parameter name, with a CRC-32
+ * of their bytes in the header), {@code config.json} (the {@link GptConfig}) and {@code tokenizer.json} (a
+ * character vocabulary inline, or {@code {"type": "bpe", "file": "tokenizer.bpe"}} pointing at a saved
+ * {@link BpeTokenizer}). Every file is written atomically; loading checks the checksum and that names and shapes
+ * match the config exactly, and says what differs.
  */
 public final class Checkpoint {
     private Checkpoint() {}
 
-    public static final String WEIGHTS = "model.safetensors", CONFIG = "config.json", TOKENIZER = "tokenizer.json";
+    public static final String WEIGHTS = "model.safetensors", CONFIG = "config.json", TOKENIZER = "tokenizer.json",
+            BPE_FILE = "tokenizer.bpe";
 
     /** A model with the tokenizer it was trained with. */
-    public record Loaded(Gpt model, CharTokenizer tokenizer, Map<String, String> metadata) {}
+    public record Loaded(Gpt model, Tokenizer tokenizer, Map<String, String> metadata) {}
 
-    /** Saves weights, config and tokenizer into {@code dir}; {@code metadata} goes into the safetensors header. */
-    public static void save(Path dir, Gpt model, CharTokenizer tokenizer, Map<String, String> metadata) throws IOException {
+    /**
+     * Saves weights, config and tokenizer (a {@link CharTokenizer} or a {@link BpeTokenizer}) into {@code dir};
+     * {@code metadata} goes into the safetensors header.
+     */
+    public static void save(Path dir, Gpt model, Tokenizer tokenizer, Map<String, String> metadata) throws IOException {
+        if (!(tokenizer instanceof CharTokenizer) && !(tokenizer instanceof BpeTokenizer))
+            throw new IllegalArgumentException("Checkpoint: can save a char or BPE tokenizer, not " + tokenizer.getClass().getSimpleName());
+        if (tokenizer.vocabSize() != model.config.vocab())
+            throw new IllegalArgumentException("Checkpoint: the tokenizer has " + tokenizer.vocabSize() + " ids but the model's vocab is " + model.config.vocab());
         Files.createDirectories(dir);
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         for (var e : model.namedParameters().entrySet())
             tensors.put(e.getKey(), new SafeTensors.Entry(e.getValue().shape(), e.getValue().toArray()));
-        SafeTensors.write(dir.resolve(WEIGHTS), tensors, metadata);
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put("crc32", Long.toHexString(checksum(tensors)));
+        SafeTensors.write(dir.resolve(WEIGHTS), tensors, meta);
         GptConfig c = model.config;
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("vocab", c.vocab());
@@ -43,11 +58,17 @@ public final class Checkpoint {
         cfg.put("width", c.width());
         cfg.put("dropout", (double) c.dropout());
         AtomicFiles.writeString(dir.resolve(CONFIG), Json.write(cfg) + "\n");
-        StringBuilder alphabet = new StringBuilder();
-        for (int id = 1; id < tokenizer.vocabSize(); id++) alphabet.append(tokenizer.piece(id));
         Map<String, Object> tok = new LinkedHashMap<>();
-        tok.put("type", "char");
-        tok.put("alphabet", alphabet.toString());
+        if (tokenizer instanceof BpeTokenizer bpe) {
+            bpe.save(dir.resolve(BPE_FILE));
+            tok.put("type", "bpe");
+            tok.put("file", BPE_FILE);
+        } else {
+            StringBuilder alphabet = new StringBuilder();
+            for (int id = 1; id < tokenizer.vocabSize(); id++) alphabet.append(tokenizer.piece(id));
+            tok.put("type", "char");
+            tok.put("alphabet", alphabet.toString());
+        }
         AtomicFiles.writeString(dir.resolve(TOKENIZER), Json.write(tok) + "\n");
     }
 
@@ -55,21 +76,22 @@ public final class Checkpoint {
     public static Loaded load(Path dir) throws IOException {
         for (String f : new String[] {WEIGHTS, CONFIG, TOKENIZER})
             if (!Files.isRegularFile(dir.resolve(f))) throw new IOException("checkpoint " + dir + " has no " + f);
-        Map<String, Object> c = Json.parseObject(Files.readString(dir.resolve(CONFIG)));
         GptConfig config;
         try {
+            Map<String, Object> c = Json.parseObject(Files.readString(dir.resolve(CONFIG)));
             config = new GptConfig(num(c, "vocab"), num(c, "context"), num(c, "layers"), num(c, "heads"), num(c, "width"),
                     ((Number) c.getOrDefault("dropout", 0.0)).floatValue());
         } catch (RuntimeException e) {
             throw new IOException("checkpoint " + dir + ": bad " + CONFIG + ": " + e.getMessage());
         }
-        Map<String, Object> t = Json.parseObject(Files.readString(dir.resolve(TOKENIZER)));
-        if (!"char".equals(t.get("type")) || !(t.get("alphabet") instanceof String alphabet))
-            throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " must be {\"type\": \"char\", \"alphabet\": ...}");
-        CharTokenizer tok = CharTokenizer.fit(alphabet);
+        Tokenizer tok = loadTokenizer(dir);
         if (tok.vocabSize() != config.vocab())
             throw new IOException("checkpoint " + dir + ": the tokenizer has " + tok.vocabSize() + " ids but the model's vocab is " + config.vocab());
         SafeTensors.Contents w = SafeTensors.read(dir.resolve(WEIGHTS));
+        String crc = w.metadata().get("crc32");
+        if (crc != null && !crc.equals(Long.toHexString(checksum(w.tensors()))))
+            throw new IOException("checkpoint " + dir + ": " + WEIGHTS + " is corrupt: its tensors' checksum is "
+                    + Long.toHexString(checksum(w.tensors())) + " but the header records " + crc);
         Gpt model = new Gpt(config, new Rng(0));
         Map<String, Tensor> params = model.namedParameters();
         for (var e : params.entrySet()) {
@@ -83,6 +105,44 @@ public final class Checkpoint {
         for (String name : w.tensors().keySet())
             if (!params.containsKey(name)) throw new IOException("checkpoint " + dir + ": unexpected tensor '" + name + "' in " + WEIGHTS);
         return new Loaded(model, tok, w.metadata());
+    }
+
+    /** The tokenizer saved in a run folder by {@link #save}. */
+    public static Tokenizer loadTokenizer(Path dir) throws IOException {
+        Path f = dir.resolve(TOKENIZER);
+        if (!Files.isRegularFile(f)) throw new IOException("checkpoint " + dir + " has no " + TOKENIZER);
+        Map<String, Object> t;
+        try {
+            t = Json.parseObject(Files.readString(f));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " is not valid JSON: " + e.getMessage());
+        }
+        if ("char".equals(t.get("type")) && t.get("alphabet") instanceof String alphabet) return CharTokenizer.fit(alphabet);
+        if ("bpe".equals(t.get("type")) && t.get("file") instanceof String file) {
+            Path p = dir.resolve(file);
+            if (!Files.isRegularFile(p)) throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " points at " + file + ", which is missing");
+            return BpeTokenizer.load(p);
+        }
+        throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " must be {\"type\": \"char\", \"alphabet\": ...} or "
+                + "{\"type\": \"bpe\", \"file\": ...}");
+    }
+
+    /** CRC-32 over every tensor's name, shape and float bits (little-endian), in map order: detects corrupt bytes. */
+    public static long checksum(Map<String, SafeTensors.Entry> tensors) {
+        CRC32 crc = new CRC32();
+        byte[] buf = new byte[4096];
+        for (var e : tensors.entrySet()) {
+            crc.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            crc.update(Arrays.toString(e.getValue().shape()).getBytes(StandardCharsets.UTF_8));
+            int k = 0;
+            for (float v : e.getValue().data()) {
+                int bits = Float.floatToRawIntBits(v);
+                buf[k++] = (byte) bits; buf[k++] = (byte) (bits >>> 8); buf[k++] = (byte) (bits >>> 16); buf[k++] = (byte) (bits >>> 24);
+                if (k == buf.length) { crc.update(buf, 0, k); k = 0; }
+            }
+            crc.update(buf, 0, k);
+        }
+        return crc.getValue();
     }
 
     private static int num(Map<String, Object> m, String key) {

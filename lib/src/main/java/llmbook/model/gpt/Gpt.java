@@ -27,9 +27,11 @@ public final class Gpt extends Module {
     private final Block[] blocks;
     private final LayerNorm lnf;
     private final Dropout drop;
+    private final Rng rng;
 
     public Gpt(GptConfig config, Rng rng) {
         this.config = config;
+        this.rng = rng;
         int C = config.width();
         wte = param("wte", Tensor.normal(rng, 0f, 0.02f, config.vocab(), C));
         wpe = param("wpe", Tensor.normal(rng, 0f, 0.02f, config.context(), C));
@@ -55,6 +57,14 @@ public final class Gpt extends Module {
         return x.matmul(wte.t());                                        // (B, T, C) @ (C, V) -> (B, T, V)
     }
 
+    Tensor wte() { return wte; }
+    Tensor wpe() { return wpe; }
+    LayerNorm lnf() { return lnf; }
+    Block block(int l) { return blocks[l]; }
+
+    /** The generator every Dropout of this model draws its masks from (its state is part of a resumable checkpoint). */
+    public Rng dropoutRng() { return rng; }
+
     /** Mean cross-entropy of predicting {@code targets} (B·T ids) from {@code ids}. Q34. */
     public Tensor loss(int[] ids, int[] targets, int B, int T) {
         Tensor logits = forward(ids, B, T);
@@ -64,8 +74,8 @@ public final class Gpt extends Module {
     /** One pre-norm block: {@code x + attn(ln1(x))}, then {@code x + mlp(ln2(x))}. */
     static final class Block extends Module {
         private final int heads;
-        private final LayerNorm ln1, ln2;
-        private final Linear qkv, proj, fc, fcProj;
+        final LayerNorm ln1, ln2;
+        final Linear qkv, proj, fc, fcProj;
         private final Dropout drop1, drop2;
 
         Block(GptConfig cfg, Rng rng) {

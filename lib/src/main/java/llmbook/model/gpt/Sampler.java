@@ -2,39 +2,22 @@ package llmbook.model.gpt;
 
 import java.util.Arrays;
 import llmbook.tensor.Rng;
-import llmbook.tensor.Tensor;
 
 /**
  * Writes text with a trained {@link Gpt}, one token at a time: temperature, then top-k, then top-p
  * (nucleus) filtering of the next-token distribution, then a draw; temperature 0 is greedy. Q19–Q21.
  *
- * <p>This version recomputes the whole window (the last {@code context} tokens) for every new token;
- * a KV cache that reuses the keys and values of earlier positions is the next step (chapter 6).
+ * <p>Generation runs on {@link Generator} with its KV cache ({@link KvDecoder}): one pass over the weights
+ * per new token instead of one per token of the window.
  */
 public final class Sampler {
     private final Gpt model;
 
     public Sampler(Gpt model) { this.model = model; }
 
-    /** The prompt followed by {@code maxNew} generated ids. */
+    /** The prompt followed by {@code maxNew} generated ids (KV-cached; see {@link Generator} for the window). */
     public int[] generate(int[] prompt, int maxNew, float temperature, int topK, float topP, Rng rng) {
-        if (prompt.length == 0) throw new IllegalArgumentException("Sampler: the prompt must have at least one token");
-        if (!(temperature >= 0)) throw new IllegalArgumentException("Sampler: temperature must be >= 0, got " + temperature);
-        if (topK < 0) throw new IllegalArgumentException("Sampler: top-k must be >= 0 (0 = off), got " + topK);
-        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("Sampler: top-p must be in (0, 1], got " + topP);
-        int T = model.config.context(), V = model.config.vocab();
-        int[] out = Arrays.copyOf(prompt, prompt.length + maxNew);
-        model.eval();
-        try (var g = Tensor.noGrad()) {
-            for (int n = prompt.length; n < out.length; n++) {
-                int start = Math.max(0, n - T);
-                float[] logits = model.forward(Arrays.copyOfRange(out, start, n), 1, n - start).toArray();
-                out[n] = next(logits, (n - start - 1) * V, V, temperature, topK, topP, rng);
-            }
-        } finally {
-            model.train();
-        }
-        return out;
+        return new Generator(model).generate(prompt, maxNew, temperature, topK, topP, rng, true);
     }
 
     /** Picks the next id from {@code logits[off .. off+V)}. */
