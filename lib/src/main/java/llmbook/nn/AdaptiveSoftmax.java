@@ -26,7 +26,9 @@ import llmbook.tensor.Tensor;
  * {@code C·d_i + d_i·|cluster i|} — instead of {@code C·V} ({@link #macsPerToken}).
  *
  * <p>Built from autograd primitives (linear, log-softmax, gather, index-select, concat), so no backward of its
- * own; the test checks the gradient by finite differences anyway.
+ * own; the test checks the gradient by finite differences anyway. Same layout as PyTorch's
+ * {@code AdaptiveLogSoftmaxWithLoss(head_bias=False)}: with the same weights the two agree to 2e-6 in every
+ * log-probability ({@code lib/src/test/python/adaptive_softmax_oracle.py}, a dev-time check).
  */
 public final class AdaptiveSoftmax extends LmHead {
     private final int width, vocab;
