@@ -28,8 +28,21 @@ def coalesce_streams(nb):
                 merged[-1]["text"] += out["text"]
             else:
                 merged.append(out)
+        for out in merged:
+            if out.get("output_type") == "stream" and "\r" in out["text"]:
+                out["text"] = redraw(out["text"])
         if "outputs" in cell:
             cell["outputs"] = merged
+
+
+def redraw(text):
+    """What a terminal or Jupyter shows for text with carriage returns: on each line, only what was
+    written after the last \\r survives (a progress bar redrawn in place keeps its final state)."""
+    lines = []
+    for line in text.split("\n"):
+        parts = [p for p in line.replace("\x1b[K", "").split("\r") if p]   # ESC[K (erase line) is moot once collapsed
+        lines.append(parts[-1] if parts else "")
+    return "\n".join(lines)
 
 
 def errors_in(nb):
