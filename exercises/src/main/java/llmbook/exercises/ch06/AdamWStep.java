@@ -1,7 +1,7 @@
 package llmbook.exercises.ch06;
 
 /**
- * Exercise ch06.adamw — one AdamW update, in place. Q39.
+ * Exercise ch06.adamw — one AdamW update, in place. Q16, Q18.
  *
  * <p>For every index i, with gradient g = g[i] and step count t (1 for the first step):
  * <pre>
