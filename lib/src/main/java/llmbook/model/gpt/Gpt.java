@@ -44,12 +44,7 @@ public final class Gpt extends Module {
 
     /** Logits {@code (B, T, V)} for token ids laid out row-major as {@code (B, T)}. */
     public Tensor forward(int[] ids, int B, int T) {
-        if (T > config.context())
-            throw new IllegalArgumentException("Gpt: cannot forward a sequence of length " + T + ", the context is only " + config.context());
-        if (ids.length != B * T) throw new IllegalArgumentException("Gpt: " + ids.length + " ids for a (" + B + ", " + T + ") batch");
-        for (int id : ids)
-            if (id < 0 || id >= config.vocab())
-                throw new IllegalArgumentException("Gpt: token id " + id + " outside the vocabulary [0, " + config.vocab() + ")");
+        config.checkIds("Gpt", ids, B, T);
         Tensor tok = Functional.embedding(wte, ids, B, T);               // (B, T, C)
         Tensor pos = wpe.slice(0, 0, T);                                 // (T, C), broadcast over B
         Tensor x = drop.forward(tok.add(pos));
@@ -72,14 +67,17 @@ public final class Gpt extends Module {
         return Functional.crossEntropy(logits.reshape(B * T, config.vocab()), targets);
     }
 
-    /** One pre-norm block: {@code x + attn(ln1(x))}, then {@code x + mlp(ln2(x))}. */
-    static final class Block extends Module {
+    /**
+     * One pre-norm block: {@code x + attn(ln1(x))}, then {@code x + mlp(ln2(x))}. Also the trunk of
+     * {@link llmbook.model.lm.TransformerLm}, so the two models initialise and compute identically.
+     */
+    public static final class Block extends Module {
         private final int heads;
         final LayerNorm ln1, ln2;
         final Linear qkv, proj, fc, fcProj;
         private final Dropout drop1, drop2;
 
-        Block(GptConfig cfg, Rng rng) {
+        public Block(GptConfig cfg, Rng rng) {
             int C = cfg.width();
             float residualStd = (float) (0.02 / Math.sqrt(2.0 * cfg.layers()));
             heads = cfg.heads();
@@ -93,7 +91,7 @@ public final class Gpt extends Module {
             drop2 = module("drop_2", new Dropout(cfg.dropout(), rng));
         }
 
-        Tensor forward(Tensor x) {                                       // x: (B, T, C)
+        public Tensor forward(Tensor x) {                                // x: (B, T, C)
             Tensor a = CausalAttention.apply(qkv.forward(ln1.forward(x)), heads);
             x = x.add(drop1.forward(proj.forward(a)));
             Tensor m = fcProj.forward(fc.forward(ln2.forward(x)).gelu());

@@ -37,6 +37,19 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
         return (long) (vocab + context) * c + layers * (12 * c * c + 13 * c) + 2 * c;
     }
 
+    /**
+     * Refuses a batch this model cannot take: {@code ids} must hold {@code B·T} ids, each in {@code [0, vocab)},
+     * and {@code T} must fit the context. {@code model} names the caller in the message.
+     */
+    public void checkIds(String model, int[] ids, int B, int T) {
+        if (T > context)
+            throw new IllegalArgumentException(model + ": cannot forward a sequence of length " + T + ", the context is only " + context);
+        if (ids.length != B * T) throw new IllegalArgumentException(model + ": " + ids.length + " ids for a (" + B + ", " + T + ") batch");
+        for (int id : ids)
+            if (id < 0 || id >= vocab)
+                throw new IllegalArgumentException(model + ": token id " + id + " outside the vocabulary [0, " + vocab + ")");
+    }
+
     @Override
     public String toString() {
         return String.format("GPT(vocab=%d, context=%d, layers=%d, heads=%d, width=%d, dropout=%.2f): %,d parameters",
