@@ -92,6 +92,12 @@ final class CellExecutionControl extends LocalExecutionControl {
 
     private static final Object NULL = new Object();
 
+    /** Whether the calling thread is the one running the current cell (not one the cell started). */
+    static boolean onCellThread() {
+        CellExecutionControl c = current;
+        return c != null && c.running == Thread.currentThread();
+    }
+
     /** The object a snippet produced, removed from the store; {@code null} for an unknown key. */
     Object takeResult(String key) {
         Object v = results.remove(key);

@@ -124,33 +124,43 @@ final class Diagnostics {
     }
 
     /**
-     * A note when a cell's declaration reset variables to null, else null. Redefining a class with
-     * a new shape (new fields or methods) makes a new class; variables declared with the old one
-     * cannot hold its instances, so JShell re-declares them, empty. JShell reports this as an update
-     * of each variable with a signature change, caused by the new declaration.
+     * A note when a cell's declaration cost variables their values, else null. Redefining a class
+     * with a new shape (new fields or methods) makes a new class: variables declared with the old
+     * one cannot hold its instances, so JShell declares them again, empty (an update with a
+     * signature change), or, when their initializer no longer compiles, not at all.
      */
     static String resetNote(List<SnippetEvent> events) {
-        Map<String, List<String>> resetBy = new LinkedHashMap<>();
+        Map<String, Snippet> causes = new LinkedHashMap<>();
+        Map<String, List<String>> reset = new LinkedHashMap<>(), gone = new LinkedHashMap<>();
         for (SnippetEvent ev : events) {
-            if (ev.causeSnippet() == null || !(ev.snippet() instanceof VarSnippet v) || !ev.isSignatureChange()
-                    || !ev.status().isDefined() || !ev.previousStatus().isActive()) continue;
-            resetBy.computeIfAbsent(describe(ev.causeSnippet()), k -> new ArrayList<>()).add(v.name());
+            if (ev.causeSnippet() == null || !(ev.snippet() instanceof VarSnippet v) || !ev.previousStatus().isActive()) continue;
+            Map<String, List<String>> into = ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED ? gone
+                    : ev.status().isDefined() && ev.isSignatureChange() ? reset : null;
+            if (into == null) continue;
+            causes.putIfAbsent(ev.causeSnippet().id(), ev.causeSnippet());
+            into.computeIfAbsent(ev.causeSnippet().id(), k -> new ArrayList<>()).add(v.name());
         }
-        if (resetBy.isEmpty()) return null;
-        StringBuilder b = new StringBuilder();
-        resetBy.forEach((cause, vars) -> {
-            if (b.length() > 0) b.append('\n');
-            String name = cause.startsWith("the declaration") ? "declaration" : cause.substring(cause.indexOf(' ') + 1);
-            b.append("note: ").append(cause).append(" was redefined: ")
-                    .append(vars.size() == 1 ? "variable " : "variables ").append(String.join(", ", vars))
-                    .append(" of the old ").append(name).append(vars.size() == 1 ? " was" : " were")
-                    .append(" reset to null; run the cells that set ").append(vars.size() == 1 ? "it" : "them").append(" again");
+        if (causes.isEmpty()) return null;
+        List<String> notes = new ArrayList<>();
+        causes.forEach((id, cause) -> {
+            String[] what = describe(cause);
+            List<String> r = reset.getOrDefault(id, List.of()), g = gone.getOrDefault(id, List.of());
+            List<String> parts = new ArrayList<>();
+            if (!r.isEmpty()) parts.add(variables(r) + " of the old " + what[1] + (r.size() == 1 ? " was" : " were") + " reset to null");
+            if (!g.isEmpty()) parts.add(variables(g) + (g.size() == 1 ? " is gone: its declaration no longer compiles" : " are gone: their declarations no longer compile")
+                    + " with the new " + what[1]);
+            notes.add("note: " + what[0] + " was redefined: " + String.join("; ", parts)
+                    + "; declare " + (r.size() + g.size() == 1 ? "it" : "them") + " again");
         });
-        return b.toString();
+        return String.join("\n", notes);
     }
 
-    /** "class Foo", "record Point", "method f", or the first line of the source. */
-    private static String describe(Snippet s) {
+    private static String variables(List<String> names) {
+        return (names.size() == 1 ? "variable " : "variables ") + String.join(", ", names);
+    }
+
+    /** What a declaration is and its name: {"class Foo", "Foo"}, {"method f", "f"}, else its first line and "declaration". */
+    private static String[] describe(Snippet s) {
         String kind = switch (s.subKind()) {
             case CLASS_SUBKIND -> "class";
             case INTERFACE_SUBKIND -> "interface";
@@ -160,7 +170,7 @@ final class Diagnostics {
             case METHOD_SUBKIND -> "method";
             default -> null;
         };
-        if (kind != null && s instanceof PersistentSnippet p) return kind + " " + p.name();
-        return "the declaration " + s.source().strip().lines().findFirst().orElse("");
+        if (kind != null && s instanceof PersistentSnippet p) return new String[] {kind + " " + p.name(), p.name()};
+        return new String[] {"the declaration " + s.source().strip().lines().findFirst().orElse(""), "declaration"};
     }
 }

@@ -41,17 +41,28 @@ public final class ExitGuard {
 
     /** Replaces {@code System.exit(status)} in snippet classes. */
     public static void exit(int status) {
-        throw new ExitCalled("System.exit(" + status + ")");
+        throw refused("System.exit(" + status + ")");
     }
 
     /** Replaces {@code runtime.exit(status)} in snippet classes. */
     public static void exit(Runtime runtime, int status) {
-        throw new ExitCalled("Runtime.exit(" + status + ")");
+        throw refused("Runtime.exit(" + status + ")");
     }
 
     /** Replaces {@code runtime.halt(status)} in snippet classes. */
     public static void halt(Runtime runtime, int status) {
-        throw new ExitCalled("Runtime.halt(" + status + ")");
+        throw refused("Runtime.halt(" + status + ")");
+    }
+
+    /**
+     * The error to throw. The cell's own thread reports it as the cell's error; a thread the cell
+     * started dies of it silently (JShell ignores those threads' exceptions), so it is said here.
+     */
+    private static ExitCalled refused(String call) {
+        ExitCalled e = new ExitCalled(call);
+        if (!CellExecutionControl.onCellThread())
+            System.err.println(e.getMessage() + " (in thread \"" + Thread.currentThread().getName() + "\", which now ends)");
+        return e;
     }
 
     /**
