@@ -33,6 +33,9 @@ import jdk.jshell.UnresolvedReferenceException;
  *   <li>A cell's last expression is rendered ({@link Renderers}); {@code display}, {@code render}
  *       and {@code updateDisplay} work as in IJava; {@code %jars} and {@code %classpath} as well.</li>
  *   <li>Interrupt stops the running cell, even a busy loop ({@link CellExecutionControl}).</li>
+ *   <li>{@code System.exit} and {@code Runtime.halt} in a cell end the cell, not the kernel ({@link ExitGuard}).</li>
+ *   <li>Errors speak of cells: compile errors give the cell line, stack frames the cell and line,
+ *       and a class redefinition that empties variables says so ({@link Diagnostics}).</li>
  * </ul>
  */
 public final class JavaKernel extends BaseKernel {
