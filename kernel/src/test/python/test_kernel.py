@@ -4,6 +4,7 @@ Run by ./llmbook test (step "kernel") as
     JUPYTER_PATH=.llmbook/jupyter/share/jupyter /usr/bin/python3 -m unittest -v kernel/src/test/python/test_kernel.py
 after the kernelspec `java` has been installed there (./llmbook does both).
 """
+import re
 import time
 import unittest
 
@@ -56,7 +57,9 @@ class JavaKernelBehaviour(unittest.TestCase):
         cls.km.shutdown_kernel(now=True)
 
     def error_text(self, outputs):
-        return "\n".join(line for m in outputs if m["msg_type"] == "error" for line in m["content"]["traceback"])
+        """The traceback lines of the error outputs, without their colours."""
+        return "\n".join(re.sub(r"\x1b\[[0-9;]*m", "", line)
+                         for m in outputs if m["msg_type"] == "error" for line in m["content"]["traceback"])
 
     def run_cell(self, code, timeout=120):
         """Executes code; returns (reply content, list of iopub output messages)."""
@@ -134,6 +137,57 @@ class JavaKernelBehaviour(unittest.TestCase):
         self.run_cell("int base = 40;\nint twice(int a) { return 2 * a; }")
         content, out = self.run_cell("twice(base) + 2")
         self.assertEqual(out[-1]["content"]["data"]["text/plain"], "82")
+
+    def test_system_exit_ends_the_cell_not_the_kernel(self):
+        self.run_cell("int kept = 41;")
+        for code, call in [("System.exit(0);", "System.exit(0)"),
+                           ("Runtime.getRuntime().halt(3);", "Runtime.halt(3)"),
+                           ("Runtime.getRuntime().exit(4);", "Runtime.exit(4)"),
+                           ("java.util.function.IntConsumer quit = System::exit;\nquit.accept(5);", "System.exit(5)"),
+                           ("try { System.exit(1); } catch (Exception e) { }", "System.exit(1)")]:
+            content, out = self.run_cell(code, timeout=30)
+            self.assertEqual(content["status"], "error", code)
+            self.assertIn(call + " was called: the kernel stays up", self.error_text(out))
+        content, out = self.run_cell('Thread t = new Thread(() -> System.exit(2));\nt.start(); t.join();\n"joined"', timeout=30)
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "joined")
+        stderr = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream")
+        self.assertIn("System.exit(2) was called: the kernel stays up", stderr)
+        content, out = self.run_cell("int x = 1;\nx + kept")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "42")
+
+    def test_compile_error_names_the_cell_line_without_noise(self):
+        content, out = self.run_cell("int a = 1;\n\nint c = foo + a;")
+        text = self.error_text(out)
+        self.assertIn("cell line 3: cannot find symbol: variable foo", text)
+        self.assertIn("    int c = foo + a;\n            ^", text)
+        self.assertNotIn("location: class", text)
+
+    def test_stack_frames_name_cells_and_lines(self):
+        content, out = self.run_cell("// a helper that fails\nint boom(int n) {\n  if (n == 0)\n    throw new IllegalStateException(\"bottom\");\n  return boom(n - 1);\n}")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        defined_in = content["execution_count"]
+        content, out = self.run_cell("int before = 1;\n// call it\n\nboom(1);")
+        text = self.error_text(out)
+        self.assertIn("java.lang.IllegalStateException: bottom", text)
+        self.assertIn(f"at boom (cell [{defined_in}], line 4)", text)
+        self.assertIn(f"at boom (cell [{defined_in}], line 5)", text)
+        self.assertIn("at line 4 of this cell", text)
+        self.assertNotIn("#", text)
+
+    def test_redefining_a_class_says_which_variables_were_reset(self):
+        self.run_cell("class Whale { int length = 20; }\nWhale moby = new Whale();\nWhale dick = new Whale();")
+        content, out = self.run_cell("class Whale { int length = 25; String name; }")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        notes = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream")
+        self.assertIn("class Whale was redefined: variables moby, dick of the old Whale were reset to null", notes)
+        content, out = self.run_cell("moby")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "null")
+        self.run_cell("record Point(int x) {}\nPoint origin = new Point(0);")
+        content, out = self.run_cell("record Point(int x, int y) {}")
+        notes = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream")
+        self.assertIn("record Point was redefined: variable origin is gone: its declaration no longer compiles with the new Point", notes)
 
 
 if __name__ == "__main__":

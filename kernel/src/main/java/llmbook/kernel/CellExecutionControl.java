@@ -26,6 +26,9 @@ import jdk.jshell.spi.ExecutionEnv;
  * stop check at every loop back-edge, so {@link #stop()} ends even {@code while (true) {}}. Library
  * code called from a cell is not instrumented, so {@link #stop()} also interrupts the cell's
  * thread: a long library loop that checks {@link Thread#interrupted()} stops as well.
+ *
+ * <p>Exits: every snippet class, loaded or redefined, first goes through {@link ExitGuard#rewrite},
+ * so that {@code System.exit} in a cell ends the cell with an error instead of ending the kernel.
  */
 final class CellExecutionControl extends LocalExecutionControl {
     private final Map<String, Object> results = new ConcurrentHashMap<>();
@@ -89,6 +92,12 @@ final class CellExecutionControl extends LocalExecutionControl {
 
     private static final Object NULL = new Object();
 
+    /** Whether the calling thread is the one running the current cell (not one the cell started). */
+    static boolean onCellThread() {
+        CellExecutionControl c = current;
+        return c != null && c.running == Thread.currentThread();
+    }
+
     /** The object a snippet produced, removed from the store; {@code null} for an unknown key. */
     Object takeResult(String key) {
         Object v = results.remove(key);
@@ -100,6 +109,14 @@ final class CellExecutionControl extends LocalExecutionControl {
         return results.containsKey(key);
     }
 
+    /** Loads new snippet classes, with their exit calls rewritten ({@link ExitGuard}). */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        ClassBytecodes[] guarded = new ClassBytecodes[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) guarded[i] = new ClassBytecodes(cbcs[i].name(), ExitGuard.rewrite(cbcs[i].bytecodes()));
+        super.load(guarded);
+    }
+
     /**
      * Redefines snippet classes in place (see {@link Agent}), instrumented with the same stop checks
      * as on first load. A change of shape (new fields or methods) cannot be redefined; JShell then
@@ -109,14 +126,14 @@ final class CellExecutionControl extends LocalExecutionControl {
     public void redefine(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
         Instrumentation inst = Agent.instrumentation();
         if (inst == null || !inst.isRedefineClassesSupported()) {
-            super.redefine(cbcs);
+            super.redefine(cbcs); // not supported: JShell then loads new classes, through load above
             return;
         }
         boolean[] done = new boolean[cbcs.length];
         for (int i = 0; i < cbcs.length; i++) {
             try {
                 Class<?> c = findClass(cbcs[i].name());
-                inst.redefineClasses(new ClassDefinition(c, instrumented(cbcs[i].bytecodes())));
+                inst.redefineClasses(new ClassDefinition(c, instrumented(ExitGuard.rewrite(cbcs[i].bytecodes()))));
                 done[i] = true;
             } catch (ClassNotFoundException | UnmodifiableClassException | UnsupportedOperationException | ClassFormatError e) {
                 throw new ClassInstallException("cannot redefine " + cbcs[i].name() + ": " + e, done);

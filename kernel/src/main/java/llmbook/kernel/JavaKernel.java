@@ -33,6 +33,9 @@ import jdk.jshell.UnresolvedReferenceException;
  *   <li>A cell's last expression is rendered ({@link Renderers}); {@code display}, {@code render}
  *       and {@code updateDisplay} work as in IJava; {@code %jars} and {@code %classpath} as well.</li>
  *   <li>Interrupt stops the running cell, even a busy loop ({@link CellExecutionControl}).</li>
+ *   <li>{@code System.exit} and {@code Runtime.halt} in a cell end the cell, not the kernel ({@link ExitGuard}).</li>
+ *   <li>Errors speak of cells: compile errors give the cell line, stack frames the cell and line,
+ *       and a class redefinition that empties variables says so ({@link Diagnostics}).</li>
  * </ul>
  */
 public final class JavaKernel extends BaseKernel {
@@ -47,6 +50,7 @@ public final class JavaKernel extends BaseKernel {
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final CellExecutionControl control;
+    private final Diagnostics diagnostics;
     private final MagicParser magicParser = new MagicParser();
     private final ClasspathMagics magics;
     private final LanguageInfo languageInfo;
@@ -63,6 +67,7 @@ public final class JavaKernel extends BaseKernel {
                 .build();
         this.analysis = shell.sourceCodeAnalysis();
         this.control = provider.control();
+        this.diagnostics = new Diagnostics(shell);
         this.magics = new ClasspathMagics(shell::addToClasspath);
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator))
             if (!entry.isBlank()) shell.addToClasspath(entry);
@@ -119,18 +124,21 @@ public final class JavaKernel extends BaseKernel {
         Object last = NO_VALUE;
         String remaining = code;
         while (!remaining.isBlank()) {
+            remaining = remaining.substring(Diagnostics.leadingNoise(remaining)); // so that trace lines are right (see Diagnostics.record)
+            if (remaining.isEmpty()) break;
             CompletionInfo info = analysis.analyzeCompletion(remaining);
+            int firstLine = 1 + (int) code.substring(0, code.length() - remaining.length()).chars().filter(c -> c == '\n').count();
             switch (info.completeness()) {
                 case EMPTY -> remaining = "";
                 case COMPLETE, COMPLETE_WITH_SEMI -> {
-                    last = evalSnippet(info.source());
+                    last = evalSnippet(info.source(), firstLine);
                     remaining = info.remaining();
                     if (interrupted) throw new KernelException("Interrupted: the cell was stopped; definitions made before the stop are kept");
                 }
                 case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE ->
                         throw new KernelException("incomplete input — is a bracket, brace or quote left open?\n" + remaining.strip());
                 default -> { // UNKNOWN: let the compiler say what is wrong
-                    last = evalSnippet(info.source() != null && !info.source().isBlank() ? info.source() : remaining);
+                    last = evalSnippet(info.source() != null && !info.source().isBlank() ? info.source() : remaining, firstLine);
                     remaining = info.remaining() == null ? "" : info.remaining();
                 }
             }
@@ -138,20 +146,33 @@ public final class JavaKernel extends BaseKernel {
         // printf and format return their PrintStream: showing "java.io.PrintStream@1b6d3586" under
         // every cell that ends in a printf helps nobody.
         if (last == NO_VALUE || last instanceof java.io.PrintStream) return null;
+        if (last == null) return new DisplayData("null");
         return getRenderer().render(last);
     }
 
-    /** Evaluates one snippet; its value if it is an expression, else {@link #NO_VALUE}. */
-    private Object evalSnippet(String source) throws Exception {
+    /** The execution count of the cell being run (the base kernel has already counted it); 0 while starting up. */
+    private int currentCell() {
+        return executionCount.get() - 1;
+    }
+
+    /**
+     * Evaluates one snippet, which starts at line {@code firstLine} of the cell; its value if it is
+     * an expression, else {@link #NO_VALUE}.
+     */
+    private Object evalSnippet(String source, int firstLine) throws Exception {
         Object value = NO_VALUE;
-        for (SnippetEvent ev : shell.eval(source)) {
+        List<SnippetEvent> events = shell.eval(source);
+        String reset = Diagnostics.resetNote(events);
+        if (reset != null) System.err.println(reset);
+        for (SnippetEvent ev : events) {
             if (ev.causeSnippet() != null) continue; // a dependent snippet being updated
             Snippet s = ev.snippet();
-            if (ev.status() == Snippet.Status.REJECTED) throw new KernelException(Diagnostics.format(shell, s));
+            diagnostics.record(s, currentCell(), firstLine);
+            if (ev.status() == Snippet.Status.REJECTED) throw new KernelException(diagnostics.compileErrors(s));
             JShellException ex = ev.exception();
             if (ex != null) throw ex;
             if (ev.status() == Snippet.Status.RECOVERABLE_DEFINED || ev.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
-                System.err.println(Diagnostics.unresolved(shell, s));
+                System.err.println(diagnostics.unresolved(s));
             String key = ev.value();
             if (key == null || !s.subKind().isExecutable()) continue;
             Object v = control.hasResult(key) ? control.takeResult(key) : key;
@@ -171,20 +192,23 @@ public final class JavaKernel extends BaseKernel {
             return lines;
         }
         if (e instanceof UnresolvedReferenceException u) {
-            lines.add(errorStyler.primary(Diagnostics.unresolved(shell, u.getSnippet())));
+            lines.add(errorStyler.primary(diagnostics.unresolved(u.getSnippet())));
             return lines;
         }
+        int cell = currentCell();
         Throwable t = e;
         boolean first = true;
         while (t != null) {
             String name = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
-            String head = (first ? "" : "Caused by: ") + name + (t.getMessage() != null ? ": " + t.getMessage() : "");
+            String message = Diagnostics.expunge(t.getMessage());
+            String head = name.equals(ExitGuard.ExitCalled.class.getName()) ? message // says it all
+                    : (first ? "" : "Caused by: ") + Diagnostics.expunge(name) + (message != null ? ": " + message : "");
             lines.add(errorStyler.primary(head));
             for (StackTraceElement f : t.getStackTrace()) {
                 String c = f.getClassName();
                 if (c.startsWith("jdk.jshell.") || c.startsWith("llmbook.kernel.") || c.startsWith("java.lang.reflect.")
                         || c.startsWith("jdk.internal.reflect.") || c.startsWith("java.lang.Thread")) continue;
-                lines.add(errorStyler.secondary("    at " + f));
+                lines.add(errorStyler.secondary("    " + diagnostics.frame(f, cell)));
             }
             t = t.getCause();
             first = false;
