@@ -36,7 +36,9 @@ public final class Train {
             metrics.csv (step, train_loss, val_loss, lr, tokens_per_s, elapsed_s), run.json (these settings) and
             train_state.safetensors (optimizer moments, RNG positions, metrics: what --resume needs). The folder is
             saved at every evaluation, atomically, so an interrupted run can be resumed and continues the same loss
-            curve. Then: ./llmbook generate --run DIR.
+            curve. Then: ./llmbook generate --run DIR. Before anything is loaded, the memory the run needs (weights,
+            gradients, AdamW moments, activations) is estimated and a run that cannot fit in the heap is refused
+            (raise it with LLMBOOK_JAVA_OPTS=-Xmx8g). Errors are one line; LLMBOOK_DEBUG=1 adds the stack trace.
 
               --out DIR          run folder (default runs/gpt); refused if it exists, unless --force or --resume
               --force            replace the run files in an existing folder
