@@ -236,7 +236,7 @@ public final class Grade {
                 if (d.getKind() != Diagnostic.Kind.ERROR || d.getSource() == null) continue;
                 Path file = Path.of(d.getSource().toUri());
                 String where = shown(root, file) + ":" + d.getLineNumber() + ": ";
-                String msg = d.getMessage(Locale.ROOT).strip().replaceAll("\\s*\\n\\s*", "; ");
+                String msg = d.getMessage(Locale.ROOT).strip().replaceAll("\\s*\\n\\s*", "; ").replaceAll("[ \\t]+", " ");
                 errors.computeIfAbsent(file, k -> new ArrayList<>()).add(where + msg);
                 log.append(where).append("error: ").append(d.getMessage(Locale.ROOT)).append('\n');
             }
