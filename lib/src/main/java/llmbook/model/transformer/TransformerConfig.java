@@ -296,8 +296,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         List<Integer> cut = new ArrayList<>();
         if (!(m.get("cutoffs") instanceof List<?> l)) throw new IllegalArgumentException("config: 'cutoffs' is missing or not a list");
         for (Object o : l) {
-            if (!(o instanceof Long v)) throw new IllegalArgumentException("config: 'cutoffs' must hold integers, got " + l);
-            cut.add((int) (long) v);
+            if (!(o instanceof Integer || o instanceof Long)) throw new IllegalArgumentException("config: 'cutoffs' must hold integers, got " + l);
+            cut.add(((Number) o).intValue());
         }
         if (!(m.get("dropout") instanceof Number d)) throw new IllegalArgumentException("config: 'dropout' is missing or not a number");
         return new TransformerConfig(enumOf(Arch.class, m, "arch"), num(m, "vocab"), num(m, "context"), num(m, "layers"), num(m, "heads"),
@@ -308,9 +308,9 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     }
 
     private static int num(Map<String, Object> m, String key) {
-        if (!(m.get(key) instanceof Long n) || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE)
+        if (!(m.get(key) instanceof Number n) || !(n instanceof Integer || n instanceof Long) || n.longValue() != n.intValue())
             throw new IllegalArgumentException("config: '" + key + "' is missing or not an integer (got " + m.get(key) + ")");
-        return (int) (long) n;
+        return n.intValue();
     }
 
     private static boolean bool(Map<String, Object> m, String key) {
