@@ -281,6 +281,18 @@ class DecoderTest {
         assertEquals(dec.config.parameterCount(), dec.numParameters());
     }
 
+    /** The output layer is drawn last, so models that differ only in their head start from the same trunk (chapter 6 compares them step for step). */
+    @Test void headVariantsShareTheTrunk() {
+        var full = new Decoder(TransformerConfig.gpt2(V).withTied(false), new Rng(5));
+        var adaptive = new Decoder(TransformerConfig.gpt2(V).withAdaptiveHead(10, 30), new Rng(5));
+        var tied = new Decoder(TransformerConfig.gpt2(V), new Rng(5));
+        for (var e : tied.namedParameters().entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), full.namedParameters().get(e.getKey()).toArray(), 0f, e.getKey());
+            assertArrayEquals(e.getValue().toArray(), adaptive.namedParameters().get(e.getKey()).toArray(), 0f, e.getKey());
+        }
+        assertTrue(full.namedParameters().containsKey("head.weight") && adaptive.namedParameters().containsKey("head.head.weight"));
+    }
+
     @Test void refusesAForeignCacheAndBadBatches() {
         var a = new Decoder(variants().get("gpt2"), new Rng(1));
         var b = new Decoder(variants().get("gpt2"), new Rng(1));
