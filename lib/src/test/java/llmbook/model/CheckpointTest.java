@@ -42,6 +42,21 @@ class CheckpointTest {
         }
     }
 
+    /** A run folder of the first GPT (model.gpt.Checkpoint) loads as the gpt2 architecture with the same logits. */
+    @Test void loadsARunOfTheFirstGpt() throws IOException {
+        CharTokenizer tok = CharTokenizer.fit("the quick brown fox jumps over a lazy dog");
+        var gpt = new llmbook.model.gpt.Gpt(new llmbook.model.gpt.GptConfig(tok.vocabSize(), 16, 2, 4, 32, 0f), new Rng(4));
+        llmbook.model.gpt.Checkpoint.save(dir, gpt, tok, Map.of("step", "9"));
+        var loaded = Checkpoint.load(dir);
+        assertEquals(TransformerConfig.gpt2(tok.vocabSize()).toBuilder().context(16).layers(2).width(32).hidden(128).build(), loaded.model().config);
+        assertEquals("9", loaded.metadata().get("step"));
+        int[] ids = tok.encode("a lazy fox");
+        try (var ng = Tensor.noGrad()) {
+            float[] a = gpt.forward(ids, 1, ids.length).toArray(), b = loaded.model().logits(ids, 1, ids.length).toArray();
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5f, "logit " + i);
+        }
+    }
+
     @Test void refusesAConfigChangedAfterSaving() throws IOException {
         CharTokenizer tok = CharTokenizer.fit("abc");
         var cfg = TransformerConfig.gpt2(tok.vocabSize()).toBuilder().context(8).layers(1).width(16).hidden(32).build();
