@@ -1,7 +1,6 @@
 package llmbook.model.transformer;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
 import llmbook.kernels.Kernels;
 import llmbook.model.gpt.Gpt;
 import llmbook.model.gpt.GptConfig;
@@ -22,25 +21,35 @@ public final class TrainStepBench {
 
     interface Lm { Tensor loss(int[] x, int[] y, int b, int t); }
 
-    static double median(Module model, Lm lm, int steps) {
+    /** One training step of {@code model}, timed by the caller. */
+    static Runnable step(Module model, Lm lm) {
         AdamW opt = new AdamW(ParamGroup.decayMatricesOnly(model.namedParameters(), 0.1f), 1e-3f, 0.9f, 0.99f, 1e-8f);
         var params = opt.params();
         Rng rng = new Rng(7);
         int[] x = new int[B * T], y = new int[B * T];
         for (int i = 0; i < x.length; i++) { x[i] = rng.nextInt(V); y[i] = rng.nextInt(V); }
-        double[] s = new double[steps];
-        for (int k = -3; k < steps; k++) {
-            long t0 = System.nanoTime();
+        return () -> {
             opt.zeroGrad();
             Tensor loss = lm.loss(x, y, B, T);
             loss.backward();
             GradClip.clipGlobalNorm(params, 1.0);
             opt.step();
             loss.releaseGraph();
-            if (k >= 0) s[k] = (System.nanoTime() - t0) / 1e9;
-        }
-        Arrays.sort(s);
-        return s[steps / 2];
+        };
+    }
+
+    /** Median seconds per step of each, the steps interleaved round-robin so a busy machine slows all of them alike. */
+    static double[] medians(int steps, Runnable... runs) {
+        double[][] s = new double[runs.length][steps];
+        for (int k = -2; k < steps; k++)
+            for (int m = 0; m < runs.length; m++) {
+                long t0 = System.nanoTime();
+                runs[m].run();
+                if (k >= 0) s[m][k] = (System.nanoTime() - t0) / 1e9;
+            }
+        double[] out = new double[runs.length];
+        for (int m = 0; m < runs.length; m++) { Arrays.sort(s[m]); out[m] = s[m][steps / 2]; }
+        return out;
     }
 
     public static void main(String[] args) {
@@ -50,7 +59,8 @@ public final class TrainStepBench {
             Gpt gpt = new Gpt(GptConfig.reference(V), new Rng(1337));
             Decoder g2 = new Decoder(TransformerConfig.gpt2(V), new Rng(1337));
             Decoder ll = new Decoder(TransformerConfig.llama(V), new Rng(1337));
-            double a = median(gpt, gpt::loss, steps), b = median(g2, g2::loss, steps), c = median(ll, ll::loss, steps);
+            double[] m = medians(steps, step(gpt, gpt::loss), step(g2, g2::loss), step(ll, ll::loss));
+            double a = m[0], b = m[1], c = m[2];
             System.out.printf("threads %d: Gpt %.3f s/step (%,.0f tok/s) | Decoder gpt2 %.3f s (%,.0f tok/s, %.2fx Gpt) | Decoder llama %.3f s (%,.0f tok/s, %.2fx gpt2)%n",
                     threads, a, B * T / a, b, B * T / b, a / b, c, B * T / c, b / c);
         }
