@@ -24,7 +24,7 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     public final Linear wv;   // (G·d, C)
     public final Linear wo;   // (C, C)
     private final Rope rope;  // null without RoPE
-    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention(Float.NaN, true);
+    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention();
 
     public GroupedQueryAttention(int dModel, int nHeads, int nKvGroups, Rng rng) { this(new AttentionConfig(dModel, nHeads, nKvGroups), rng); }
 
@@ -63,17 +63,32 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
             q = rope.apply(q, start);
             k = rope.apply(k, start);
         }
-        k = cache.append(0, k);                                        // (B, G, T_past + T_new, d)
-        v = cache.append(1, v);
-        Tensor y = sdpa.forward(q, k, v, Mask.CAUSAL);                 // (B, H, T_new, d)
+        cache.append(k, v);                                            // written in place at positions start …
+        Tensor y = cachedAttention(sdpa, q, cache, start, (float) (1.0 / Math.sqrt(config.headDim())));   // (B, H, T_new, d)
         return wo.forward(Heads.merge(y));
     }
 
-    /** Parts {@code k}, {@code v}: (B, G, T, d) each. */
-    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+    /**
+     * Attention of the new queries against everything cached: the decoding kernel, or (weights captured, or queries that
+     * need a gradient) the composed path over views of the cache. Keys and values come from the cache, so no gradient
+     * reaches them either way.
+     */
+    static Tensor cachedAttention(ScaledDotProductAttention sdpa, Tensor q, KvCache cache, int start, float scale) {
+        if (sdpa.capturesWeights() || (Tensor.isGradEnabled() && q.requiresGrad()))
+            return sdpa.forward(q, cache.keysView(), cache.valuesView(), Mask.CAUSAL);
+        return FusedAttention.cached(q, cache, start, scale);
+    }
+
+    /** Parts {@code k}, {@code v}: (B, G, T, d) each; grows as tokens come. */
+    @Override public KvCache newCache() { return KvCache.grouped(config.nKvGroups(), config.headDim()); }
+
+    /** Parts {@code k}, {@code v}: (B, G, capacity, d) each, preallocated. */
+    @Override public KvCache newCache(int batch, int capacity) { return KvCache.grouped(config.nKvGroups(), config.headDim(), batch, capacity); }
+
+    @Override public GroupedQueryAttention captureWeights(boolean on) { sdpa.captureWeights(on); return this; }
 
     /** {@code 2 · G · d · 4} bytes: one K and one V row per K/V head. */
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
 
-    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+    @Override public Tensor lastWeights() { return SelfAttention.lastWeights("GroupedQueryAttention", sdpa); }
 }
