@@ -70,7 +70,7 @@ public final class FusedAttention {
         Tensor qc = q.contiguous();
         float[] out = new float[B * H * tq * dv];
         Attention.cachedForward(B, H, G, tq, start, cache.keyWidth(), dv, scale, out, qc.data(), qc.offset(),
-                cache.keyArray(), 0, cache.keyStride(), cache.valueArray(), 0, cache.valueStride(), cache.capacity());
+                cache.keyArray(), 0, cache.keyRows(), cache.valueArray(), 0, cache.valueRows(), cache.capacity());
         return Tensor.wrap(out, B, H, tq, dv);
     }
 }

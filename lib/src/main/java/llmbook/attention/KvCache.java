@@ -17,6 +17,10 @@ import llmbook.tensor.Tensor;
  *       {@code c_kv (B, T, d_c)} and {@code k_rope (B, 1, T, d_R)}. Decoding treats the row as the key of ONE shared
  *       head and its first d_c floats as the value (the absorbed form, see {@link MultiHeadLatentAttention}).</li>
  * </ul>
+ * Storage is feature-major (transposed): for each sequence and K/V head, one row of {@code capacity} positions per
+ * feature, so a decoding step reads every cached key as vectors across positions ({@link
+ * llmbook.kernels.Attention#cachedForward}); an append writes one column per new token. {@link #part} shows the usual
+ * (…, T, width) views.
  * {@link #bytesPerToken()} is measured from the arrays actually allocated, to compare with
  * {@link SelfAttention#kvCacheBytesPerToken()}. {@link #reorder} keeps chosen batch rows (beam search).
  * A cache made without a batch and capacity ({@link SelfAttention#newCache()}) takes the batch from its first append
@@ -27,7 +31,7 @@ public final class KvCache {
     private final int groups, keyWidth, valueWidth, dRope;   // latent: groups 1, keyWidth d_c + d_R, valueWidth d_c
     private final boolean fixed;
     private int batch, capacity, length;
-    private float[] keys, values;      // (B, G, cap, keyWidth) and (B, G, cap, valueWidth); values == keys when latent
+    private float[] keys, values;      // (B, G, keyWidth, cap) and (B, G, valueWidth, cap); values == keys when latent
 
     private KvCache(boolean latent, int groups, int keyWidth, int valueWidth, int dRope, int batch, int capacity, boolean fixed) {
         this.latent = latent;
@@ -78,9 +82,9 @@ public final class KvCache {
         capacity = cap;
     }
 
-    /** Copies positions 0 … length−1 of every (b, g) from a cache of capacity c0 to one of capacity c1. */
+    /** Copies positions 0 … length−1 of every feature row from a cache of capacity c0 to one of capacity c1. */
     private void copyRows(float[] from, float[] to, int w, int b, int c0, int c1) {
-        for (int u = 0; u < b * groups; u++) System.arraycopy(from, u * c0 * w, to, u * c1 * w, length * w);
+        for (int r = 0; r < b * groups * w; r++) System.arraycopy(from, r * c0, to, r * c1, length);
     }
 
     /** Positions cached so far (the next token goes to this position). */
@@ -130,13 +134,11 @@ public final class KvCache {
             if (r < 0 || r >= batch) throw new IllegalArgumentException("KvCache.reorder: row " + r + " outside the batch [0, " + batch + ")");
         float[] k = new float[rows.length * groups * capacity * keyWidth];
         float[] v = latent ? k : new float[rows.length * groups * capacity * valueWidth];
-        int gk = groups * capacity * keyWidth, gv = groups * capacity * valueWidth;
-        for (int i = 0; i < rows.length; i++)
-            for (int g = 0; g < groups; g++) {
-                System.arraycopy(keys, rows[i] * gk + g * capacity * keyWidth, k, i * gk + g * capacity * keyWidth, length * keyWidth);
-                if (!latent)
-                    System.arraycopy(values, rows[i] * gv + g * capacity * valueWidth, v, i * gv + g * capacity * valueWidth, length * valueWidth);
-            }
+        int gk = groups * capacity * keyWidth, gv = groups * capacity * valueWidth;   // floats per sequence
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(keys, rows[i] * gk, k, i * gk, gk);
+            if (!latent) System.arraycopy(values, rows[i] * gv, v, i * gv, gv);
+        }
         keys = k;
         values = v;
         batch = rows.length;
@@ -183,20 +185,21 @@ public final class KvCache {
         length += n;
     }
 
-    /** rows (u, t) of src (units, n, w) go to dst at ((u·cap + start + t)·ld + col). */
-    private void write(float[] dst, int ld, int col, Tensor src, int w, int units, int n, int start) {
+    /** Element (u, t, c) of src (units, n, w) goes to feature row {@code row0 + c} of unit u, position start + t. */
+    private void write(float[] dst, int rowsPerUnit, int row0, Tensor src, int w, int units, int n, int start) {
         float[] s = src.data();
         int so = src.offset();
         for (int u = 0; u < units; u++)
             for (int t = 0; t < n; t++)
-                System.arraycopy(s, so + (u * n + t) * w, dst, (u * capacity + start + t) * ld + col, w);
+                for (int c = 0, from = so + (u * n + t) * w; c < w; c++)
+                    dst[(u * rowsPerUnit + row0 + c) * capacity + start + t] = s[from + c];
     }
 
-    // the storage, for the decoding kernel
+    // the storage, for the decoding kernel: (B, G, rows, capacity)
     float[] keyArray() { return keys; }
     float[] valueArray() { return values; }
-    int keyStride() { return keyWidth; }
-    int valueStride() { return latent ? keyWidth : valueWidth; }
+    int keyRows() { return keyWidth; }
+    int valueRows() { return latent ? keyWidth : valueWidth; }
 
     /**
      * The cached positions of part {@code name} as a view (no copy, no gradient): {@code k}, {@code v} (B, G, T, d) for
@@ -207,20 +210,17 @@ public final class KvCache {
         if (!Arrays.asList(names).contains(name))
             throw new IllegalArgumentException("KvCache.part: no part '" + name + "'; parts are " + String.join(", ", names));
         if (keys == null || length == 0) return null;
-        if (!latent) {
-            float[] a = name.equals("k") ? keys : values;
-            return Tensor.wrap(a, batch, groups, capacity, keyWidth).slice(2, 0, length);
-        }
-        if (name.equals("c_kv")) return Tensor.wrap(keys, batch, capacity, keyWidth).slice(1, 0, length).slice(2, 0, valueWidth);
-        return Tensor.wrap(keys, batch, 1, capacity, keyWidth).slice(2, 0, length).slice(3, valueWidth, keyWidth);
+        if (!latent) return name.equals("k") ? keysView() : valuesView();
+        if (name.equals("c_kv")) return Tensor.wrap(keys, batch, keyWidth, capacity).slice(2, 0, length).slice(1, 0, valueWidth).transpose(1, 2);
+        return keysView().slice(3, valueWidth, keyWidth);
     }
 
     /** The cached keys as one (B, G, T, keyWidth) view (latent: the rows [c_KV ; k^R] as one shared head). */
-    Tensor keysView() { return Tensor.wrap(keys, batch, groups, capacity, keyWidth).slice(2, 0, length); }
+    Tensor keysView() { return Tensor.wrap(keys, batch, groups, keyWidth, capacity).slice(3, 0, length).transpose(2, 3); }
 
     /** The cached values as one (B, G, T, valueWidth) view (latent: the c_KV part of the rows). */
     Tensor valuesView() {
-        if (!latent) return Tensor.wrap(values, batch, groups, capacity, valueWidth).slice(2, 0, length);
+        if (!latent) return Tensor.wrap(values, batch, groups, valueWidth, capacity).slice(3, 0, length).transpose(2, 3);
         return keysView().slice(3, 0, valueWidth);
     }
 

@@ -291,7 +291,7 @@ public final class Bench {
 
     /**
      * Multi-head causal attention through the autograd graph, forward + backward, batch 1, 4 heads × 32 dims, from the
-     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.model.gpt.CausalAttention}, one online-softmax
+     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.model.gpt.CausalAttention}, one fused
      * kernel per head, no T×T scores) and the same function composed from primitives ({@code q·kᵀ}, scale, causal
      * mask, softmax, {@code ·v}, each a separate op storing its (1, 4, T, T) result) on the vector kernels. The baseline
      * of both rows is the composed path on the scalar kernels ({@code Kernels.useVector(false)}). Q3, Q33: time ∝ T².

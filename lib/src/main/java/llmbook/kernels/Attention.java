@@ -194,36 +194,55 @@ public final class Attention {
 
     /**
      * Attention of Tq new queries at positions {@code start … start+Tq−1} against the keys and values of positions
-     * {@code 0 … start+Tq−1} held in a preallocated cache (query i sees keys j ≤ start + i). Layouts:
+     * {@code 0 … start+Tq−1} held in a preallocated cache (query i sees keys j ≤ start + i). The cache is stored
+     * TRANSPOSED, one row of {@code cap} positions per feature, so a new token's scores are vector operations across
+     * positions and each output feature is one long dot product:
      * <pre>
-     *   q   (B, H, Tq, dk) contiguous at qOff                    out (B, H, Tq, dv) at 0
-     *   key   j of K/V head (b, g): kOff + ((b·G + g)·cap + j)·ldk, dk floats      (cache (B, G, cap, ldk))
-     *   value j of K/V head (b, g): vOff + ((b·G + g)·cap + j)·ldv, dv floats      (cache (B, G, cap, ldv))
+     *   q (B, H, Tq, dk) contiguous at qOff                                          out (B, H, Tq, dv) at 0
+     *   feature c of key   j of K/V head (b, g): k[kOff + ((b·G + g)·kRows + c)·cap + j]     (cache (B, G, kRows, cap))
+     *   feature c of value j of K/V head (b, g): v[vOff + ((b·G + g)·vRows + c)·cap + j]     (cache (B, G, vRows, cap))
      * </pre>
-     * The row strides ldk ≥ dk, ldv ≥ dv let one cache row hold several things (MLA: a row is [c_KV ; k^R], the keys
-     * are the whole row and the values its first d_c floats). No T×T matrix: one scratch row of scores per thread.
+     * Keys use features 0 … dk−1 of their kRows ≥ dk, values 0 … dv−1 of their vRows ≥ dv: one cache can hold several
+     * things (MLA: the rows of a head are [c_KV ; k^R], the keys are all d_c + d_R of them and the values the first d_c,
+     * with v = k). No T×T matrix: one scratch row of scores per thread.
      */
     public static void cachedForward(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q, int qOff,
-                                     float[] k, int kOff, int ldk, float[] v, int vOff, int ldv, int cap) {
-        checkCached("Attention.cachedForward", B, H, G, Tq, start, dk, dv, out, q, qOff, k, kOff, ldk, v, vOff, ldv, cap);
-        if (Kernels.usingVector()) AttentionVector.cachedForward(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, ldk, v, vOff, ldv, cap);
-        else cachedForwardUnchecked(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, ldk, v, vOff, ldv, cap);
+                                     float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        checkCached("Attention.cachedForward", B, H, G, Tq, start, dk, dv, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+        if (Kernels.usingVector()) AttentionVector.cachedForward(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+        else cachedForwardUnchecked(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
     }
 
     /** The scalar twin of {@link #cachedForward}. */
     public static void cachedForwardScalar(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q, int qOff,
-                                           float[] k, int kOff, int ldk, float[] v, int vOff, int ldv, int cap) {
-        checkCached("Attention.cachedForwardScalar", B, H, G, Tq, start, dk, dv, out, q, qOff, k, kOff, ldk, v, vOff, ldv, cap);
-        cachedForwardUnchecked(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, ldk, v, vOff, ldv, cap);
+                                           float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        checkCached("Attention.cachedForwardScalar", B, H, G, Tq, start, dk, dv, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+        cachedForwardUnchecked(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
     }
 
     private static void cachedForwardUnchecked(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q,
-                                               int qOff, float[] k, int kOff, int ldk, float[] v, int vOff, int ldv, int cap) {
+                                               int qOff, float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
         int per = H / G;
+        float[] p = new float[start + Tq];
         for (int bh = 0; bh < B * H; bh++) {
-            int u = (bh / H) * G + (bh % H) / per;
-            forwardUnchecked(out, bh * Tq * dv, null, 0, q, qOff + bh * Tq * dk, k, kOff + u * cap * ldk, ldk,
-                    v, vOff + u * cap * ldv, ldv, Tq, start, start + Tq, dk, dv, scale);
+            int u = (bh / H) * G + (bh % H) / per, ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
+            for (int i = 0; i < Tq; i++) {
+                int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int c = 0; c < dk; c++) s += q[qo + c] * k[ko + c * cap + j];
+                    p[j] = s * scale;
+                    max = Math.max(max, p[j]);
+                }
+                float sum = 0f;
+                for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
+                for (int c = 0; c < dv; c++) {
+                    float a = 0f;
+                    for (int j = 0; j < n; j++) a += p[j] * v[vo + c * cap + j];
+                    out[oo + c] = a / sum;
+                }
+            }
         }
     }
 
@@ -256,20 +275,17 @@ public final class Attention {
     }
 
     private static void checkCached(String kn, int B, int H, int G, int Tq, int start, int dk, int dv, float[] out, float[] q, int qOff,
-                                    float[] k, int kOff, int ldk, float[] v, int vOff, int ldv, int cap) {
+                                    float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
         checkGroups(kn, B, H, G, Tq, dk, dv);
         Kernels.checkDim(kn, "start", start);
         if (start + Tq > cap)
             throw new IllegalArgumentException(kn + ": start " + start + " + Tq " + Tq + " new positions exceed the cache capacity " + cap);
-        if (ldk < dk || ldv < dv)
-            throw new IllegalArgumentException(kn + ": row strides must cover the rows: ldk=" + ldk + " < dk=" + dk + " or ldv=" + ldv + " < dv=" + dv);
+        if (kRows < dk || vRows < dv)
+            throw new IllegalArgumentException(kn + ": feature rows must cover the widths: kRows=" + kRows + " < dk=" + dk + " or vRows=" + vRows + " < dv=" + dv);
         Kernels.checkArray(kn, "q (B×H×Tq×dk=" + B + "×" + H + "×" + Tq + "×" + dk + ")", q, qOff, (long) B * H * Tq * dk);
         Kernels.checkArray(kn, "out (B×H×Tq×dv=" + B + "×" + H + "×" + Tq + "×" + dv + ")", out, 0, (long) B * H * Tq * dv);
-        long kLen = (long) (B * G - 1) * cap * ldk + (long) (start + Tq - 1) * ldk + dk, vLen = (long) (B * G - 1) * cap * ldv + (long) (start + Tq - 1) * ldv + dv;
-        if (B > 0 && Tq > 0) {
-            Kernels.checkArray(kn, "k cache (B×G×cap×ldk=" + B + "×" + G + "×" + cap + "×" + ldk + ")", k, kOff, kLen);
-            Kernels.checkArray(kn, "v cache (B×G×cap×ldv=" + B + "×" + G + "×" + cap + "×" + ldv + ")", v, vOff, vLen);
-        }
+        Kernels.checkArray(kn, "k cache (B×G×kRows×cap=" + B + "×" + G + "×" + kRows + "×" + cap + ")", k, kOff, (long) B * G * kRows * cap);
+        Kernels.checkArray(kn, "v cache (B×G×vRows×cap=" + B + "×" + G + "×" + vRows + "×" + cap + ")", v, vOff, (long) B * G * vRows * cap);
     }
 
     // ---- scalar twins: materialise the T×T matrices ----

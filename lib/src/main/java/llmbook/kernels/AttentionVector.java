@@ -203,10 +203,15 @@ final class AttentionVector {
 
     /** s[j] = scale·Σ_c q[qo+c]·kT[c·ld + j] for j < n: four vectors of keys per step, q broadcast. */
     private static void scores(float[] s, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
+        scores(s, kT, 0, ld, q, qo, d, n, scale);
+    }
+
+    /** As above with kT starting at kOff. */
+    private static void scores(float[] s, float[] kT, int kOff, int ld, float[] q, int qo, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 4 * L; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += ld) {
+            for (int c = 0, ko = kOff + j; c < d; c++, ko += ld) {
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a0 = x.fma(FloatVector.fromArray(S, kT, ko), a0);
                 a1 = x.fma(FloatVector.fromArray(S, kT, ko + L), a1);
@@ -220,12 +225,12 @@ final class AttentionVector {
         }
         for (; j <= n - L; j += L) {
             FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += ld) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
+            for (int c = 0, ko = kOff + j; c < d; c++, ko += ld) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
             a0.mul(scale).intoArray(s, j);
         }
         for (; j < n; j++) {
             float a = 0f;
-            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * ld + j];
+            for (int c = 0; c < d; c++) a += q[qo + c] * kT[kOff + c * ld + j];
             s[j] = a * scale;
         }
     }
@@ -441,25 +446,26 @@ final class AttentionVector {
     static final long CACHED_PARALLEL_MIN = 1L << 16;
 
     /**
-     * One (b, h) pair per task: scores by a matrix-vector product over the cached key rows (four keys share each
-     * load of q), softmax, then the value rows weighted by it. Pairs are spread over the threads.
+     * One (b, h) pair per task. The cache is stored transposed (feature-major, one row of {@code cap} positions per
+     * feature), so the scores of all cached keys are vectors across positions ({@code q[c]} broadcast, no horizontal
+     * sums), and each output feature is one long dot product of the weights with a row of values.
      */
     static void cachedForward(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q, int qOff,
-                              float[] k, int kOff, int ldk, float[] v, int vOff, int ldv, int cap) {
+                              float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
         int pairs = B * H, per = H / G, tk = start + Tq;
         long work = (long) pairs * Tq * tk * (dk + dv);
         int sl = work < CACHED_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), pairs);
         Kernels.parallel(sl, s -> {
             float[] p = scratch(0, tk);
             for (int bh = pairs * s / sl, e = pairs * (s + 1) / sl; bh < e; bh++) {
-                int b = bh / H, g = (bh % H) / per, u = b * G + g;
-                int ko = kOff + u * cap * ldk, vo = vOff + u * cap * ldv;
+                int u = (bh / H) * G + (bh % H) / per;
+                int ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
                 for (int i = 0; i < Tq; i++) {
-                    int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk;
-                    Vec.matvec(p, 0, k, ko, ldk, q, qo, n, dk, scale);
+                    int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
+                    scores(p, k, ko, cap, q, qo, dk, n, scale);
                     float max = Vec.max(p, 0, n);
-                    float sum = Vec.expShift(p, 0, p, 0, n, max);
-                    weightedSum(out, (bh * Tq + i) * dv, false, p, n, 1f / sum, v, vo, dv, ldv);
+                    float inv = 1f / Vec.expShift(p, 0, p, 0, n, max);
+                    for (int c = 0; c < dv; c++) out[oo + c] = Vec.dot(p, 0, v, vo + c * cap, n) * inv;
                 }
             }
         });

@@ -83,13 +83,14 @@ class DecodeKernelsTest {
         float[] q = rand(r, B * H * T * dk), k = rand(r, B * G * T * dk), v = rand(r, B * G * T * dv);
         float[] full = new float[B * H * T * dv], lse = new float[B * H * T];
         Attention.groupedForwardScalar(B, H, G, T, dk, dv, scale, full, lse, q, 0, k, 0, v, 0);
-        // cache rows of width ldk = dk + 3, ldv = dv + 1 (the padding must be ignored)
+        // the cache is feature-major (B, G, rows, cap), with ldk = dk + 3, ldv = dv + 1 feature rows (the extra ones and
+        // the positions past T hold noise the kernel must not read)
         int ldk = dk + 3, ldv = dv + 1;
         float[] kc = rand(r, B * G * cap * ldk), vc = rand(r, B * G * cap * ldv);
         for (int u = 0; u < B * G; u++)
             for (int t = 0; t < T; t++) {
-                System.arraycopy(k, (u * T + t) * dk, kc, (u * cap + t) * ldk, dk);
-                System.arraycopy(v, (u * T + t) * dv, vc, (u * cap + t) * ldv, dv);
+                for (int c = 0; c < dk; c++) kc[(u * ldk + c) * cap + t] = k[(u * T + t) * dk + c];
+                for (int c = 0; c < dv; c++) vc[(u * ldv + c) * cap + t] = v[(u * T + t) * dv + c];
             }
         for (int tq : new int[] {1, 3}) {
             int start = T - tq;
