@@ -1,6 +1,7 @@
 package llmbook.attention;
 
 import llmbook.kernels.Attention;
+import llmbook.kernels.Kernels;
 import llmbook.tensor.Buffers;
 import llmbook.tensor.Shape;
 import llmbook.tensor.Tensor;
@@ -46,6 +47,85 @@ public final class FusedAttention {
             for (Tensor t : new Tensor[] {qc, kc, vc}) if (!t.requiresGrad()) Buffers.recycle(t == qc ? dq : t == kc ? dK : dV);
         });
     }
+
+    /**
+     * The same op on the layout the projections produce, so no head split, transpose or merge is ever copied:
+     * <pre>
+     *   q (B, T, H·d_k)   k (B, T, G·d_k)   v (B, T, G·d_v)   →   (B, T, H·d_v)        head h in columns h·d … h·d + d
+     * </pre>
+     * The inputs may be column slices of one wider tensor (e.g. the packed {@code qkv} of GPT-2: their last axis must be
+     * contiguous, rows may be strided). Heads are gathered into the kernels' (B, H, T, d) scratch with row copies, and
+     * the gradients are written straight back into the inputs' gradients.
+     */
+    public static Tensor causalHeads(Tensor q, Tensor k, Tensor v, int H, int G, float scale) {
+        int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
+        if (qs.length != 3 || ks.length != 3 || vs.length != 3 || H < 1 || G < 1 || H % G != 0 || qs[2] % H != 0
+                || ks[2] % G != 0 || vs[2] % G != 0 || ks[0] != qs[0] || vs[0] != qs[0] || ks[1] != qs[1] || vs[1] != qs[1]
+                || ks[2] / G != qs[2] / H)
+            throw new IllegalArgumentException("FusedAttention.causalHeads: need q (B, T, H·d_k), k (B, T, G·d_k), v (B, T, G·d_v) with H="
+                    + H + ", G=" + G + " (G dividing H), got q " + Shape.str(qs) + ", k " + Shape.str(ks) + ", v " + Shape.str(vs));
+        int B = qs[0], T = qs[1], dk = qs[2] / H, dv = vs[2] / G;
+        Tensor qc = rowsContiguous(q), kc = rowsContiguous(k), vc = rowsContiguous(v);
+        float[] qh = Buffers.dirty(B * H * T * dk), kh = Buffers.dirty(B * G * T * dk), vh = Buffers.dirty(B * G * T * dv);
+        gather(qc, qh, B, T, H, dk);
+        gather(kc, kh, B, T, G, dk);
+        gather(vc, vh, B, T, G, dv);
+        float[] o = Buffers.dirty(B * H * T * dv), lse = Buffers.dirty(B * H * T), y = Buffers.dirty(B * T * H * dv);
+        Attention.groupedForward(B, H, G, T, dk, dv, scale, o, lse, qh, 0, kh, 0, vh, 0);
+        scatter(o, y, 0, B * T * H * dv, B, T, H, dv, false);
+        Tensor out = Tensor.fromOp("fused_attention", y, new int[] {B, T, H * dv}, qc, kc, vc).alsoOwns(qh, kh, vh, o, lse);
+        return out.onBackward(g -> {
+            float[] dOut = Buffers.dirty(B * H * T * dv);
+            Kernels.parallelRange(B, 1, (b0, b1) -> {
+                for (int b = b0; b < b1; b++)
+                    for (int t = 0; t < T; t++)
+                        for (int h = 0; h < H; h++) System.arraycopy(g, ((b * T + t) * H + h) * dv, dOut, ((b * H + h) * T + t) * dv, dv);
+            });
+            float[] dq = Buffers.zeroed(qh.length), dK = Buffers.zeroed(kh.length), dV = Buffers.zeroed(vh.length);
+            Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, dK, dV, dOut, qh, 0, kh, 0, vh, 0, o, lse);
+            addHeads(qc, dq, B, T, H, dk);
+            addHeads(kc, dK, B, T, G, dk);
+            addHeads(vc, dV, B, T, G, dv);
+            for (float[] a : new float[][] {dOut, dq, dK, dV}) Buffers.recycle(a);
+        });
+    }
+
+    /** x itself when its last axis is contiguous (rows may be strided), else a contiguous copy. */
+    private static Tensor rowsContiguous(Tensor x) { return x.strides()[2] == 1 ? x : x.contiguous(); }
+
+    /** (B, T, n·d) with strided rows → (B, n, T, d) head-major. */
+    private static void gather(Tensor x, float[] dst, int B, int T, int n, int d) {
+        float[] a = x.data();
+        int off = x.offset(), s0 = x.strides()[0], s1 = x.strides()[1];
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int t = 0; t < T; t++)
+                    for (int h = 0; h < n; h++) System.arraycopy(a, off + b * s0 + t * s1 + h * d, dst, ((b * n + h) * T + t) * d, d);
+        });
+    }
+
+    /** (B, n, T, d) head-major → rows of (B, T, n·d) at dst[off …], written or added. */
+    private static void scatter(float[] src, float[] dst, int off, int size, int B, int T, int n, int d, boolean add) {
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int h = 0; h < n; h++)
+                    for (int t = 0; t < T; t++) {
+                        int from = ((b * n + h) * T + t) * d, to = off + ((b * T + t) * n + h) * d;
+                        if (add) for (int j = 0; j < d; j++) dst[to + j] += src[from + j];
+                        else System.arraycopy(src, from, dst, to, d);
+                    }
+        });
+    }
+
+    /** Adds a head-major gradient into x's (B, T, n·d) gradient (writing it when x has none yet). */
+    private static void addHeads(Tensor x, float[] grad, int B, int T, int n, int d) {
+        if (!x.requiresGrad()) return;
+        boolean first = !x.hasGrad();
+        scatter(grad, first ? x.gradBufferForWrite() : x.gradBuffer(), 0, B * T * n * d, B, T, n, d, !first);
+    }
+
+    /** Whether {@code mask} lets a self-attention forward take the fused op: plainly causal, no padding. */
+    static boolean plainCausal(Mask mask) { return mask != null && mask.isCausal() && mask.lengths() == null; }
 
     private static float[] gradOrScratch(Tensor t) { return t.requiresGrad() ? t.gradBuffer() : Buffers.zeroed(t.numel()); }
 

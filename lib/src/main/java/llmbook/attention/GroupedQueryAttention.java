@@ -41,6 +41,15 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     @Override
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
+        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) {   // training: one fused op, heads never split
+            int h = config.nHeads(), g = config.nKvGroups();
+            Tensor q = wq.forward(x), k = wk.forward(x), v = wv.forward(x);   // (B, T, H·d), (B, T, G·d), (B, T, G·d)
+            if (rope != null) {
+                q = rope.applyHeads(q, h, 0);
+                k = rope.applyHeads(k, g, 0);
+            }
+            return wo.forward(FusedAttention.causalHeads(q, k, v, h, g, (float) (1.0 / Math.sqrt(config.headDim()))));
+        }
         Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T, d)
         Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T, d)
         Tensor v = Heads.split(wv.forward(x), config.nKvGroups());     // (B, G, T, d)

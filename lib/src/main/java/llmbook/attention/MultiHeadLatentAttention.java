@@ -70,6 +70,7 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
         int h = config.nHeads();
+        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) return forwardFused(x);
         Tensor cKv = latent(x);                                          // (B, T, d_c)
         Tensor kC = Heads.split(wUk.forward(cKv), h);                    // (B, H, T, d)
         Tensor v = Heads.split(wUv.forward(cKv), h);                     // (B, H, T, d)
@@ -82,6 +83,22 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         Tensor q = Tensor.concat(3, qC, qR);                             // (B, H, T, d + d_R)
         Tensor y = sdpa.forward(q, k, v, mask);                          // (B, H, T, d)
         return wO.forward(Heads.merge(y));                               // (B, T, C)
+    }
+
+    /** The training path: the same function as {@link #forward(Tensor, Mask)} on the fused op, heads never split. */
+    private Tensor forwardFused(Tensor x) {
+        int[] s = x.shape();
+        int b = s[0], t = s[1], h = config.nHeads(), d = config.headDim(), dr = config.dRope();
+        Tensor cKv = latent(x);                                                          // (B, T, d_c)
+        Tensor kC = wUk.forward(cKv).reshape(b, t, h, d), v = wUv.forward(cKv);          // (B, T, H, d), (B, T, H·d)
+        Tensor kR = rope.applyHeads(wKr.forward(x), 1, 0).reshape(b, t, 1, dr);          // (B, T, 1, d_R), shared by the heads
+        Tensor[] copies = new Tensor[h];
+        java.util.Arrays.fill(copies, kR);
+        Tensor k = Tensor.concat(3, kC, Tensor.concat(2, copies)).reshape(b, t, h * (d + dr));   // per head [k^C_h ; k^R]
+        Tensor qC = wQ.forward(x).reshape(b, t, h, d);
+        Tensor qR = rope.applyHeads(wQr.forward(x), h, 0).reshape(b, t, h, dr);
+        Tensor q = Tensor.concat(3, qC, qR).reshape(b, t, h * (d + dr));                   // per head [q^C_h ; q^R_h]
+        return wO.forward(FusedAttention.causalHeads(q, k, v, h, h, sdpa.scale()));      // (B, T, C)
     }
 
     /**

@@ -86,6 +86,47 @@ public final class Rope {
     }
 
     /**
+     * Rotates x (B, T, n·d), the output of a projection holding n heads of size d side by side, at positions
+     * {@code start … start+T−1}: the same rotation as {@link #apply(Tensor, int)} on the split heads, without splitting.
+     */
+    public Tensor applyHeads(Tensor x, int n, int start) {
+        int[] s = x.shape();
+        if (s.length != 3 || n < 1 || s[2] != n * headDim)
+            throw new IllegalArgumentException("Rope.applyHeads: x must be (B, T, " + n + "·" + headDim + "), got " + ScaledDotProductAttention.str(s));
+        if (start < 0) throw new IllegalArgumentException("Rope.applyHeads: start position must be >= 0, got " + start);
+        int t = s[1], bt = s[0] * t;
+        ensure(start + t);
+        float[] c = cos, sn = sin;
+        Tensor xc = x.contiguous();
+        float[] y = new float[xc.numel()];
+        rotateRows(y, xc.data(), xc.offset(), c, sn, bt, t, n, start, 1f);
+        Tensor out = Tensor.fromOp("rope", y, s, xc);
+        return out.onBackward(g -> {
+            float[] gx = new float[g.length];
+            rotateRows(gx, g, 0, c, sn, bt, t, n, start, -1f);
+            float[] acc = xc.gradBuffer();
+            for (int i = 0; i < gx.length; i++) acc[i] += gx[i];
+        });
+    }
+
+    /** Rows (b, t) of n heads each: head h of row bt is at (bt·n + h)·d, its position start + bt mod T. */
+    private void rotateRows(float[] y, float[] x, int xo, float[] cos, float[] sin, int bt, int t, int n, int start, float sign) {
+        int d = headDim, half = d / 2;
+        for (int r = 0; r < bt; r++) {
+            int tab = (start + r % t) * half;
+            for (int h = 0; h < n; h++) {
+                int o = (r * n + h) * d;
+                for (int i = 0; i < half; i++) {
+                    float c = cos[tab + i], sn = sign * sin[tab + i];
+                    float a = x[xo + o + i], b = x[xo + o + half + i];
+                    y[o + i] = a * c - b * sn;
+                    y[o + half + i] = a * sn + b * c;
+                }
+            }
+        }
+    }
+
+    /**
      * y = x rotated by {@code sign·pθ_i}: rows (b, h) of T positions start…, pairs (i, i + d/2):
      * {@code y_i = x_i·cos − sign·x_{i+d/2}·sin}, {@code y_{i+d/2} = sign·x_i·sin + x_{i+d/2}·cos}.
      */

@@ -91,4 +91,14 @@ class RopeTest {
         Tensor back = r.apply(Tensor.wrap(xg.grad().toArray(), 1, 1, 3, 8), 2);     // rotating the gradient forward again gives w
         assertArrayEquals(w, back.toArray(), 1e-5f);
     }
+
+    /** applyHeads on (B, T, n·d) is apply on the split heads (B, n, T, d); its gradient checks. */
+    @Test void applyHeadsIsApplyOnSplitHeads() {
+        Tensor x = Tensor.randn(new Rng(7), 2, 5, 3 * 8).requiresGrad(true);
+        Tensor split = x.reshape(2, 5, 3, 8).transpose(1, 2);
+        Tensor want = rope.apply(split, 4).transpose(1, 2).reshape(2, 5, 24);
+        assertArrayEquals(want.toArray(), rope.applyHeads(x, 3, 4).toArray(), 0f);
+        GradCheck.Report r = GradCheck.check(t -> rope.applyHeads(t[0], 3, 4), x);
+        assertTrue(r.ok(), r.toString());
+    }
 }

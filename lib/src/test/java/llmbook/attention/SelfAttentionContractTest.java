@@ -182,4 +182,23 @@ class SelfAttentionContractTest {
         var e = assertThrows(IllegalStateException.class, () -> FusedAttention.causal(q, q, q, 1f));
         assertTrue(e.getMessage().contains("released by releaseGraph()"), e.getMessage());
     }
+
+    /**
+     * The projection-layout entry: q, k, v as column slices of one packed (B, T, (H + 2G)·d) tensor (strided rows), H = 4,
+     * G = 2: gradients against finite differences, and the same numbers as the (B, H, T, d) entry on split heads.
+     */
+    @org.junit.jupiter.api.Test
+    void fusedHeadsOnPackedColumnSlices() {
+        int b = 2, t = 5, h = 4, g = 2, d = 3;
+        Tensor qkv = Tensor.randn(new Rng(19), b, t, (h + 2 * g) * d).requiresGrad(true);
+        java.util.function.Function<Tensor[], Tensor> f = x -> FusedAttention.causalHeads(x[0].slice(2, 0, h * d),
+                x[0].slice(2, h * d, (h + g) * d), x[0].slice(2, (h + g) * d, (h + 2 * g) * d), h, g, 0.5f);
+        GradCheck.Report r = GradCheck.check(f, qkv);
+        assertTrue(r.ok(), r.toString());
+        Tensor q = Heads.split(qkv.slice(2, 0, h * d), h), k = Heads.split(qkv.slice(2, h * d, (h + g) * d), g);
+        Tensor v = Heads.split(qkv.slice(2, (h + g) * d, (h + 2 * g) * d), g);
+        assertArrayEquals(Heads.merge(FusedAttention.causal(q, k, v, 0.5f)).toArray(), f.apply(new Tensor[] {qkv}).toArray(), 1e-6f);
+        var e = assertThrows(IllegalArgumentException.class, () -> FusedAttention.causalHeads(qkv, qkv, qkv, 3, 2, 1f));
+        assertTrue(e.getMessage().contains("G dividing H"), e.getMessage());
+    }
 }
