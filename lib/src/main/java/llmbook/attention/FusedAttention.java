@@ -64,16 +64,35 @@ public final class FusedAttention {
                 || ks[2] / G != qs[2] / H)
             throw new IllegalArgumentException("FusedAttention.causalHeads: need q (B, T, H·d_k), k (B, T, G·d_k), v (B, T, G·d_v) with H="
                     + H + ", G=" + G + " (G dividing H), got q " + Shape.str(qs) + ", k " + Shape.str(ks) + ", v " + Shape.str(vs));
-        int B = qs[0], T = qs[1], dk = qs[2] / H, dv = vs[2] / G;
         Tensor qc = rowsContiguous(q), kc = rowsContiguous(k), vc = rowsContiguous(v);
+        return heads(qc, 0, kc, 0, vc, 0, qs[0], qs[1], H, G, qs[2] / H, vs[2] / G, scale, qc, kc, vc);
+    }
+
+    /**
+     * {@link #causalHeads} on one packed tensor {@code qkv (B, T, H·d + 2·G·d)}: queries, keys and values side by side
+     * (GPT-2's {@code c_attn} output when G = H). Gradients go straight into qkv's gradient, with no slice views.
+     */
+    public static Tensor causalPacked(Tensor qkv, int H, int G, float scale) {
+        int[] s = qkv.shape();
+        if (s.length != 3 || H < 1 || G < 1 || H % G != 0 || s[2] % (H + 2 * G) != 0)
+            throw new IllegalArgumentException("FusedAttention.causalPacked: need qkv (B, T, (H + 2G)·d) with H=" + H + ", G=" + G
+                    + " (G dividing H), got " + Shape.str(s));
+        int d = s[2] / (H + 2 * G);
+        Tensor x = rowsContiguous(qkv);
+        return heads(x, 0, x, H * d, x, (H + G) * d, s[0], s[1], H, G, d, d, scale, x);
+    }
+
+    /** The op: q, k, v read at column offsets of (possibly the same) (B, T, ·) tensors; inputs are the op's graph inputs. */
+    private static Tensor heads(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol, int B, int T, int H, int G, int dk, int dv,
+                                float scale, Tensor... inputs) {
         float[] qh = Buffers.dirty(B * H * T * dk), kh = Buffers.dirty(B * G * T * dk), vh = Buffers.dirty(B * G * T * dv);
-        gather(qc, qh, B, T, H, dk);
-        gather(kc, kh, B, T, G, dk);
-        gather(vc, vh, B, T, G, dv);
+        gather(q, qCol, qh, B, T, H, dk);
+        gather(k, kCol, kh, B, T, G, dk);
+        gather(v, vCol, vh, B, T, G, dv);
         float[] o = Buffers.dirty(B * H * T * dv), lse = Buffers.dirty(B * H * T), y = Buffers.dirty(B * T * H * dv);
         Attention.groupedForward(B, H, G, T, dk, dv, scale, o, lse, qh, 0, kh, 0, vh, 0);
-        scatter(o, y, 0, B * T * H * dv, B, T, H, dv, false);
-        Tensor out = Tensor.fromOp("fused_attention", y, new int[] {B, T, H * dv}, qc, kc, vc).alsoOwns(qh, kh, vh, o, lse);
+        scatter(o, y, H * dv, 0, B, T, H, dv, false);
+        Tensor out = Tensor.fromOp("fused_attention", y, new int[] {B, T, H * dv}, inputs).alsoOwns(qh, kh, vh, o, lse);
         return out.onBackward(g -> {
             float[] dOut = Buffers.dirty(B * H * T * dv);
             Kernels.parallelRange(B, 1, (b0, b1) -> {
@@ -83,9 +102,21 @@ public final class FusedAttention {
             });
             float[] dq = Buffers.zeroed(qh.length), dK = Buffers.zeroed(kh.length), dV = Buffers.zeroed(vh.length);
             Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, dK, dV, dOut, qh, 0, kh, 0, vh, 0, o, lse);
-            addHeads(qc, dq, B, T, H, dk);
-            addHeads(kc, dK, B, T, G, dk);
-            addHeads(vc, dV, B, T, G, dv);
+            if (inputs.length == 1) {                    // packed: the three parts fill each row of the one gradient
+                Tensor x = inputs[0];
+                if (x.requiresGrad()) {
+                    boolean first = !x.hasGrad();
+                    float[] gx = first ? x.gradBufferForWrite() : x.gradBuffer();
+                    int w = x.size(2);
+                    scatter(dq, gx, w, qCol, B, T, H, dk, !first);
+                    scatter(dK, gx, w, kCol, B, T, G, dk, !first);
+                    scatter(dV, gx, w, vCol, B, T, G, dv, !first);
+                }
+            } else {
+                addHeads(q, dq, B, T, H, dk);
+                addHeads(k, dK, B, T, G, dk);
+                addHeads(v, dV, B, T, G, dv);
+            }
             for (float[] a : new float[][] {dOut, dq, dK, dV}) Buffers.recycle(a);
         });
     }
@@ -93,10 +124,10 @@ public final class FusedAttention {
     /** x itself when its last axis is contiguous (rows may be strided), else a contiguous copy. */
     private static Tensor rowsContiguous(Tensor x) { return x.strides()[2] == 1 ? x : x.contiguous(); }
 
-    /** (B, T, n·d) with strided rows → (B, n, T, d) head-major. */
-    private static void gather(Tensor x, float[] dst, int B, int T, int n, int d) {
+    /** n heads of d floats from column col of (B, T, ·) with strided rows → (B, n, T, d) head-major. */
+    private static void gather(Tensor x, int col, float[] dst, int B, int T, int n, int d) {
         float[] a = x.data();
-        int off = x.offset(), s0 = x.strides()[0], s1 = x.strides()[1];
+        int off = x.offset() + col, s0 = x.strides()[0], s1 = x.strides()[1];
         Kernels.parallelRange(B, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++)
                 for (int t = 0; t < T; t++)
@@ -104,13 +135,13 @@ public final class FusedAttention {
         });
     }
 
-    /** (B, n, T, d) head-major → rows of (B, T, n·d) at dst[off …], written or added. */
-    private static void scatter(float[] src, float[] dst, int off, int size, int B, int T, int n, int d, boolean add) {
+    /** (B, n, T, d) head-major → columns col … col + n·d of the rows (width w) of a (B, T, w) array, written or added. */
+    private static void scatter(float[] src, float[] dst, int w, int col, int B, int T, int n, int d, boolean add) {
         Kernels.parallelRange(B, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++)
                 for (int h = 0; h < n; h++)
                     for (int t = 0; t < T; t++) {
-                        int from = ((b * n + h) * T + t) * d, to = off + ((b * T + t) * n + h) * d;
+                        int from = ((b * n + h) * T + t) * d, to = (b * T + t) * w + col + h * d;
                         if (add) for (int j = 0; j < d; j++) dst[to + j] += src[from + j];
                         else System.arraycopy(src, from, dst, to, d);
                     }
@@ -121,7 +152,7 @@ public final class FusedAttention {
     private static void addHeads(Tensor x, float[] grad, int B, int T, int n, int d) {
         if (!x.requiresGrad()) return;
         boolean first = !x.hasGrad();
-        scatter(grad, first ? x.gradBufferForWrite() : x.gradBuffer(), 0, B * T * n * d, B, T, n, d, !first);
+        scatter(grad, first ? x.gradBufferForWrite() : x.gradBuffer(), n * d, 0, B, T, n, d, !first);
     }
 
     /** Whether {@code mask} lets a self-attention forward take the fused op: plainly causal, no padding. */

@@ -32,10 +32,9 @@ public final class MultiHeadAttention extends Module implements SelfAttention {
     @Override
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("MultiHeadAttention", x, dModel);
+        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask))            // training: one fused op on the packed q|k|v
+            return cProj.forward(FusedAttention.causalPacked(cAttn.forward(x), nHeads, nHeads, (float) (1.0 / Math.sqrt(dModel / nHeads))));
         var qkv = cAttn.forward(x).split(2, dModel, dModel, dModel);                // 3 × (B, T, C)
-        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask))            // training: one fused op on the column slices
-            return cProj.forward(FusedAttention.causalHeads(qkv.get(0), qkv.get(1), qkv.get(2), nHeads, nHeads,
-                    (float) (1.0 / Math.sqrt(dModel / nHeads))));
         Tensor q = Heads.split(qkv.get(0), nHeads);                                 // (B, H, T, d)
         Tensor k = Heads.split(qkv.get(1), nHeads);
         Tensor v = Heads.split(qkv.get(2), nHeads);

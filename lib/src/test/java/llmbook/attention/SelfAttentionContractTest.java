@@ -198,6 +198,11 @@ class SelfAttentionContractTest {
         Tensor q = Heads.split(qkv.slice(2, 0, h * d), h), k = Heads.split(qkv.slice(2, h * d, (h + g) * d), g);
         Tensor v = Heads.split(qkv.slice(2, (h + g) * d, (h + 2 * g) * d), g);
         assertArrayEquals(Heads.merge(FusedAttention.causal(q, k, v, 0.5f)).toArray(), f.apply(new Tensor[] {qkv}).toArray(), 1e-6f);
+        // the packed entry: the same numbers, gradients checked too
+        java.util.function.Function<Tensor[], Tensor> packed = x -> FusedAttention.causalPacked(x[0], h, g, 0.5f);
+        assertArrayEquals(f.apply(new Tensor[] {qkv}).toArray(), packed.apply(new Tensor[] {qkv}).toArray(), 0f);
+        r = GradCheck.check(packed, qkv);
+        assertTrue(r.ok(), r.toString());
         var e = assertThrows(IllegalArgumentException.class, () -> FusedAttention.causalHeads(qkv, qkv, qkv, 3, 2, 1f));
         assertTrue(e.getMessage().contains("G dividing H"), e.getMessage());
     }
