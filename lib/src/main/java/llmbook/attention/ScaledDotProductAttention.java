@@ -87,8 +87,23 @@ public final class ScaledDotProductAttention {
         if (hkv < 1 || h % hkv != 0)
             throw new IllegalArgumentException("attention: k/v heads " + hkv + " must divide q heads " + h + " (q " + str(qs) + ", k " + str(ks) + ")");
         float s = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(dk)) : scale;
-        if (weightsOut == null && tq == tk && mask != null && mask.isCausal() && mask.lengths() == null)
+        if (weightsOut == null && tq == tk && FusedAttention.plainCausal(mask))
             return FusedAttention.causal(q, k, v, s);                        // the fast path: one op, no T×T tensors
+        return composed(q, k, v, mask, s, weightsOut);
+    }
+
+    /**
+     * Always the composed path ({@code matmul → scale → mask → softmax → matmul}, each a separate autograd op storing its
+     * result), whatever the mask: for comparing it with the fused op. {@code scale} NaN means 1/√d_k.
+     */
+    public static Tensor attendComposed(Tensor q, Tensor k, Tensor v, Mask mask, float scale, Tensor[] weightsOut) {
+        Tensor[] w = weightsOut != null ? weightsOut : new Tensor[1];
+        return attend(q, k, v, mask, scale, w);
+    }
+
+    private static Tensor composed(Tensor q, Tensor k, Tensor v, Mask mask, float s, Tensor[] weightsOut) {
+        int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
+        int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], hkv = ks[1], tk = ks[2], dv = vs[3];
         int per = h / hkv;                                                   // query heads per K/V head
 
         Tensor qg = q.reshape(b * hkv, per, tq, dk);                         // (B·Hkv, H/Hkv, Tq, dk)

@@ -274,7 +274,7 @@ public final class Bench {
     private static void coreStep(llmbook.tensor.Tensor q, llmbook.tensor.Tensor k, llmbook.tensor.Tensor v, float[] g, float scale, boolean composed) {
         q.zeroGrad(); k.zeroGrad(); v.zeroGrad();
         llmbook.tensor.Tensor y = composed
-                ? llmbook.attention.ScaledDotProductAttention.attend(q, k, v, llmbook.attention.Mask.CAUSAL, scale, new llmbook.tensor.Tensor[1])
+                ? llmbook.attention.ScaledDotProductAttention.attendComposed(q, k, v, llmbook.attention.Mask.CAUSAL, scale, null)
                 : llmbook.attention.FusedAttention.causal(q, k, v, scale);
         y.backward(g);
         y.releaseGraph();
@@ -311,7 +311,8 @@ public final class Bench {
                 List<llmbook.tensor.Tensor> p = qkv.split(2, c, c, c);                       // 3 × (1, T, C)
                 llmbook.tensor.Tensor[] h = new llmbook.tensor.Tensor[3];
                 for (int i = 0; i < 3; i++) h[i] = p.get(i).reshape(1, T, heads, d).transpose(1, 2);  // (1, H, T, d)
-                llmbook.tensor.Tensor y = llmbook.attention.ScaledDotProductAttention.attend(h[0], h[1], h[2], llmbook.attention.Mask.CAUSAL);
+                llmbook.tensor.Tensor y = llmbook.attention.ScaledDotProductAttention.attendComposed(h[0], h[1], h[2], llmbook.attention.Mask.CAUSAL,
+                        Float.NaN, null);
                 y.transpose(1, 2).reshape(1, T, c).backward(seed);                              // (1, T, C)
             };
             Runnable composedScalar = () -> {

@@ -166,9 +166,10 @@ class SelfAttentionContractTest {
         assertTrue(r.ok(), r.toString());
         // and the same numbers as the composed function
         float[] fused = FusedAttention.causal(q, k, v, 0.4f).toArray();
-        Tensor[] w = new Tensor[1];
-        float[] composed = ScaledDotProductAttention.attend(q, k, v, Mask.CAUSAL, 0.4f, w).toArray();
+        float[] composed = ScaledDotProductAttention.attendComposed(q, k, v, Mask.CAUSAL, 0.4f, null).toArray();
         assertArrayEquals(composed, fused, 1e-5f);
+        assertEquals("fused_attention", ScaledDotProductAttention.attend(q, k, v, Mask.CAUSAL).op(), "attend takes the fused op when it can");
+        assertFalse(opsBehind(ScaledDotProductAttention.attendComposed(q, k, v, Mask.CAUSAL, 0.4f, null)).contains("fused_attention"));
     }
 
     /** An op refuses an input whose graph was released (here the fused attention op, written outside the tensor package). */
