@@ -23,7 +23,7 @@ import llmbook.tensor.Tensor;
 public final class Rope {
     private final int headDim;
     private final double base;
-    private float[] cos = new float[0], sin = new float[0];   // (positions, d/2): row p holds cos(pθ_i), sin(pθ_i)
+    private volatile float[] cos = new float[0], sin = new float[0];   // (positions, d/2): row p holds cos(pθ_i), sin(pθ_i)
 
     /** RoPE for heads of size {@code headDim} (even) with base 10000. */
     public Rope(int headDim) { this(headDim, 10000.0); }
