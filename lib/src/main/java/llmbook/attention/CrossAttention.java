@@ -44,6 +44,12 @@ public final class CrossAttention extends Module {
         return wo.forward(Heads.merge(sdpa.forward(q, k, v, mask)));   // (B, Tq, C)
     }
 
+    /**
+     * Whether forwards keep their weights (default ON here: cross-attention always takes the composed path, which
+     * computes the weights anyway, so keeping a reference costs nothing). Returns this.
+     */
+    public CrossAttention captureWeights(boolean on) { sdpa.captureWeights(on); return this; }
+
     /** Weights of the last forward (B, H, Tq, Tm), detached. */
-    public Tensor lastWeights() { return sdpa.lastWeights(); }
+    public Tensor lastWeights() { return SelfAttention.lastWeights("CrossAttention", sdpa); }
 }

@@ -24,7 +24,7 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     public final Linear wv;   // (G·d, C)
     public final Linear wo;   // (C, C)
     private final Rope rope;  // null without RoPE
-    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention(Float.NaN, true);
+    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention();
 
     public GroupedQueryAttention(int dModel, int nHeads, int nKvGroups, Rng rng) { this(new AttentionConfig(dModel, nHeads, nKvGroups), rng); }
 
@@ -41,6 +41,15 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     @Override
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
+        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) {   // training: one fused op, heads never split
+            int h = config.nHeads(), g = config.nKvGroups();
+            Tensor q = wq.forward(x), k = wk.forward(x), v = wv.forward(x);   // (B, T, H·d), (B, T, G·d), (B, T, G·d)
+            if (rope != null) {
+                q = rope.applyHeads(q, h, 0);
+                k = rope.applyHeads(k, g, 0);
+            }
+            return wo.forward(FusedAttention.causalHeads(q, k, v, h, g, (float) (1.0 / Math.sqrt(config.headDim()))));
+        }
         Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T, d)
         Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T, d)
         Tensor v = Heads.split(wv.forward(x), config.nKvGroups());     // (B, G, T, d)
@@ -63,17 +72,32 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
             q = rope.apply(q, start);
             k = rope.apply(k, start);
         }
-        k = cache.append(0, k);                                        // (B, G, T_past + T_new, d)
-        v = cache.append(1, v);
-        Tensor y = sdpa.forward(q, k, v, Mask.CAUSAL);                 // (B, H, T_new, d)
+        cache.append(k, v);                                            // written in place at positions start …
+        Tensor y = cachedAttention(sdpa, q, cache, start, (float) (1.0 / Math.sqrt(config.headDim())));   // (B, H, T_new, d)
         return wo.forward(Heads.merge(y));
     }
 
-    /** Parts {@code k}, {@code v}: (B, G, T, d) each. */
-    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+    /**
+     * Attention of the new queries against everything cached: the decoding kernel, or (weights captured, or queries that
+     * need a gradient) the composed path over views of the cache. Keys and values come from the cache, so no gradient
+     * reaches them either way.
+     */
+    static Tensor cachedAttention(ScaledDotProductAttention sdpa, Tensor q, KvCache cache, int start, float scale) {
+        if (sdpa.capturesWeights() || (Tensor.isGradEnabled() && q.requiresGrad()))
+            return sdpa.forward(q, cache.keysView(), cache.valuesView(), Mask.CAUSAL);
+        return FusedAttention.cached(q, cache, start, scale);
+    }
+
+    /** Parts {@code k}, {@code v}: (B, G, T, d) each; grows as tokens come. */
+    @Override public KvCache newCache() { return KvCache.grouped(config.nKvGroups(), config.headDim()); }
+
+    /** Parts {@code k}, {@code v}: (B, G, capacity, d) each, preallocated. */
+    @Override public KvCache newCache(int batch, int capacity) { return KvCache.grouped(config.nKvGroups(), config.headDim(), batch, capacity); }
+
+    @Override public GroupedQueryAttention captureWeights(boolean on) { sdpa.captureWeights(on); return this; }
 
     /** {@code 2 · G · d · 4} bytes: one K and one V row per K/V head. */
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
 
-    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+    @Override public Tensor lastWeights() { return SelfAttention.lastWeights("GroupedQueryAttention", sdpa); }
 }

@@ -19,7 +19,7 @@ public final class MultiHeadAttention extends Module implements SelfAttention {
     public final int dModel, nHeads;
     public final Linear cAttn;   // (3C, C): rows [0, C) make q, [C, 2C) k, [2C, 3C) v
     public final Linear cProj;   // (C, C)
-    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention(Float.NaN, true);
+    private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention();
 
     public MultiHeadAttention(int dModel, int nHeads, Rng rng) {
         new AttentionConfig(dModel, nHeads, nHeads);   // validates
@@ -32,6 +32,8 @@ public final class MultiHeadAttention extends Module implements SelfAttention {
     @Override
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("MultiHeadAttention", x, dModel);
+        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask))            // training: one fused op on the packed q|k|v
+            return cProj.forward(FusedAttention.causalPacked(cAttn.forward(x), nHeads, nHeads, (float) (1.0 / Math.sqrt(dModel / nHeads))));
         var qkv = cAttn.forward(x).split(2, dModel, dModel, dModel);                // 3 × (B, T, C)
         Tensor q = Heads.split(qkv.get(0), nHeads);                                 // (B, H, T, d)
         Tensor k = Heads.split(qkv.get(1), nHeads);
@@ -43,17 +45,23 @@ public final class MultiHeadAttention extends Module implements SelfAttention {
     @Override
     public Tensor forward(Tensor x, KvCache cache) {
         SelfAttention.checkInput("MultiHeadAttention", x, dModel);
+        int start = cache.length();
         var qkv = cAttn.forward(x).split(2, dModel, dModel, dModel);                // 3 × (B, T_new, C)
-        Tensor k = cache.append(0, Heads.split(qkv.get(1), nHeads));                // (B, H, T_past + T_new, d)
-        Tensor v = cache.append(1, Heads.split(qkv.get(2), nHeads));
-        Tensor y = sdpa.forward(Heads.split(qkv.get(0), nHeads), k, v, Mask.CAUSAL); // (B, H, T_new, d)
+        cache.append(Heads.split(qkv.get(1), nHeads), Heads.split(qkv.get(2), nHeads));
+        Tensor y = GroupedQueryAttention.cachedAttention(sdpa, Heads.split(qkv.get(0), nHeads), cache, start,
+                (float) (1.0 / Math.sqrt(dModel / nHeads)));                        // (B, H, T_new, d)
         return cProj.forward(Heads.merge(y));
     }
 
-    /** Parts {@code k}, {@code v}: (B, H, T, d) each. */
-    @Override public KvCache newCache() { return new KvCache(new String[] {"k", "v"}, new int[] {2, 2}); }
+    /** Parts {@code k}, {@code v}: (B, H, T, d) each; grows as tokens come. */
+    @Override public KvCache newCache() { return KvCache.grouped(nHeads, dModel / nHeads); }
+
+    /** Parts {@code k}, {@code v}: (B, H, capacity, d) each, preallocated. */
+    @Override public KvCache newCache(int batch, int capacity) { return KvCache.grouped(nHeads, dModel / nHeads, batch, capacity); }
+
+    @Override public MultiHeadAttention captureWeights(boolean on) { sdpa.captureWeights(on); return this; }
 
     @Override public long kvCacheBytesPerToken() { return 2L * dModel * Float.BYTES; }
 
-    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+    @Override public Tensor lastWeights() { return SelfAttention.lastWeights("MultiHeadAttention", sdpa); }
 }

@@ -51,7 +51,7 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         this.wQr = module("w_qr", new Linear(c, h * dr, false, rng));
         this.wO = module("w_o", new Linear(h * d, c, false, rng));
         this.rope = new Rope(dr);
-        this.sdpa = new ScaledDotProductAttention((float) (1.0 / Math.sqrt(d + dr)), true);
+        this.sdpa = new ScaledDotProductAttention((float) (1.0 / Math.sqrt(d + dr)), false);
     }
 
     /** The latent c_KV = W_DKV·x (B, T, d_c): what the KV cache stores (with {@link #ropeKey}). */
@@ -70,6 +70,7 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
         int h = config.nHeads();
+        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) return forwardFused(x);
         Tensor cKv = latent(x);                                          // (B, T, d_c)
         Tensor kC = Heads.split(wUk.forward(cKv), h);                    // (B, H, T, d)
         Tensor v = Heads.split(wUv.forward(cKv), h);                     // (B, H, T, d)
@@ -82,6 +83,22 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         Tensor q = Tensor.concat(3, qC, qR);                             // (B, H, T, d + d_R)
         Tensor y = sdpa.forward(q, k, v, mask);                          // (B, H, T, d)
         return wO.forward(Heads.merge(y));                               // (B, T, C)
+    }
+
+    /** The training path: the same function as {@link #forward(Tensor, Mask)} on the fused op, heads never split. */
+    private Tensor forwardFused(Tensor x) {
+        int[] s = x.shape();
+        int b = s[0], t = s[1], h = config.nHeads(), d = config.headDim(), dr = config.dRope();
+        Tensor cKv = latent(x);                                                          // (B, T, d_c)
+        Tensor kC = wUk.forward(cKv).reshape(b, t, h, d), v = wUv.forward(cKv);          // (B, T, H, d), (B, T, H·d)
+        Tensor kR = rope.applyHeads(wKr.forward(x), 1, 0).reshape(b, t, 1, dr);          // (B, T, 1, d_R), shared by the heads
+        Tensor[] copies = new Tensor[h];
+        java.util.Arrays.fill(copies, kR);
+        Tensor k = Tensor.concat(3, kC, Tensor.concat(2, copies)).reshape(b, t, h * (d + dr));   // per head [k^C_h ; k^R]
+        Tensor qC = wQ.forward(x).reshape(b, t, h, d);
+        Tensor qR = rope.applyHeads(wQr.forward(x), h, 0).reshape(b, t, h, dr);
+        Tensor q = Tensor.concat(3, qC, qR).reshape(b, t, h * (d + dr));                   // per head [q^C_h ; q^R_h]
+        return wO.forward(FusedAttention.causalHeads(q, k, v, h, h, sdpa.scale()));      // (B, T, C)
     }
 
     /**
@@ -98,23 +115,27 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     public Tensor forward(Tensor x, KvCache cache) {
         SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
         int h = config.nHeads(), d = config.headDim(), dc = config.dLatent(), start = cache.length();
-        Tensor c = cache.append(0, latent(x)).unsqueeze(1);              // (B, 1, T, d_c)   T = T_past + T_new
-        Tensor kR = cache.append(1, ropeKey(x, start));                  // (B, 1, T, d_R)
+        cache.appendLatent(latent(x), ropeKey(x, start));                // rows [c_KV ; k^R] at positions start …
         Tensor qC = Heads.split(wQ.forward(x), h);                       // (B, H, T_new, d)
         Tensor qR = rope.apply(Heads.split(wQr.forward(x), h), start);   // (B, H, T_new, d_R)
         Tensor qLat = qC.matmul(wUk.weight.reshape(h, d, dc));           // (B, H, T_new, d_c) = W_UK,hᵀ q^C_h
         Tensor q = Tensor.concat(3, qLat, qR);                           // (B, H, T_new, d_c + d_R)
-        Tensor k = Tensor.concat(3, c, kR);                              // (B, 1, T, d_c + d_R): one shared head
-        Tensor o = sdpa.forward(q, k, c, Mask.CAUSAL);                   // (B, H, T_new, d_c) = Σ_j p_hj c_j
+        // keys: the cached rows [c_j ; k^R_j], one shared head; values: their c_j part
+        Tensor o = GroupedQueryAttention.cachedAttention(sdpa, q, cache, start, sdpa.scale());   // (B, H, T_new, d_c) = Σ_j p_hj c_j
         Tensor y = o.matmul(wUv.weight.reshape(h, d, dc).transpose(1, 2)); // (B, H, T_new, d) = W_UV,h · that
         return wO.forward(Heads.merge(y));                               // (B, T_new, C)
     }
 
-    /** Parts {@code c_kv} (B, T, d_c) and {@code k_rope} (B, 1, T, d_R). */
-    @Override public KvCache newCache() { return new KvCache(new String[] {"c_kv", "k_rope"}, new int[] {1, 2}); }
+    /** Parts {@code c_kv} (B, T, d_c) and {@code k_rope} (B, 1, T, d_R); grows as tokens come. */
+    @Override public KvCache newCache() { return KvCache.latent(config.dLatent(), config.dRope()); }
+
+    /** Parts {@code c_kv} and {@code k_rope}, preallocated for {@code batch} × {@code capacity} positions. */
+    @Override public KvCache newCache(int batch, int capacity) { return KvCache.latent(config.dLatent(), config.dRope(), batch, capacity); }
+
+    @Override public MultiHeadLatentAttention captureWeights(boolean on) { sdpa.captureWeights(on); return this; }
 
     /** {@code (d_c + d_R) · 4} bytes: the latent and the shared RoPE key, nothing per head. */
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
 
-    @Override public Tensor lastWeights() { return sdpa.lastWeights(); }
+    @Override public Tensor lastWeights() { return SelfAttention.lastWeights("MultiHeadLatentAttention", sdpa); }
 }

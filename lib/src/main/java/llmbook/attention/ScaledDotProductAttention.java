@@ -3,7 +3,7 @@ package llmbook.attention;
 import llmbook.tensor.Tensor;
 
 /**
- * Scaled dot-product attention, composed from tensor ops (so autograd comes for free). Q2, Q41.
+ * Scaled dot-product attention: the fused op when it can, composed from tensor ops otherwise. Q2, Q41.
  * <pre>
  *   Attention(Q, K, V) = softmax(scale · Q·Kᵀ + M) · V        scale = 1/√d_k by default, M = 0 or −∞ (hidden)
  *   Q (B, H, Tq, d_k)   K (B, H_kv, Tk, d_k)   V (B, H_kv, Tk, d_v)   →   (B, H, Tq, d_v)
@@ -17,12 +17,18 @@ import llmbook.tensor.Tensor;
  * {@code g = ⌊h / (H/H_kv)⌋}, so consecutive groups of H/H_kv query heads share one; the product is taken as
  * {@code (B·H_kv, H/H_kv, Tq, d) @ (B·H_kv, 1, d, Tk)}, broadcasting the shared head without copying it.
  *
+ * <p><b>Two paths, one function.</b> With a plainly causal mask (no padding), {@code Tq == Tk} and no weights requested,
+ * {@link #attend} runs {@link FusedAttention#causal} (one autograd op, no T×T tensor stored: the training path). Otherwise
+ * (an encoder's {@link Mask#NONE}, padding, cross-attention, a KV cache's {@code Tq < Tk}, or weights wanted for a plot)
+ * it composes {@code matmul → scale → mask → softmax → matmul} below. Both compute the same numbers (tested to 1e-5).
+ *
  * <p>An instance can capture the attention weights {@code softmax(...)} of its last call (detached, {@code (B, H, Tq, Tk)})
- * for plotting; {@link #attend} is the stateless form.
+ * for plotting, when asked ({@link #captureWeights}); capturing forces the composed path. {@link #attend} is the
+ * stateless form.
  */
 public final class ScaledDotProductAttention {
     private final float scale;       // NaN: 1/√d_k
-    private final boolean capture;
+    private boolean capture;
     private Tensor lastWeights;
 
     /** Default scale 1/√d_k, no capture. */
@@ -35,6 +41,16 @@ public final class ScaledDotProductAttention {
         this.scale = scale;
         this.capture = capture;
     }
+
+    /** Capture the weights of later calls (composed path) or not (fused path when possible); returns this. */
+    public ScaledDotProductAttention captureWeights(boolean on) {
+        capture = on;
+        if (!on) lastWeights = null;
+        return this;
+    }
+
+    /** Whether {@link #forward} captures the weights. */
+    public boolean capturesWeights() { return capture; }
 
     /** The configured scale (NaN means 1/√d_k, resolved per call). */
     public float scale() { return scale; }
@@ -71,6 +87,23 @@ public final class ScaledDotProductAttention {
         if (hkv < 1 || h % hkv != 0)
             throw new IllegalArgumentException("attention: k/v heads " + hkv + " must divide q heads " + h + " (q " + str(qs) + ", k " + str(ks) + ")");
         float s = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(dk)) : scale;
+        if (weightsOut == null && tq == tk && FusedAttention.plainCausal(mask))
+            return FusedAttention.causal(q, k, v, s);                        // the fast path: one op, no T×T tensors
+        return composed(q, k, v, mask, s, weightsOut);
+    }
+
+    /**
+     * Always the composed path ({@code matmul → scale → mask → softmax → matmul}, each a separate autograd op storing its
+     * result), whatever the mask: for comparing it with the fused op. {@code scale} NaN means 1/√d_k.
+     */
+    public static Tensor attendComposed(Tensor q, Tensor k, Tensor v, Mask mask, float scale, Tensor[] weightsOut) {
+        Tensor[] w = weightsOut != null ? weightsOut : new Tensor[1];
+        return attend(q, k, v, mask, scale, w);
+    }
+
+    private static Tensor composed(Tensor q, Tensor k, Tensor v, Mask mask, float s, Tensor[] weightsOut) {
+        int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
+        int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], hkv = ks[1], tk = ks[2], dv = vs[3];
         int per = h / hkv;                                                   // query heads per K/V head
 
         Tensor qg = q.reshape(b * hkv, per, tq, dk);                         // (B·Hkv, H/Hkv, Tq, dk)

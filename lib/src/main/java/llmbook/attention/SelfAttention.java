@@ -21,14 +21,36 @@ public interface SelfAttention {
      */
     Tensor forward(Tensor x, KvCache cache);
 
-    /** An empty cache for {@link #forward(Tensor, KvCache)}. */
+    /** An empty cache for {@link #forward(Tensor, KvCache)} that takes its batch from the first tokens and grows. */
     KvCache newCache();
+
+    /**
+     * An empty cache preallocated for {@code batch} sequences of up to {@code capacity} positions (the model's context):
+     * appending writes in place and never copies.
+     */
+    KvCache newCache(int batch, int capacity);
+
+    /**
+     * Whether later forwards keep their attention weights for {@link #lastWeights()} (default off). Capturing takes the
+     * composed path, which stores the (B, H, T, T) weights; off, a causal forward runs the fused op. Returns this.
+     */
+    SelfAttention captureWeights(boolean on);
 
     /** fp32 bytes this layer caches per generated token (keys and values, or whatever stands in for them). */
     long kvCacheBytesPerToken();
 
-    /** The attention weights of the last forward, (B, H, T_query, T_key), detached; null before the first forward. */
+    /**
+     * The attention weights of the last forward, (B, H, T_query, T_key), detached; null before the first forward since
+     * capturing was turned on. Throws unless {@link #captureWeights}(true) was called.
+     */
     Tensor lastWeights();
+
+    /** {@link #lastWeights()} of an implementation's {@code sdpa}, with the error when capturing is off. */
+    static Tensor lastWeights(String layer, ScaledDotProductAttention sdpa) {
+        if (!sdpa.capturesWeights())
+            throw new IllegalStateException(layer + ".lastWeights: weights are not captured; call captureWeights(true) before the forward");
+        return sdpa.lastWeights();
+    }
 
     /** The trainable parameters (implementations are {@link llmbook.nn.Module}s). */
     List<Tensor> parameters();

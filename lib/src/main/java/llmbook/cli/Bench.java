@@ -190,12 +190,113 @@ public final class Bench {
         int tokens = BenchTrain.B * BenchTrain.T;
         cs.add(new Case("train step", "GPT ref B=16 T=128", tokens, "tok/s", BenchTrain.step(true), BenchTrain.step(false), null));
         cs.addAll(attentionLayerCases(rng));
+        cs.addAll(decodeKernelCases(rng));
+        cs.addAll(attentionVariantCases());
         return cs;
     }
 
     /**
+     * The decoding kernels: {@code MatMul.matvec} (a linear layer on one token; rows × cols of W) and
+     * {@code Attention.cachedForward} (one new query per head against a full KV cache), each against its scalar twin.
+     */
+    static List<Case> decodeKernelCases(Random rng) {
+        List<Case> cs = new ArrayList<>();
+        for (int[] rc : new int[][] {{384, 128}, {65, 128}, {768, 768}, {3072, 768}}) {
+            int rows = rc[0], cols = rc[1];
+            float[] w = rand(rng, rows * cols), x = rand(rng, cols), y = new float[rows];
+            cs.add(new Case("matvec", rows + "x" + cols, 2.0 * rows * cols, "GFLOP/s", () -> MatMul.matvec(y, 0, w, 0, x, 0, rows, cols),
+                    () -> MatMul.matvecScalar(y, 0, w, 0, x, 0, rows, cols), null));
+        }
+        for (int[] hgdt : new int[][] {{4, 4, 32, 128}, {12, 12, 64, 1024}, {12, 4, 64, 1024}}) {
+            int H = hgdt[0], G = hgdt[1], d = hgdt[2], cap = hgdt[3], start = cap - 1;
+            float scale = (float) (1 / Math.sqrt(d));
+            float[] q = rand(rng, H * d), k = rand(rng, G * cap * d), v = rand(rng, G * cap * d), out = new float[H * d];
+            cs.add(new Case("decode attn", "H=" + H + " G=" + G + " d=" + d + " T=" + cap, 4.0 * H * cap * d, "GFLOP/s",
+                    () -> Attention.cachedForward(1, H, G, 1, start, d, d, scale, out, q, 0, k, 0, d, v, 0, d, cap),
+                    () -> Attention.cachedForwardScalar(1, H, G, 1, start, d, d, scale, out, q, 0, k, 0, d, v, 0, d, cap), null));
+        }
+        return cs;
+    }
+
+    /**
+     * One attention layer of each variant at the reference shape (B = 16, T = 128, C = 128, H = 4), forward + backward
+     * through autograd, in tokens/s. "attn fused" is the training path (weights not captured: one fused op); its
+     * "×scalar" baseline is NOT a scalar twin but the same layer on the composed path (weights captured: matmul, mask,
+     * softmax, matmul, on the vector kernels), so the ratio is fused over composed. "attn decode" feeds one token at a
+     * time through a preallocated cache of 128 positions (reset when full): its time is ms per token for one layer
+     * (batch 1); its baseline is the same with {@code Kernels.useVector(false)}.
+     */
+    static List<Case> attentionVariantCases() {
+        List<Case> cs = new ArrayList<>();
+        int B = 16, T = 128, C = 128, H = 4;
+        String[] names = {"MHA", "GQA2", "MQA", "MHA+rope", "GQA2+rope", "MLA"};
+        for (int vi = 0; vi < names.length; vi++) {
+            int variant = vi;
+            java.util.function.Supplier<llmbook.attention.SelfAttention> make = () -> {
+                llmbook.tensor.Rng r = new llmbook.tensor.Rng(7);
+                return switch (variant) {
+                    case 0 -> new llmbook.attention.GroupedQueryAttention(C, H, H, r);
+                    case 1 -> new llmbook.attention.GroupedQueryAttention(C, H, 2, r);
+                    case 2 -> new llmbook.attention.GroupedQueryAttention(C, H, 1, r);
+                    case 3 -> new llmbook.attention.GroupedQueryAttention(new llmbook.attention.AttentionConfig(C, H, H, false, true), r);
+                    case 4 -> new llmbook.attention.GroupedQueryAttention(new llmbook.attention.AttentionConfig(C, H, 2, false, true), r);
+                    default -> new llmbook.attention.MultiHeadLatentAttention(C, H, 4 * C / H, C / H / 2, r);
+                };
+            };
+            llmbook.attention.SelfAttention fused = make.get(), composed = make.get().captureWeights(true);
+            llmbook.tensor.Tensor x = llmbook.tensor.Tensor.randn(new llmbook.tensor.Rng(8), B, T, C).requiresGrad(true);
+            float[] seed = llmbook.tensor.Tensor.randn(new llmbook.tensor.Rng(9), B * T * C).toArray();
+            String size = names[vi] + " B16 T128 C128";
+            cs.add(new Case("attn fused f+b", size, B * T, "tok/s", () -> layerStep(fused, x, seed), () -> layerStep(composed, x, seed), null));
+            if (vi < 3 || vi == 5) {                 // the attention core alone: q (B,H,T,dk), k (B,G,T,dk), v (B,G,T,dv)
+                int G = vi == 0 || vi == 5 ? H : vi == 1 ? 2 : 1, dk = vi == 5 ? C / H + C / H / 2 : C / H, dv = C / H;
+                llmbook.tensor.Rng r = new llmbook.tensor.Rng(10);
+                llmbook.tensor.Tensor q = llmbook.tensor.Tensor.randn(r, B, H, T, dk).requiresGrad(true);
+                llmbook.tensor.Tensor k = llmbook.tensor.Tensor.randn(r, B, G, T, dk).requiresGrad(true);
+                llmbook.tensor.Tensor v = llmbook.tensor.Tensor.randn(r, B, G, T, dv).requiresGrad(true);
+                float[] g = llmbook.tensor.Tensor.randn(r, B * H * T * dv).toArray();
+                float sc = (float) (1 / Math.sqrt(dk));
+                Runnable core = () -> coreStep(q, k, v, g, sc, false), coreComposed = () -> coreStep(q, k, v, g, sc, true);
+                cs.add(new Case("attn core f+b", names[vi] + " dk=" + dk + " dv=" + dv, B * T, "tok/s", core, coreComposed, null));
+            }
+            llmbook.attention.SelfAttention dec = make.get();
+            llmbook.attention.KvCache cache = dec.newCache(1, T);
+            llmbook.tensor.Tensor[] tokens = new llmbook.tensor.Tensor[T];
+            for (int t = 0; t < T; t++) tokens[t] = llmbook.tensor.Tensor.randn(new llmbook.tensor.Rng(100 + t), 1, 1, C);
+            Runnable step = () -> {
+                if (cache.length() == T) cache.reset();
+                try (var g = llmbook.tensor.Tensor.noGrad()) { dec.forward(tokens[cache.length()], cache); }
+            };
+            cs.add(new Case("attn decode", names[vi] + " B1 T<=128 C128", 1, "tok/s", step, () -> {
+                Kernels.useVector(false);
+                try { step.run(); } finally { Kernels.useVector(true); }
+            }, null));
+        }
+        return cs;
+    }
+
+    /** Forward + backward of the attention core alone: the fused op, or the composed function (weights requested). */
+    private static void coreStep(llmbook.tensor.Tensor q, llmbook.tensor.Tensor k, llmbook.tensor.Tensor v, float[] g, float scale, boolean composed) {
+        q.zeroGrad(); k.zeroGrad(); v.zeroGrad();
+        llmbook.tensor.Tensor y = composed
+                ? llmbook.attention.ScaledDotProductAttention.attendComposed(q, k, v, llmbook.attention.Mask.CAUSAL, scale, null)
+                : llmbook.attention.FusedAttention.causal(q, k, v, scale);
+        y.backward(g);
+        y.releaseGraph();
+    }
+
+    /** Forward + backward of one layer on x with output gradient seed, graph released as in training. */
+    private static void layerStep(llmbook.attention.SelfAttention a, llmbook.tensor.Tensor x, float[] seed) {
+        x.zeroGrad();
+        for (llmbook.tensor.Tensor p : a.parameters()) p.zeroGrad();
+        llmbook.tensor.Tensor y = a.forward(x, llmbook.attention.Mask.CAUSAL);
+        y.backward(seed);
+        y.releaseGraph();
+    }
+
+    /**
      * Multi-head causal attention through the autograd graph, forward + backward, batch 1, 4 heads × 32 dims, from the
-     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.model.gpt.CausalAttention}, one online-softmax
+     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.model.gpt.CausalAttention}, one fused
      * kernel per head, no T×T scores) and the same function composed from primitives ({@code q·kᵀ}, scale, causal
      * mask, softmax, {@code ·v}, each a separate op storing its (1, 4, T, T) result) on the vector kernels. The baseline
      * of both rows is the composed path on the scalar kernels ({@code Kernels.useVector(false)}). Q3, Q33: time ∝ T².
@@ -215,7 +316,8 @@ public final class Bench {
                 List<llmbook.tensor.Tensor> p = qkv.split(2, c, c, c);                       // 3 × (1, T, C)
                 llmbook.tensor.Tensor[] h = new llmbook.tensor.Tensor[3];
                 for (int i = 0; i < 3; i++) h[i] = p.get(i).reshape(1, T, heads, d).transpose(1, 2);  // (1, H, T, d)
-                llmbook.tensor.Tensor y = llmbook.attention.ScaledDotProductAttention.attend(h[0], h[1], h[2], llmbook.attention.Mask.CAUSAL);
+                llmbook.tensor.Tensor y = llmbook.attention.ScaledDotProductAttention.attendComposed(h[0], h[1], h[2], llmbook.attention.Mask.CAUSAL,
+                        Float.NaN, null);
                 y.transpose(1, 2).reshape(1, T, c).backward(seed);                              // (1, T, C)
             };
             Runnable composedScalar = () -> {

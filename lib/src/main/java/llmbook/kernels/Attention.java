@@ -14,8 +14,15 @@ package llmbook.kernels;
  *   dv_j += Σ_{i≥j} p_ij · dout_i       ds_ij = p_ij · (dout_i·v_j − D_i)
  *   dq_i += scale · Σ_{j≤i} ds_ij · k_j   dk_j += scale · Σ_{i≥j} ds_ij · q_i
  * </pre>
- * The fused version streams over keys with an online softmax (running max and sum), so memory is O(T·d),
- * not O(T²). The scalar twins materialise the T×T scores and are the reference.
+ * The vector version never stores the T×T matrix: it takes one query row (or four rows sharing every load of k
+ * and v) at a time, computes that row's scores against keys 0..i into an O(T) scratch row, takes the max, the
+ * exponentials and their sum (an exact two-pass softmax over the row, not an online/streaming one), then the
+ * weighted sum of value rows; the backward recomputes each row's p from the saved lse. Memory is O(T·d) plus
+ * O(T) per thread. The scalar twins materialise the T×T matrices and are the reference.
+ *
+ * <p>{@link #groupedForward}/{@link #groupedBackward} run a whole batch of heads where H query heads share G ≤ H key/value
+ * heads (multi-head G = H, grouped-query, multi-query G = 1) and the value width dv may differ from the key width
+ * dk (latent attention); {@link #cachedForward} is decoding: new queries against a preallocated KV cache.
  *
  * <p>Exact signatures:
  * <pre>
@@ -116,6 +123,171 @@ public final class Attention {
         Kernels.checkArray(kn, name + " (heads×T×d=" + heads + "×" + T + "×" + d + ")", arr, off, (long) heads * T * d);
     }
 
+    // ---- a batch of grouped heads (MHA, GQA, MQA; MLA with dv ≠ dk) ----
+
+    /**
+     * Causal attention for B sequences with H query heads sharing G key/value heads (G divides H; query head h uses
+     * K/V head ⌊h/(H/G)⌋), all row-major and contiguous:
+     * <pre>
+     *   q (B, H, T, dk) at qOff   k (B, G, T, dk) at kOff   v (B, G, T, dv) at vOff   →   out (B, H, T, dv), lse (B, H, T) at 0
+     * </pre>
+     * Each (b, g) and its H/G query heads go to one thread, so the result does not depend on the thread count.
+     */
+    public static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] lse,
+                                      float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
+        checkGrouped("Attention.groupedForward", B, H, G, T, dk, dv, out, lse, q, qOff, k, kOff, v, vOff);
+        if (Kernels.usingVector()) AttentionVector.groupedForward(B, H, G, T, dk, dv, scale, out, lse, q, qOff, k, kOff, v, vOff);
+        else groupedForwardUnchecked(B, H, G, T, dk, dv, scale, out, lse, q, qOff, k, kOff, v, vOff);
+    }
+
+    /**
+     * Gradients of {@link #groupedForward}, ADDED into dq (B, H, T, dk), dK (B, G, T, dk), dV (B, G, T, dv) (all at 0),
+     * from dout (B, H, T, dv) at 0 and the saved out, lse. The H/G query heads of a K/V head add their dK, dV into
+     * that head's rows on one thread, one after another (no two threads write the same row).
+     */
+    public static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, float[] dK, float[] dV,
+                                       float[] dout, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, float[] lse) {
+        String kn = "Attention.groupedBackward";
+        checkGrouped(kn, B, H, G, T, dk, dv, out, lse, q, qOff, k, kOff, v, vOff);
+        checkGradients(kn, B, H, G, T, dk, dv, dq, dK, dV, dout);
+        if (Kernels.usingVector()) AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, dK, dV, dout, q, qOff, k, kOff, v, vOff, out, lse);
+        else groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dq, dK, dV, dout, q, qOff, k, kOff, v, vOff, lse);
+    }
+
+    /** The scalar twin of {@link #groupedForward} (materialises each head's T×T probabilities). */
+    public static void groupedForwardScalar(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] lse,
+                                            float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
+        checkGrouped("Attention.groupedForwardScalar", B, H, G, T, dk, dv, out, lse, q, qOff, k, kOff, v, vOff);
+        groupedForwardUnchecked(B, H, G, T, dk, dv, scale, out, lse, q, qOff, k, kOff, v, vOff);
+    }
+
+    /** The scalar twin of {@link #groupedBackward}. */
+    public static void groupedBackwardScalar(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, float[] dK, float[] dV,
+                                             float[] dout, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, float[] lse) {
+        String kn = "Attention.groupedBackwardScalar";
+        checkGrouped(kn, B, H, G, T, dk, dv, out, lse, q, qOff, k, kOff, v, vOff);
+        checkGradients(kn, B, H, G, T, dk, dv, dq, dK, dV, dout);
+        groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dq, dK, dV, dout, q, qOff, k, kOff, v, vOff, lse);
+    }
+
+    private static void groupedForwardUnchecked(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] lse,
+                                                float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
+        int per = H / G;
+        for (int bh = 0; bh < B * H; bh++) {
+            int u = bh / per;                                           // = b·G + ⌊h/per⌋
+            forwardUnchecked(out, bh * T * dv, lse, bh * T, q, qOff + bh * T * dk, k, kOff + u * T * dk, dk,
+                    v, vOff + u * T * dv, dv, T, 0, T, dk, dv, scale);
+        }
+    }
+
+    private static void groupedBackwardUnchecked(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, float[] dK, float[] dV,
+                                                 float[] dout, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] lse) {
+        int per = H / G;
+        for (int bh = 0; bh < B * H; bh++) {
+            int u = bh / per;
+            backwardUnchecked(dq, bh * T * dk, dK, u * T * dk, dV, u * T * dv, dout, bh * T * dv, q, qOff + bh * T * dk,
+                    k, kOff + u * T * dk, v, vOff + u * T * dv, lse, bh * T, T, dk, dv, scale);
+        }
+    }
+
+    // ---- decoding against a KV cache ----
+
+    /**
+     * Attention of Tq new queries at positions {@code start … start+Tq−1} against the keys and values of positions
+     * {@code 0 … start+Tq−1} held in a preallocated cache (query i sees keys j ≤ start + i). The cache is stored
+     * TRANSPOSED, one row of {@code cap} positions per feature, so a new token's scores are vector operations across
+     * positions and each output feature is one long dot product:
+     * <pre>
+     *   q (B, H, Tq, dk) contiguous at qOff                                          out (B, H, Tq, dv) at 0
+     *   feature c of key   j of K/V head (b, g): k[kOff + ((b·G + g)·kRows + c)·cap + j]     (cache (B, G, kRows, cap))
+     *   feature c of value j of K/V head (b, g): v[vOff + ((b·G + g)·vRows + c)·cap + j]     (cache (B, G, vRows, cap))
+     * </pre>
+     * Keys use features 0 … dk−1 of their kRows ≥ dk, values 0 … dv−1 of their vRows ≥ dv: one cache can hold several
+     * things (MLA: the rows of a head are [c_KV ; k^R], the keys are all d_c + d_R of them and the values the first d_c,
+     * with v = k). No T×T matrix: one scratch row of scores per thread.
+     */
+    public static void cachedForward(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                     float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        checkCached("Attention.cachedForward", B, H, G, Tq, start, dk, dv, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+        if (Kernels.usingVector()) AttentionVector.cachedForward(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+        else cachedForwardUnchecked(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+    }
+
+    /** The scalar twin of {@link #cachedForward}. */
+    public static void cachedForwardScalar(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                           float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        checkCached("Attention.cachedForwardScalar", B, H, G, Tq, start, dk, dv, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+        cachedForwardUnchecked(B, H, G, Tq, start, dk, dv, scale, out, q, qOff, k, kOff, kRows, v, vOff, vRows, cap);
+    }
+
+    private static void cachedForwardUnchecked(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q,
+                                               int qOff, float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        int per = H / G;
+        float[] p = new float[start + Tq];
+        for (int bh = 0; bh < B * H; bh++) {
+            int u = (bh / H) * G + (bh % H) / per, ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
+            for (int i = 0; i < Tq; i++) {
+                int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int c = 0; c < dk; c++) s += q[qo + c] * k[ko + c * cap + j];
+                    p[j] = s * scale;
+                    max = Math.max(max, p[j]);
+                }
+                float sum = 0f;
+                for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
+                for (int c = 0; c < dv; c++) {
+                    float a = 0f;
+                    for (int j = 0; j < n; j++) a += p[j] * v[vo + c * cap + j];
+                    out[oo + c] = a / sum;
+                }
+            }
+        }
+    }
+
+    private static void checkGroups(String kn, int B, int H, int G, int T, int dk, int dv) {
+        Kernels.checkDim(kn, "B", B);
+        Kernels.checkDim(kn, "T", T);
+        Kernels.checkDim(kn, "dk", dk);
+        Kernels.checkDim(kn, "dv", dv);
+        if (H < 1 || G < 1 || H % G != 0)
+            throw new IllegalArgumentException(kn + ": K/V heads G=" + G + " must divide query heads H=" + H + " (both >= 1)");
+    }
+
+    private static void checkGrouped(String kn, int B, int H, int G, int T, int dk, int dv, float[] out, float[] lse,
+                                     float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
+        checkGroups(kn, B, H, G, T, dk, dv);
+        String bh = " (B×H×T×", bg = " (B×G×T×";
+        Kernels.checkArray(kn, "q" + bh + "dk=" + B + "×" + H + "×" + T + "×" + dk + ")", q, qOff, (long) B * H * T * dk);
+        Kernels.checkArray(kn, "k" + bg + "dk=" + B + "×" + G + "×" + T + "×" + dk + ")", k, kOff, (long) B * G * T * dk);
+        Kernels.checkArray(kn, "v" + bg + "dv=" + B + "×" + G + "×" + T + "×" + dv + ")", v, vOff, (long) B * G * T * dv);
+        Kernels.checkArray(kn, "out" + bh + "dv=" + B + "×" + H + "×" + T + "×" + dv + ")", out, 0, (long) B * H * T * dv);
+        Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
+    }
+
+    private static void checkGradients(String kn, int B, int H, int G, int T, int dk, int dv, float[] dq, float[] dK, float[] dV, float[] dout) {
+        String bh = " (B×H×T×", bg = " (B×G×T×";
+        Kernels.checkArray(kn, "dq" + bh + "dk=" + B + "×" + H + "×" + T + "×" + dk + ")", dq, 0, (long) B * H * T * dk);
+        Kernels.checkArray(kn, "dK" + bg + "dk=" + B + "×" + G + "×" + T + "×" + dk + ")", dK, 0, (long) B * G * T * dk);
+        Kernels.checkArray(kn, "dV" + bg + "dv=" + B + "×" + G + "×" + T + "×" + dv + ")", dV, 0, (long) B * G * T * dv);
+        Kernels.checkArray(kn, "dout" + bh + "dv=" + B + "×" + H + "×" + T + "×" + dv + ")", dout, 0, (long) B * H * T * dv);
+    }
+
+    private static void checkCached(String kn, int B, int H, int G, int Tq, int start, int dk, int dv, float[] out, float[] q, int qOff,
+                                    float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        checkGroups(kn, B, H, G, Tq, dk, dv);
+        Kernels.checkDim(kn, "start", start);
+        if (start + Tq > cap)
+            throw new IllegalArgumentException(kn + ": start " + start + " + Tq " + Tq + " new positions exceed the cache capacity " + cap);
+        if (kRows < dk || vRows < dv)
+            throw new IllegalArgumentException(kn + ": feature rows must cover the widths: kRows=" + kRows + " < dk=" + dk + " or vRows=" + vRows + " < dv=" + dv);
+        Kernels.checkArray(kn, "q (B×H×Tq×dk=" + B + "×" + H + "×" + Tq + "×" + dk + ")", q, qOff, (long) B * H * Tq * dk);
+        Kernels.checkArray(kn, "out (B×H×Tq×dv=" + B + "×" + H + "×" + Tq + "×" + dv + ")", out, 0, (long) B * H * Tq * dv);
+        Kernels.checkArray(kn, "k cache (B×G×kRows×cap=" + B + "×" + G + "×" + kRows + "×" + cap + ")", k, kOff, (long) B * G * kRows * cap);
+        Kernels.checkArray(kn, "v cache (B×G×vRows×cap=" + B + "×" + G + "×" + vRows + "×" + cap + ")", v, vOff, (long) B * G * vRows * cap);
+    }
+
     // ---- scalar twins: materialise the T×T matrices ----
 
     public static void causalForwardScalar(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
@@ -131,37 +303,50 @@ public final class Attention {
         backwardUnchecked(dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, v, vOff, lse, lseOff, T, d, scale);
     }
 
-    /** P[i][j] = exp(s_ij − lse_i) for j ≤ i, 0 above the diagonal; fills lse when {@code computeLse}. */
-    private static float[] probs(float[] lse, int lseOff, boolean computeLse, float[] q, int qOff, float[] k, int kOff, int T, int d, float scale) {
-        float[] p = new float[T * T]; // (T, T)
-        for (int i = 0; i < T; i++) {
+    /**
+     * P (Tq×Tk): {@code P[i][j] = exp(s_ij − lse_i)} for keys j ≤ start + i, 0 beyond (query i is at position start + i;
+     * key j at kOff + j·ldk); fills lse (if non-null) when {@code computeLse}, else reads it.
+     */
+    private static float[] probs(float[] lse, int lseOff, boolean computeLse, float[] q, int qOff, float[] k, int kOff, int ldk,
+                                 int Tq, int start, int Tk, int d, float scale) {
+        int T = Tk;
+        float[] p = new float[Tq * Tk]; // (Tq, Tk)
+        for (int i = 0; i < Tq; i++) {
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j <= i; j++) {
+            int last = start + i;
+            for (int j = 0; j <= last; j++) {
                 float s = 0f;
-                for (int c = 0; c < d; c++) s += q[qOff + i * d + c] * k[kOff + j * d + c];
+                for (int c = 0; c < d; c++) s += q[qOff + i * d + c] * k[kOff + j * ldk + c];
                 s *= scale;
                 p[i * T + j] = s;
                 max = Math.max(max, s);
             }
+            float l;
             if (computeLse) {
                 float sum = 0f;
-                for (int j = 0; j <= i; j++) sum += (float) Math.exp(p[i * T + j] - max);
-                lse[lseOff + i] = max + (float) Math.log(sum);
-            }
-            float l = lse[lseOff + i];
-            for (int j = 0; j <= i; j++) p[i * T + j] = (float) Math.exp(p[i * T + j] - l);
+                for (int j = 0; j <= last; j++) sum += (float) Math.exp(p[i * T + j] - max);
+                l = max + (float) Math.log(sum);
+                if (lse != null) lse[lseOff + i] = l;
+            } else l = lse[lseOff + i];
+            for (int j = 0; j <= last; j++) p[i * T + j] = (float) Math.exp(p[i * T + j] - l);
         }
         return p;
     }
 
     private static void forwardUnchecked(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff,
                                          float[] v, int vOff, int T, int d, float scale) {
-        float[] p = probs(lse, lseOff, true, q, qOff, k, kOff, T, d, scale);
-        for (int i = 0; i < T; i++) {
-            for (int c = 0; c < d; c++) out[outOff + i * d + c] = 0f;
-            for (int j = 0; j <= i; j++) {
-                float pij = p[i * T + j];
-                for (int c = 0; c < d; c++) out[outOff + i * d + c] += pij * v[vOff + j * d + c];
+        forwardUnchecked(out, outOff, lse, lseOff, q, qOff, k, kOff, d, v, vOff, d, T, 0, T, d, d, scale);
+    }
+
+    /** Scalar forward of one head: Tq queries at positions start…, keys and values rows at strides ldk, ldv. */
+    private static void forwardUnchecked(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] k, int kOff, int ldk,
+                                         float[] v, int vOff, int ldv, int Tq, int start, int Tk, int dk, int dv, float scale) {
+        float[] p = probs(lse, lseOff, true, q, qOff, k, kOff, ldk, Tq, start, Tk, dk, scale);
+        for (int i = 0; i < Tq; i++) {
+            for (int c = 0; c < dv; c++) out[outOff + i * dv + c] = 0f;
+            for (int j = 0; j <= start + i; j++) {
+                float pij = p[i * Tk + j];
+                for (int c = 0; c < dv; c++) out[outOff + i * dv + c] += pij * v[vOff + j * ldv + c];
             }
         }
     }
@@ -169,12 +354,19 @@ public final class Attention {
     private static void backwardUnchecked(float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout, int doutOff,
                                           float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
                                           float[] lse, int lseOff, int T, int d, float scale) {
-        float[] p = probs(lse, lseOff, false, q, qOff, k, kOff, T, d, scale);
+        backwardUnchecked(dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, v, vOff, lse, lseOff, T, d, d, scale);
+    }
+
+    /** Scalar backward of one causal head with key width dk and value width dv (accumulating). */
+    private static void backwardUnchecked(float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout, int doutOff,
+                                          float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
+                                          float[] lse, int lseOff, int T, int dkw, int dvw, float scale) {
+        float[] p = probs(lse, lseOff, false, q, qOff, k, kOff, dkw, T, 0, T, dkw, scale);
         float[] dp = new float[T * T]; // (T, T) dL/dp_ij = dout_i·v_j
         for (int i = 0; i < T; i++)
             for (int j = 0; j <= i; j++) {
                 float s = 0f;
-                for (int c = 0; c < d; c++) s += dout[doutOff + i * d + c] * v[vOff + j * d + c];
+                for (int c = 0; c < dvw; c++) s += dout[doutOff + i * dvw + c] * v[vOff + j * dvw + c];
                 dp[i * T + j] = s;
             }
         for (int i = 0; i < T; i++) {
@@ -183,10 +375,10 @@ public final class Attention {
             for (int j = 0; j <= i; j++) {
                 float pij = p[i * T + j];
                 float ds = pij * (dp[i * T + j] - rowDot) * scale;
-                for (int c = 0; c < d; c++) {
-                    dv[dvOff + j * d + c] += pij * dout[doutOff + i * d + c];
-                    dq[dqOff + i * d + c] += ds * k[kOff + j * d + c];
-                    dk[dkOff + j * d + c] += ds * q[qOff + i * d + c];
+                for (int c = 0; c < dvw; c++) dv[dvOff + j * dvw + c] += pij * dout[doutOff + i * dvw + c];
+                for (int c = 0; c < dkw; c++) {
+                    dq[dqOff + i * dkw + c] += ds * k[kOff + j * dkw + c];
+                    dk[dkOff + j * dkw + c] += ds * q[qOff + i * dkw + c];
                 }
             }
         }

@@ -69,7 +69,7 @@ final class AttentionVector {
         float[] kT = scratch(4, d * ld);               // (d, T) with row stride ld, shared read-only by all slices
         transpose(kT, ld, k, kOff, T, d);
         int sl = slices(T, d);
-        Kernels.parallel(sl, s -> forwardRows(out, outOff, lse, lseOff, q, qOff, kT, ld, v, vOff, T, d, scale,
+        Kernels.parallel(sl, s -> forwardRows(out, outOff, lse, lseOff, q, qOff, kT, ld, v, vOff, T, d, d, scale,
                 rowBound(T, s, sl), rowBound(T, s + 1, sl)));
     }
 
@@ -86,19 +86,19 @@ final class AttentionVector {
             float[] kT = scratch(4, d * ld);
             for (int h = heads * s / sl, h1 = heads * (s + 1) / sl; h < h1; h++) {
                 transpose(kT, ld, k, kOff + h * td, T, d);
-                forwardRows(out, outOff + h * td, lse, lseOff + h * T, q, qOff + h * td, kT, ld, v, vOff + h * td, T, d, scale, 0, T);
+                forwardRows(out, outOff + h * td, lse, lseOff + h * T, q, qOff + h * td, kT, ld, v, vOff + h * td, T, d, d, scale, 0, T);
             }
         });
     }
 
-    /** Forward for query rows i0 ≤ i < i1 of one head, from the transposed keys kT (d×T, stride ld). */
+    /** Forward for query rows i0 ≤ i < i1 of one head, from the transposed keys kT (dk×T, stride ld); rows of q are dk, of v and out dv. */
     private static void forwardRows(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] kT, int ld,
-                                    float[] v, int vOff, int T, int d, float scale, int i0, int i1) {
+                                    float[] v, int vOff, int T, int dk, int dv, float scale, int i0, int i1) {
         float[] row = scratch(0, ld), rows4 = scratch(2, R * ld);
         int i = i0;
         for (; i + R <= i1; i += R) {                        // R query rows share every load of k and v
             int n = i + R, nv = roundUpL(n);                 // scores to a whole number of vectors (no scalar tail)
-            scores4(rows4, ld, kT, ld, q, qOff + i * d, d, nv, scale);
+            scores4(rows4, ld, kT, ld, q, qOff + i * dk, dk, nv, scale);
             for (int r = 0; r < R; r++) {
                 int ro = r * ld, nr = i + r + 1;             // row i+r sees keys 0..i+r; mask the rest
                 for (int j = nr; j < nv; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
@@ -107,15 +107,15 @@ final class AttentionVector {
                 lse[lseOff + i + r] = max + (float) Math.log(sum);
                 Vec.scaleShift(rows4, ro, rows4, ro, nr, 1f / sum, 0f);
             }
-            weightedSum4(out, outOff + i * d, false, rows4, ld, n, v, vOff, d);
+            weightedSum4(out, outOff + i * dv, false, rows4, ld, n, v, vOff, dv);
         }
         for (; i < i1; i++) {
             int n = i + 1;
-            scores(row, kT, ld, q, qOff + i * d, d, n, scale);
+            scores(row, kT, ld, q, qOff + i * dk, dk, n, scale);
             float max = Vec.max(row, 0, n);
             float sum = Vec.expShift(row, 0, row, 0, n, max);
             lse[lseOff + i] = max + (float) Math.log(sum);
-            weightedSum(out, outOff + i * d, false, row, n, 1f / sum, v, vOff, d);
+            weightedSum(out, outOff + i * dv, false, row, n, 1f / sum, v, vOff, dv, dv);
         }
     }
 
@@ -134,10 +134,10 @@ final class AttentionVector {
                 float[] buf = new float[2 * T * d];
                 partial[s] = buf;
                 backwardRows(dq, dqOff, buf, 0, buf, T * d, dout, doutOff, q, qOff, k, kOff, kT, vT, ld, out, outOff, lse, lseOff,
-                        T, d, scale, rowBound(T, s, sl), rowBound(T, s + 1, sl));
+                        T, d, d, scale, rowBound(T, s, sl), rowBound(T, s + 1, sl));
             } else {
                 backwardRows(dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, kT, vT, ld, out, outOff, lse, lseOff,
-                        T, d, scale, 0, T);
+                        T, d, d, scale, 0, T);
             }
         });
         if (sl > 1) {
@@ -161,7 +161,7 @@ final class AttentionVector {
                 transpose(kT, ld, k, kOff + o, T, d);
                 transpose(vT, ld, v, vOff + o, T, d);
                 backwardRows(dq, dqOff + o, dk, dkOff + o, dv, dvOff + o, dout, doutOff + o, q, qOff + o, k, kOff + o, kT, vT, ld,
-                        out, outOff + o, lse, lseOff + h * T, T, d, scale, 0, T);
+                        out, outOff + o, lse, lseOff + h * T, T, d, d, scale, 0, T);
             }
         });
     }
@@ -169,44 +169,49 @@ final class AttentionVector {
     /** Backward for query rows i0 ≤ i < i1 of one head: adds into dq rows i0..i1 and into dk, dv rows 0..i1. */
     private static void backwardRows(float[] dq, int dqOff, float[] dkS, int dkO, float[] dvS, int dvO, float[] dout, int doutOff,
                                      float[] q, int qOff, float[] k, int kOff, float[] kT, float[] vT, int ld, float[] out, int outOff,
-                                     float[] lse, int lseOff, int T, int d, float scale, int i0, int i1) {
+                                     float[] lse, int lseOff, int T, int dk, int dv, float scale, int i0, int i1) {
         float[] p = scratch(0, ld), ds = scratch(1, ld);
         float[] p4 = scratch(2, R * ld), ds4 = scratch(3, R * ld);
         int i = i0;
         for (; i + R <= i1; i += R) {
-            int n = i + R, nv = roundUpL(n), qi = qOff + i * d, gi = doutOff + i * d;
-            scores4(p4, ld, kT, ld, q, qi, d, nv, scale);
-            scores4(ds4, ld, vT, ld, dout, gi, d, nv, 1f);                    // dp_ij = dout_i·v_j
+            int n = i + R, nv = roundUpL(n), qi = qOff + i * dk, gi = doutOff + i * dv;
+            scores4(p4, ld, kT, ld, q, qi, dk, nv, scale);
+            scores4(ds4, ld, vT, ld, dout, gi, dv, nv, 1f);                    // dp_ij = dout_i·v_j
             for (int r = 0; r < R; r++) {
                 int ro = r * ld;
                 for (int j = i + r + 1; j < nv; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
                 Vec.expShift(p4, ro, p4, ro, nv, lse[lseOff + i + r]);    // p_ij = exp(s_ij − lse_i), 0 if masked
-                float rowDot = Vec.dot(dout, gi + r * d, out, outOff + (i + r) * d, d);
+                float rowDot = Vec.dot(dout, gi + r * dv, out, outOff + (i + r) * dv, dv);
                 softmaxGrad(ds4, ro, p4, ro, nv, rowDot, scale);
             }
-            weightedSum4(dq, dqOff + i * d, true, ds4, ld, n, k, kOff, d);  // dq_i += Σ_j ds_ij k_j
-            addOuter4(dkS, dkO, ds4, ld, n, q, qi, d);                      // dk_j += Σ_i ds_ij q_i
-            addOuter4(dvS, dvO, p4, ld, n, dout, gi, d);                    // dv_j += Σ_i p_ij dout_i
+            weightedSum4(dq, dqOff + i * dk, true, ds4, ld, n, k, kOff, dk);  // dq_i += Σ_j ds_ij k_j
+            addOuter4(dkS, dkO, ds4, ld, n, q, qi, dk);                      // dk_j += Σ_i ds_ij q_i
+            addOuter4(dvS, dvO, p4, ld, n, dout, gi, dv);                    // dv_j += Σ_i p_ij dout_i
         }
         for (; i < i1; i++) {
-            int n = i + 1, qi = qOff + i * d, gi = doutOff + i * d;
-            scores(p, kT, ld, q, qi, d, n, scale);
+            int n = i + 1, qi = qOff + i * dk, gi = doutOff + i * dv;
+            scores(p, kT, ld, q, qi, dk, n, scale);
             Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
-            scores(ds, vT, ld, dout, gi, d, n, 1f);                        // dp_ij = dout_i·v_j
-            float rowDot = Vec.dot(dout, gi, out, outOff + i * d, d);     // D_i = dout_i·out_i
+            scores(ds, vT, ld, dout, gi, dv, n, 1f);                        // dp_ij = dout_i·v_j
+            float rowDot = Vec.dot(dout, gi, out, outOff + i * dv, dv);     // D_i = dout_i·out_i
             softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
-            weightedSum(dq, dqOff + i * d, true, ds, n, 1f, k, kOff, d);   // dq_i += Σ_j ds_ij k_j
-            addOuter(dkS, dkO, ds, n, q, qi, d);                          // dk_j += ds_ij q_i
-            addOuter(dvS, dvO, p, n, dout, gi, d);                        // dv_j += p_ij dout_i
+            weightedSum(dq, dqOff + i * dk, true, ds, n, 1f, k, kOff, dk, dk);   // dq_i += Σ_j ds_ij k_j
+            addOuter(dkS, dkO, ds, n, q, qi, dk);                          // dk_j += ds_ij q_i
+            addOuter(dvS, dvO, p, n, dout, gi, dv);                        // dv_j += p_ij dout_i
         }
     }
 
     /** s[j] = scale·Σ_c q[qo+c]·kT[c·ld + j] for j < n: four vectors of keys per step, q broadcast. */
     private static void scores(float[] s, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
+        scores(s, kT, 0, ld, q, qo, d, n, scale);
+    }
+
+    /** As above with kT starting at kOff. */
+    private static void scores(float[] s, float[] kT, int kOff, int ld, float[] q, int qo, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 4 * L; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += ld) {
+            for (int c = 0, ko = kOff + j; c < d; c++, ko += ld) {
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a0 = x.fma(FloatVector.fromArray(S, kT, ko), a0);
                 a1 = x.fma(FloatVector.fromArray(S, kT, ko + L), a1);
@@ -220,12 +225,12 @@ final class AttentionVector {
         }
         for (; j <= n - L; j += L) {
             FloatVector a0 = FloatVector.zero(S);
-            for (int c = 0, ko = j; c < d; c++, ko += ld) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
+            for (int c = 0, ko = kOff + j; c < d; c++, ko += ld) a0 = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko), a0);
             a0.mul(scale).intoArray(s, j);
         }
         for (; j < n; j++) {
             float a = 0f;
-            for (int c = 0; c < d; c++) a += q[qo + c] * kT[c * ld + j];
+            for (int c = 0; c < d; c++) a += q[qo + c] * kT[kOff + c * ld + j];
             s[j] = a * scale;
         }
     }
@@ -355,27 +360,27 @@ final class AttentionVector {
                 g[go + j * d + c] += a[j] * x[xo + c] + a[T + j] * x[xo + d + c] + a[2 * T + j] * x[xo + 2 * d + c] + a[3 * T + j] * x[xo + 3 * d + c];
     }
 
-    /** o[c] (+)= w·Σ_{j<n} p[j]·x[xo + j·d + c] for c < d: rows of x weighted by p, four accumulators per L columns. */
-    private static void weightedSum(float[] o, int oo, boolean add, float[] p, int n, float w, float[] x, int xo, int d) {
+    /** o[c] (+)= w·Σ_{j<n} p[j]·x[xo + j·ldx + c] for c < d: rows of x weighted by p, four accumulators per L columns. */
+    private static void weightedSum(float[] o, int oo, boolean add, float[] p, int n, float w, float[] x, int xo, int d, int ldx) {
         int c = 0;
         for (; c <= d - L; c += L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - 4; j += 4) {
-                int r = xo + j * d + c;
+                int r = xo + j * ldx + c;
                 a0 = FloatVector.broadcast(S, p[j]).fma(FloatVector.fromArray(S, x, r), a0);
-                a1 = FloatVector.broadcast(S, p[j + 1]).fma(FloatVector.fromArray(S, x, r + d), a1);
-                a2 = FloatVector.broadcast(S, p[j + 2]).fma(FloatVector.fromArray(S, x, r + 2 * d), a2);
-                a3 = FloatVector.broadcast(S, p[j + 3]).fma(FloatVector.fromArray(S, x, r + 3 * d), a3);
+                a1 = FloatVector.broadcast(S, p[j + 1]).fma(FloatVector.fromArray(S, x, r + ldx), a1);
+                a2 = FloatVector.broadcast(S, p[j + 2]).fma(FloatVector.fromArray(S, x, r + 2 * ldx), a2);
+                a3 = FloatVector.broadcast(S, p[j + 3]).fma(FloatVector.fromArray(S, x, r + 3 * ldx), a3);
             }
-            for (; j < n; j++) a0 = FloatVector.broadcast(S, p[j]).fma(FloatVector.fromArray(S, x, xo + j * d + c), a0);
+            for (; j < n; j++) a0 = FloatVector.broadcast(S, p[j]).fma(FloatVector.fromArray(S, x, xo + j * ldx + c), a0);
             FloatVector sum = a0.add(a1).add(a2.add(a3)).mul(w);
             if (add) sum.add(FloatVector.fromArray(S, o, oo + c)).intoArray(o, oo + c);
             else sum.intoArray(o, oo + c);
         }
         for (; c < d; c++) {
             float a = 0f;
-            for (int j = 0; j < n; j++) a += p[j] * x[xo + j * d + c];
+            for (int j = 0; j < n; j++) a += p[j] * x[xo + j * ldx + c];
             if (add) o[oo + c] += a * w;
             else o[oo + c] = a * w;
         }
@@ -393,5 +398,76 @@ final class AttentionVector {
             float xc = x[xo + c];
             for (int j = 0; j < n; j++) g[go + j * d + c] += a[j] * xc;
         }
+    }
+
+    // ---- grouped heads (MHA, GQA, MQA, MLA): q (B, H, T, dk), k (B, G, T, dk), v (B, G, T, dv) ----
+
+    /**
+     * Work unit u = b·G + g is one K/V head with its H/G query heads (global heads u·H/G …): its keys are transposed
+     * once and shared by those heads. Units are spread over the threads, each computed by one thread in one order.
+     */
+    static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] lse,
+                               float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
+        if (T == 0 || B == 0) return;
+        int units = B * G, per = H / G, ld = ldT(T), sl = Math.min(Kernels.threads(), units);
+        Kernels.parallel(sl, s -> {
+            float[] kT = scratch(4, dk * ld);
+            for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
+                transpose(kT, ld, k, kOff + u * T * dk, T, dk);
+                for (int h = u * per; h < (u + 1) * per; h++)
+                    forwardRows(out, h * T * dv, lse, h * T, q, qOff + h * T * dk, kT, ld, v, vOff + u * T * dv, T, dk, dv, scale, 0, T);
+            }
+        });
+    }
+
+    /**
+     * Backward, units as in {@link #groupedForward}: the H/G query heads of a unit add their dK, dV into the unit's
+     * rows one after another on the same thread, so no two threads ever write the same gradient row.
+     */
+    static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, float[] dK, float[] dV,
+                                float[] dout, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, float[] lse) {
+        if (T == 0 || B == 0) return;
+        int units = B * G, per = H / G, ld = ldT(T), sl = Math.min(Kernels.threads(), units);
+        Kernels.parallel(sl, s -> {
+            float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld);
+            for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
+                transpose(kT, ld, k, kOff + u * T * dk, T, dk);
+                transpose(vT, ld, v, vOff + u * T * dv, T, dv);
+                for (int h = u * per; h < (u + 1) * per; h++)
+                    backwardRows(dq, h * T * dk, dK, u * T * dk, dV, u * T * dv, dout, h * T * dv, q, qOff + h * T * dk,
+                            k, kOff + u * T * dk, kT, vT, ld, out, h * T * dv, lse, h * T, T, dk, dv, scale, 0, T);
+            }
+        });
+    }
+
+    // ---- cached (decoding): Tq new queries at positions start … against the cached keys 0 … start+Tq−1 ----
+
+    /** Below this many multiply-adds (all heads) decoding attention stays on one thread. */
+    static final long CACHED_PARALLEL_MIN = 1L << 16;
+
+    /**
+     * One (b, h) pair per task. The cache is stored transposed (feature-major, one row of {@code cap} positions per
+     * feature), so the scores of all cached keys are vectors across positions ({@code q[c]} broadcast, no horizontal
+     * sums), and each output feature is one long dot product of the weights with a row of values.
+     */
+    static void cachedForward(int B, int H, int G, int Tq, int start, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                              float[] k, int kOff, int kRows, float[] v, int vOff, int vRows, int cap) {
+        int pairs = B * H, per = H / G, tk = start + Tq;
+        long work = (long) pairs * Tq * tk * (dk + dv);
+        int sl = work < CACHED_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), pairs);
+        Kernels.parallel(sl, s -> {
+            float[] p = scratch(0, tk);
+            for (int bh = pairs * s / sl, e = pairs * (s + 1) / sl; bh < e; bh++) {
+                int u = (bh / H) * G + (bh % H) / per;
+                int ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
+                for (int i = 0; i < Tq; i++) {
+                    int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
+                    scores(p, k, ko, cap, q, qo, dk, n, scale);
+                    float max = Vec.max(p, 0, n);
+                    float inv = 1f / Vec.expShift(p, 0, p, 0, n, max);
+                    for (int c = 0; c < dv; c++) out[oo + c] = Vec.dot(p, 0, v, vo + c * cap, n) * inv;
+                }
+            }
+        });
     }
 }

@@ -63,6 +63,38 @@ public final class MatMul {
         }
     }
 
+    /**
+     * {@code y[yo + r] = W_r·x} for r < rows: W row-major (rows, cols) at {@code wo}, x (cols) at {@code xo}. A linear
+     * layer on one token ({@code x·Wᵀ} with W stored (out, in) as in {@code nn.Linear}); {@link #matmul} takes this
+     * path by itself when m = 1. Four rows of W share each load of x; the rows are split over the threads (each row
+     * is computed by one thread in one order, so the result does not depend on the thread count).
+     */
+    public static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        checkMatvec("MatMul.matvec", y, yo, w, wo, x, xo, rows, cols);
+        if (Kernels.usingVector()) MatMulVector.matvec(y, yo, w, wo, x, xo, rows, cols);
+        else matvecUnchecked(y, yo, w, wo, x, xo, rows, cols);
+    }
+
+    /** The scalar twin of {@link #matvec}: one dot product per row, in order. */
+    public static void matvecScalar(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        checkMatvec("MatMul.matvecScalar", y, yo, w, wo, x, xo, rows, cols);
+        matvecUnchecked(y, yo, w, wo, x, xo, rows, cols);
+    }
+
+    private static void matvecUnchecked(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) y[yo + r] = Blas.dotUnchecked(w, wo + r * cols, x, xo, cols);
+    }
+
+    private static void checkMatvec(String kn, float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        Kernels.checkDim(kn, "rows", rows);
+        Kernels.checkDim(kn, "cols", cols);
+        Kernels.checkArray(kn, "y (rows=" + rows + ")", y, yo, rows);
+        Kernels.checkArray(kn, "w (rows×cols=" + rows + "×" + cols + ")", w, wo, (long) rows * cols);
+        Kernels.checkArray(kn, "x (cols=" + cols + ")", x, xo, cols);
+        if (overlaps(y, yo, rows, w, wo, (long) rows * cols) || overlaps(y, yo, rows, x, xo, cols))
+            throw new IllegalArgumentException(kn + ": output y overlaps an input");
+    }
+
     static void check(String kernel, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n) {
         Kernels.checkDim(kernel, "m", m);
         Kernels.checkDim(kernel, "k", k);

@@ -48,6 +48,10 @@ final class MatMulVector {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
             return;
         }
+        if (m == 1) {                           // one row (a token while decoding): no packing, W is read once
+            rowTimes(c, cOff, a, aOff, b, bOff, k, n, transB, accumulate);
+            return;
+        }
         long flops = (long) m * n * k;
         if (flops < VECTOR_MIN_FLOPS) {
             MatMul.matmulScalar(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
@@ -92,6 +96,40 @@ final class MatMulVector {
                 gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate);
             });
         }
+    }
+
+    /** Below this many multiply-adds a matrix-vector product stays on one thread. */
+    static final long MATVEC_PARALLEL_MIN = 1L << 18;
+
+    /** y = W·x over rows (see {@link MatMul#matvec}); rows split over the threads in multiples of 4. */
+    static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        int slices = (long) rows * cols < MATVEC_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), Math.max(1, rows / 64));
+        if (slices == 1) { Vec.matvec(y, yo, w, wo, cols, x, xo, rows, cols, 1f); return; }
+        Kernels.parallel(slices, s -> {
+            int r0 = rows * s / slices / 4 * 4, r1 = s + 1 == slices ? rows : rows * (s + 1) / slices / 4 * 4;
+            Vec.matvec(y, yo + r0, w, wo + r0 * cols, cols, x, xo, r1 - r0, cols, 1f);
+        });
+    }
+
+    /**
+     * One row of C: {@code c (1×n) (+)= a (1×k) · op(B)}. With B stored n×k (a linear layer's weight) it is a
+     * matrix-vector product; with B stored k×n it is a sum of k rows of B weighted by a (axpy), split by columns.
+     * (A 1×k row is the same floats whether A is stored 1×k or k×1.)
+     */
+    private static void rowTimes(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int k, int n, boolean transB, boolean accumulate) {
+        if (transB) {
+            if (!accumulate) { matvec(c, cOff, b, bOff, a, aOff, n, k); return; }
+            float[] tmp = new float[n];
+            matvec(tmp, 0, b, bOff, a, aOff, n, k);
+            Vec.addTo(c, cOff, tmp, 0, n);
+            return;
+        }
+        int slices = (long) n * k < MATVEC_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), Math.max(1, n / 256));
+        Kernels.parallel(slices, s -> {
+            int j0 = n * s / slices / L * L, j1 = s + 1 == slices ? n : n * (s + 1) / slices / L * L;
+            if (!accumulate) java.util.Arrays.fill(c, cOff + j0, cOff + j1, 0f);
+            for (int p = 0; p < k; p++) Vec.axpy(a[aOff + p], b, bOff + p * n + j0, c, cOff + j0, j1 - j0);
+        });
     }
 
     /**

@@ -207,4 +207,39 @@ final class Vec {
         for (; i <= n - L; i += L) FloatVector.fromArray(S, y, yo + i).add(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         for (; i < n; i++) y[yo + i] += x[xo + i];
     }
+
+    /** y[yo+i] += alpha·x[xo+i] over i < n. */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L)
+            FloatVector.fromArray(S, x, xo + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+
+    /**
+     * y[yo + r] = scale·(W_r·x) for r < rows, where row r of W starts at {@code wo + r·ldw} (cols floats) and x at xo.
+     * Four rows share every load of x (a matrix-vector product is bound by reading W once).
+     */
+    static void matvec(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int rows, int cols, float scale) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int w0 = wo + r * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xo + j);
+                a0 = FloatVector.fromArray(S, w, w0 + j).fma(xv, a0);
+                a1 = FloatVector.fromArray(S, w, w1 + j).fma(xv, a1);
+                a2 = FloatVector.fromArray(S, w, w2 + j).fma(xv, a2);
+                a3 = FloatVector.fromArray(S, w, w3 + j).fma(xv, a3);
+            }
+            float s0 = sumLanes(a0), s1 = sumLanes(a1), s2 = sumLanes(a2), s3 = sumLanes(a3);
+            for (; j < cols; j++) {
+                float xj = x[xo + j];
+                s0 += w[w0 + j] * xj; s1 += w[w1 + j] * xj; s2 += w[w2 + j] * xj; s3 += w[w3 + j] * xj;
+            }
+            y[yo + r] = s0 * scale; y[yo + r + 1] = s1 * scale; y[yo + r + 2] = s2 * scale; y[yo + r + 3] = s3 * scale;
+        }
+        for (; r < rows; r++) y[yo + r] = dot(w, wo + r * ldw, x, xo, cols) * scale;
+    }
 }

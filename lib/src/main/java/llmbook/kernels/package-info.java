@@ -16,8 +16,10 @@
  * The {@code jdk.incubator.vector} module is imported only in this package (the {@code ...Vector} classes and
  * {@code Vec}); nothing outside it needs {@code --add-modules} at compile time.
  *
- * <p>Kernels: {@link llmbook.kernels.MatMul} (packed, register-blocked), {@link llmbook.kernels.Softmax},
+ * <p>Kernels: {@link llmbook.kernels.MatMul} (packed, register-blocked; {@code matvec} for one row, which a one-token
+ * linear layer takes by itself), {@link llmbook.kernels.Blas} (dot, axpy), {@link llmbook.kernels.Softmax},
  * {@link llmbook.kernels.Norms} (LayerNorm, RMSNorm), {@link llmbook.kernels.Activations} (GELU, SiLU),
- * {@link llmbook.kernels.AdamW}, {@link llmbook.kernels.Attention} (fused causal attention for one head).
+ * {@link llmbook.kernels.AdamW}, {@link llmbook.kernels.Attention} (fused causal attention: one head, a batch of
+ * grouped heads with d_v ≠ d_k allowed, and decoding against a KV cache).
  */
 package llmbook.kernels;

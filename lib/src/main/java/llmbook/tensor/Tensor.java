@@ -244,7 +244,10 @@ public final class Tensor {
     public void zeroGrad() { if (grad != null) Arrays.fill(grad, 0f); }
 
     /** A tensor sharing this one's values but cut from the graph: no gradient flows through it. */
-    public Tensor detach() { return new Tensor(data, offset, shape, strides); }
+    public Tensor detach() {
+        checkLive("detach");
+        return new Tensor(data, offset, shape, strides);
+    }
 
     /** Whether ops record a graph on this thread (false inside {@link #noGrad()}). */
     public static boolean isGradEnabled() { return NO_GRAD_DEPTH.get()[0] == 0; }
@@ -291,6 +294,10 @@ public final class Tensor {
     }
 
     static void link(Tensor t, Tensor[] inputs) {
+        for (int i = 0; i < inputs.length; i++)
+            if (inputs[i].released)
+                throw new IllegalStateException("op '" + t.op + "': input " + i + " " + Shape.str(inputs[i].shape) + " (op '" + inputs[i].op
+                        + "') was released by releaseGraph(); its storage has been reused, so compute it again instead");
         if (!isGradEnabled()) return;
         for (Tensor in : inputs) if (in.requiresGrad) { t.requiresGrad = true; break; }
         if (t.requiresGrad) t.parents = inputs;

@@ -47,8 +47,8 @@ class AttentionFamilyTest {
     /** MQA is MHA whose heads all use one K and one V projection; GQA is MHA whose heads share them in groups. */
     @Test void mqaAndGqaAreMhaWithSharedKvProjections() {
         for (int groups : new int[] {1, 2}) {
-            var small = new GroupedQueryAttention(C, H, groups, new Rng(10 + groups));
-            var mha = new GroupedQueryAttention(C, H, H, new Rng(20));
+            var small = new GroupedQueryAttention(C, H, groups, new Rng(10 + groups)).captureWeights(true);
+            var mha = new GroupedQueryAttention(C, H, H, new Rng(20)).captureWeights(true);
             copy(small.wq, mha.wq);
             copy(small.wo, mha.wo);
             expandHeads(small.wk, mha.wk, groups);
@@ -69,6 +69,16 @@ class AttentionFamilyTest {
         // a LLaMA-2-70B-sized layer: C = 8192, H = 64, G = 8 → 2·8·128·4 = 8192 bytes, 8× less than MHA's 65536
         assertEquals(8192, new AttentionConfig(8192, 64, 8).kvCacheBytesPerToken());
         assertEquals(65536, new AttentionConfig(8192, 64, 64).kvCacheBytesPerToken());
+        // and a preallocated cache really holds that many bytes per token (measured from its arrays: bytes / (B · capacity))
+        int[] want = {96, 96, 48, 24, 32};
+        SelfAttention[] layers = {new MultiHeadAttention(C, H, new Rng(1)), new GroupedQueryAttention(C, H, H, new Rng(1)),
+                new GroupedQueryAttention(C, H, 2, new Rng(1)), new GroupedQueryAttention(C, H, 1, new Rng(1)),
+                new MultiHeadLatentAttention(C, H, 6, 2, new Rng(1))};
+        for (int i = 0; i < layers.length; i++) {
+            KvCache cache = layers[i].newCache(3, 10);
+            assertEquals(want[i], cache.bytesPerToken(), cache.toString());
+            assertEquals(3L * 10 * want[i], cache.bytes(), cache.toString());
+        }
     }
 
     /** The cache of MLA is what it says: the output depends on x only through c_KV, k^R and the queries. */

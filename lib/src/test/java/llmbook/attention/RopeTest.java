@@ -70,4 +70,35 @@ class RopeTest {
         e = assertThrows(IllegalArgumentException.class, () -> rope.apply(Tensor.zeros(1, 2, 3, 6)));
         assertTrue(e.getMessage().contains("Rope.apply") && e.getMessage().contains("(1, 2, 3, 6)"), e.getMessage());
     }
+
+    /** The cos/sin tables are computed once and reused: a later call within the covered positions adds nothing. */
+    @Test void tablesAreComputedOnceAndReused() {
+        Rope r = new Rope(8);
+        assertEquals(0, r.tablePositions());
+        Tensor x = Tensor.randn(new Rng(4), 1, 2, 10, 8);
+        float[] first = r.apply(x, 5).toArray();
+        int n = r.tablePositions();
+        assertTrue(n >= 15, "covers positions 0 … 14, has " + n);
+        assertArrayEquals(first, r.apply(x, 5).toArray(), 0f);
+        r.apply(x.slice(2, 0, 1), 3);
+        assertEquals(n, r.tablePositions(), "no recomputation for positions already covered");
+        // and the op is one node of the graph, whose backward rotates back: grad of Σ y·w is R(−angle)·w
+        Tensor xg = Tensor.randn(new Rng(5), 1, 1, 3, 8).requiresGrad(true);
+        Tensor y = r.apply(xg, 2);
+        assertEquals("rope", y.op());
+        float[] w = Tensor.randn(new Rng(6), 24).toArray();
+        y.backward(w);
+        Tensor back = r.apply(Tensor.wrap(xg.grad().toArray(), 1, 1, 3, 8), 2);     // rotating the gradient forward again gives w
+        assertArrayEquals(w, back.toArray(), 1e-5f);
+    }
+
+    /** applyHeads on (B, T, n·d) is apply on the split heads (B, n, T, d); its gradient checks. */
+    @Test void applyHeadsIsApplyOnSplitHeads() {
+        Tensor x = Tensor.randn(new Rng(7), 2, 5, 3 * 8).requiresGrad(true);
+        Tensor split = x.reshape(2, 5, 3, 8).transpose(1, 2);
+        Tensor want = rope.apply(split, 4).transpose(1, 2).reshape(2, 5, 24);
+        assertArrayEquals(want.toArray(), rope.applyHeads(x, 3, 4).toArray(), 0f);
+        GradCheck.Report r = GradCheck.check(t -> rope.applyHeads(t[0], 3, 4), x);
+        assertTrue(r.ok(), r.toString());
+    }
 }

@@ -78,4 +78,26 @@ class ReleaseGraphTest {
         Buffers.clear();
         assertEquals(0, Buffers.heldFloats());
     }
+
+    /** An op (elementwise, view, matmul, or one written outside this package) refuses a released tensor as input. */
+    @Test
+    void opsRefuseAReleasedInput() {
+        Tensor w = Tensor.randn(new Rng(1), 8, 8).requiresGrad(true);
+        Tensor h = Tensor.randn(new Rng(2), 4, 8).matmul(w).tanh();
+        Tensor loss = h.sum();
+        loss.backward();
+        loss.releaseGraph();
+        java.util.List<org.junit.jupiter.api.function.Executable> uses = java.util.List.of(
+                () -> h.add(1f), () -> h.mul(h), () -> h.reshape(32), () -> h.transpose(0, 1), () -> h.matmul(w),
+                () -> h.softmax(), () -> h.detach(), () -> Tensor.fromOp("custom", new float[32], new int[] {4, 8}, h));
+        for (var use : uses) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, use);
+            assertTrue(e.getMessage().contains("released by releaseGraph()") && e.getMessage().contains("(4, 8)"), e.getMessage());
+        }
+        try (var g = Tensor.noGrad()) {                  // also without a graph being recorded
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.add(1f));
+            assertTrue(e.getMessage().startsWith("op 'add") && e.getMessage().contains("released"), e.getMessage());
+        }
+        w.matmul(w).sum();                               // leaves stay usable
+    }
 }

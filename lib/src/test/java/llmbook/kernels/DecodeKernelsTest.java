@@ -1,0 +1,170 @@
+package llmbook.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The grouped attention kernels (MHA/GQA/MQA, d_v ≠ d_k), the decoding kernel and the one-row matmul: vector against
+ * scalar twin, 1 thread against 2 (same bits), and the switch {@link Kernels#useVector} honoured.
+ */
+class DecodeKernelsTest {
+    @AfterEach
+    void restore() {
+        Kernels.setThreads(Runtime.getRuntime().availableProcessors());
+        Kernels.useVector(true);
+    }
+
+    static float[] rand(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+        return a;
+    }
+
+    static void close(String what, float[] want, float[] got, float tol) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++)
+            assertEquals(want[i], got[i], tol * (1 + Math.abs(want[i])), what + " at " + i);
+    }
+
+    /** Grouped forward + backward: vector == scalar twin, for G = H, 2, 1 and d_v ≠ d_k; two threads give the same bits as one. */
+    @Test
+    void groupedEqualsScalarAndIgnoresTheThreadCount() {
+        Random r = new Random(1);
+        int B = 2, H = 4, T = 13;
+        for (int[] gdd : new int[][] {{4, 8, 8}, {2, 8, 8}, {1, 8, 8}, {4, 12, 8}, {1, 20, 16}}) {
+            int G = gdd[0], dk = gdd[1], dv = gdd[2];
+            float scale = (float) (1 / Math.sqrt(dk));
+            float[] q = rand(r, B * H * T * dk), k = rand(r, B * G * T * dk), v = rand(r, B * G * T * dv), g = rand(r, B * H * T * dv);
+            float[][] res = new float[3][];
+            String what = "G=" + G + " dk=" + dk + " dv=" + dv;
+            for (int run = 0; run < 3; run++) {          // 0: scalar, 1: vector 1 thread, 2: vector 2 threads
+                Kernels.setThreads(run == 2 ? 2 : 1);
+                float[] out = new float[B * H * T * dv], lse = new float[B * H * T];
+                float[] dq = new float[q.length], dK = new float[k.length], dV = new float[v.length];
+                if (run == 0) {
+                    Attention.groupedForwardScalar(B, H, G, T, dk, dv, scale, out, lse, q, 0, k, 0, v, 0);
+                    Attention.groupedBackwardScalar(B, H, G, T, dk, dv, scale, dq, dK, dV, g, q, 0, k, 0, v, 0, out, lse);
+                } else {
+                    Attention.groupedForward(B, H, G, T, dk, dv, scale, out, lse, q, 0, k, 0, v, 0);
+                    Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, dK, dV, g, q, 0, k, 0, v, 0, out, lse);
+                }
+                res[run] = concat(out, lse, dq, dK, dV);
+            }
+            close(what + " vector vs scalar", res[0], res[1], 1e-4f);
+            assertArrayEquals(res[1], res[2], what + ": 2 threads differ from 1");
+        }
+    }
+
+    /** With G = H, each (b, h) of the grouped kernel is exactly the one-head kernel: the group sum is over one head. */
+    @Test
+    void groupedWithAllHeadsIsThePerHeadKernel() {
+        Random r = new Random(2);
+        int B = 2, H = 3, T = 9, d = 8, n = B * H * T * d;
+        float[] q = rand(r, n), k = rand(r, n), v = rand(r, n);
+        float[] out = new float[n], lse = new float[B * H * T], out2 = new float[n], lse2 = new float[B * H * T];
+        Attention.groupedForward(B, H, H, T, d, d, 0.3f, out, lse, q, 0, k, 0, v, 0);
+        Attention.causalForwardHeads(B * H, out2, 0, lse2, 0, q, 0, k, 0, v, 0, T, d, 0.3f);
+        assertArrayEquals(out2, out);
+        assertArrayEquals(lse2, lse);
+    }
+
+    /** Decoding: Tq new queries at positions start … against a cache of capacity cap; equals the full causal kernel's last rows. */
+    @Test
+    void cachedEqualsTheLastRowsOfTheCausalKernel() {
+        Random r = new Random(3);
+        int B = 2, H = 4, G = 2, T = 11, dk = 12, dv = 8, cap = 16;
+        float scale = 0.25f;
+        float[] q = rand(r, B * H * T * dk), k = rand(r, B * G * T * dk), v = rand(r, B * G * T * dv);
+        float[] full = new float[B * H * T * dv], lse = new float[B * H * T];
+        Attention.groupedForwardScalar(B, H, G, T, dk, dv, scale, full, lse, q, 0, k, 0, v, 0);
+        // the cache is feature-major (B, G, rows, cap), with ldk = dk + 3, ldv = dv + 1 feature rows (the extra ones and
+        // the positions past T hold noise the kernel must not read)
+        int ldk = dk + 3, ldv = dv + 1;
+        float[] kc = rand(r, B * G * cap * ldk), vc = rand(r, B * G * cap * ldv);
+        for (int u = 0; u < B * G; u++)
+            for (int t = 0; t < T; t++) {
+                for (int c = 0; c < dk; c++) kc[(u * ldk + c) * cap + t] = k[(u * T + t) * dk + c];
+                for (int c = 0; c < dv; c++) vc[(u * ldv + c) * cap + t] = v[(u * T + t) * dv + c];
+            }
+        for (int tq : new int[] {1, 3}) {
+            int start = T - tq;
+            float[] qn = new float[B * H * tq * dk], want = new float[B * H * tq * dv];
+            for (int bh = 0; bh < B * H; bh++) {
+                System.arraycopy(q, (bh * T + start) * dk, qn, bh * tq * dk, tq * dk);
+                System.arraycopy(full, (bh * T + start) * dv, want, bh * tq * dv, tq * dv);
+            }
+            float[] sc = new float[want.length], ve = new float[want.length], ve2 = new float[want.length];
+            Attention.cachedForwardScalar(B, H, G, tq, start, dk, dv, scale, sc, qn, 0, kc, 0, ldk, vc, 0, ldv, cap);
+            Kernels.setThreads(1);
+            Attention.cachedForward(B, H, G, tq, start, dk, dv, scale, ve, qn, 0, kc, 0, ldk, vc, 0, ldv, cap);
+            Kernels.setThreads(2);
+            Attention.cachedForward(B, H, G, tq, start, dk, dv, scale, ve2, qn, 0, kc, 0, ldk, vc, 0, ldv, cap);
+            close("scalar decode vs full, Tq=" + tq, want, sc, 1e-5f);
+            close("vector decode vs scalar, Tq=" + tq, sc, ve, 1e-5f);
+            assertArrayEquals(ve, ve2, "2 threads differ from 1");
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Attention.cachedForward(B, H, G, 2, 15, dk, dv, scale,
+                new float[B * H * 2 * dv], new float[B * H * 2 * dk], 0, kc, 0, ldk, vc, 0, ldv, cap));
+        assertTrue(e.getMessage().contains("exceed the cache capacity 16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Attention.groupedForward(B, 4, 3, T, dk, dv, scale, full, lse, q, 0, k, 0, v, 0));
+        assertTrue(e.getMessage().contains("G=3 must divide query heads H=4"), e.getMessage());
+    }
+
+    /** matvec and the m = 1 matmul (both transposes, accumulate) equal the scalar triple loop. */
+    @Test
+    void oneRowMatmulIsAMatvec() {
+        Random r = new Random(4);
+        for (int[] kn : new int[][] {{1, 1}, {7, 5}, {64, 192}, {128, 50000 / 10}, {768, 1024}}) {
+            int k = kn[0], n = kn[1];
+            float[] x = rand(r, k + 2), w = rand(r, n * k + 1), wt = rand(r, k * n);
+            float[] want = new float[n], got = new float[n], got2 = new float[n];
+            MatMul.matvecScalar(want, 0, w, 1, x, 2, n, k);
+            MatMul.matvec(got, 0, w, 1, x, 2, n, k);
+            close("matvec k=" + k + " n=" + n, want, got, 1e-4f);
+            float[] c = rand(r, n), c2 = c.clone();
+            MatMul.matmulScalar(c, 0, x, 2, w, 1, 1, k, n, false, true, true);       // x·Wᵀ, accumulating
+            MatMul.matmul(c2, 0, x, 2, w, 1, 1, k, n, false, true, true);
+            close("1-row x·Wᵀ (+=) k=" + k + " n=" + n, c, c2, 1e-4f);
+            MatMul.matmulScalar(want, 0, x, 2, wt, 0, 1, k, n, true, false, false);   // x·W, A stored k×1
+            Kernels.setThreads(1);
+            MatMul.matmul(got, 0, x, 2, wt, 0, 1, k, n, true, false, false);
+            Kernels.setThreads(2);
+            MatMul.matmul(got2, 0, x, 2, wt, 0, 1, k, n, true, false, false);
+            close("1-row x·W k=" + k + " n=" + n, want, got, 1e-4f);
+            assertArrayEquals(got, got2, "2 threads differ from 1");
+        }
+    }
+
+    /** Off, the switch sends every new entry point to its scalar twin (same bits). */
+    @Test
+    void useVectorOffRunsTheScalarTwins() {
+        Random r = new Random(5);
+        float[] w = rand(r, 40 * 33), x = rand(r, 33), a = new float[40], b = new float[40];
+        Kernels.useVector(false);
+        MatMul.matvec(a, 0, w, 0, x, 0, 40, 33);
+        MatMul.matvecScalar(b, 0, w, 0, x, 0, 40, 33);
+        assertArrayEquals(b, a);
+        assertEquals(Blas.dotScalar(w, 0, x, 0, 33), Blas.dot(w, 0, x, 0, 33), 0f);
+        int B = 1, H = 2, G = 1, T = 5, d = 4;
+        float[] q = rand(r, B * H * T * d), k = rand(r, T * d), v = rand(r, T * d);
+        float[] o1 = new float[B * H * T * d], o2 = new float[o1.length], l1 = new float[B * H * T], l2 = new float[B * H * T];
+        Attention.groupedForward(B, H, G, T, d, d, 0.5f, o1, l1, q, 0, k, 0, v, 0);
+        Attention.groupedForwardScalar(B, H, G, T, d, d, 0.5f, o2, l2, q, 0, k, 0, v, 0);
+        assertArrayEquals(o2, o1);
+    }
+
+    static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) { System.arraycopy(p, 0, out, at, p.length); at += p.length; }
+        return out;
+    }
+}
