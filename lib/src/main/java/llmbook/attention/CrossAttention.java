@@ -1,5 +1,6 @@
 package llmbook.attention;
 
+import llmbook.nn.Layer;
 import llmbook.nn.Linear;
 import llmbook.nn.Module;
 import llmbook.tensor.Rng;
@@ -16,17 +17,16 @@ import llmbook.tensor.Tensor;
  */
 public final class CrossAttention extends Module {
     public final int dModel, nHeads;
-    public final Linear wq, wk, wv, wo;   // each (C, C)
     private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention(Float.NaN, true);
 
     public CrossAttention(int dModel, int nHeads, Rng rng) {
         new AttentionConfig(dModel, nHeads, nHeads);   // validates
         this.dModel = dModel;
         this.nHeads = nHeads;
-        this.wq = module("wq", new Linear(dModel, dModel, rng));
-        this.wk = module("wk", new Linear(dModel, dModel, rng));
-        this.wv = module("wv", new Linear(dModel, dModel, rng));
-        this.wo = module("wo", new Linear(dModel, dModel, rng));
+        module("q", new Linear(dModel, dModel, rng));
+        module("k", new Linear(dModel, dModel, rng));
+        module("v", new Linear(dModel, dModel, rng));
+        module("o", new Linear(dModel, dModel, rng));
     }
 
     /** x (B, Tq, C) attends to memory (B, Tm, C); {@code mask} may hide memory padding (not causal). */
@@ -38,10 +38,10 @@ public final class CrossAttention extends Module {
                     + ScaledDotProductAttention.str(xs) + ", got " + ScaledDotProductAttention.str(ms));
         if (mask != null && mask.isCausal())
             throw new IllegalArgumentException("CrossAttention.forward: a causal mask makes no sense across two sequences; use Mask.NONE or Mask.padding");
-        Tensor q = Heads.split(wq.forward(x), nHeads);        // (B, H, Tq, d)
-        Tensor k = Heads.split(wk.forward(memory), nHeads);   // (B, H, Tm, d)
-        Tensor v = Heads.split(wv.forward(memory), nHeads);   // (B, H, Tm, d)
-        return wo.forward(Heads.merge(sdpa.forward(q, k, v, mask)));   // (B, Tq, C)
+        Tensor q = Heads.split(proj("q").forward(x), nHeads);        // (B, H, Tq, d)
+        Tensor k = Heads.split(proj("k").forward(memory), nHeads);   // (B, H, Tm, d)
+        Tensor v = Heads.split(proj("v").forward(memory), nHeads);   // (B, H, Tm, d)
+        return proj("o").forward(Heads.merge(sdpa.forward(q, k, v, mask)));   // (B, Tq, C)
     }
 
     /**
@@ -52,4 +52,7 @@ public final class CrossAttention extends Module {
 
     /** Weights of the last forward (B, H, Tq, Tm), detached. */
     public Tensor lastWeights() { return SelfAttention.lastWeights("CrossAttention", sdpa); }
+
+    /** Projection {@code name}, as registered or as replaced (e.g. by a LoRA adapter: {@code replace("h.*.attn.q", ...)}). */
+    private Layer proj(String name) { return child(name); }
 }

@@ -1,5 +1,6 @@
 package llmbook.attention;
 
+import llmbook.nn.Layer;
 import llmbook.nn.Linear;
 import llmbook.nn.Module;
 import llmbook.tensor.Rng;
@@ -19,10 +20,6 @@ import llmbook.tensor.Tensor;
  */
 public final class GroupedQueryAttention extends Module implements SelfAttention {
     public final AttentionConfig config;
-    public final Linear wq;   // (C, C)
-    public final Linear wk;   // (G·d, C)
-    public final Linear wv;   // (G·d, C)
-    public final Linear wo;   // (C, C)
     private final Rope rope;  // null without RoPE
     private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention();
 
@@ -31,10 +28,10 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     public GroupedQueryAttention(AttentionConfig config, Rng rng) {
         this.config = config;
         int c = config.dModel(), kv = config.nKvGroups() * config.headDim();
-        this.wq = module("wq", new Linear(c, c, config.bias(), rng));
-        this.wk = module("wk", new Linear(c, kv, config.bias(), rng));
-        this.wv = module("wv", new Linear(c, kv, config.bias(), rng));
-        this.wo = module("wo", new Linear(c, c, config.bias(), rng));
+        module("q", new Linear(c, c, config.bias(), rng));
+        module("k", new Linear(c, kv, config.bias(), rng));
+        module("v", new Linear(c, kv, config.bias(), rng));
+        module("o", new Linear(c, c, config.bias(), rng));
         this.rope = config.rope() ? new Rope(config.headDim()) : null;
     }
 
@@ -43,38 +40,38 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
         SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
         if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) {   // training: one fused op, heads never split
             int h = config.nHeads(), g = config.nKvGroups();
-            Tensor q = wq.forward(x), k = wk.forward(x), v = wv.forward(x);   // (B, T, H·d), (B, T, G·d), (B, T, G·d)
+            Tensor q = proj("q").forward(x), k = proj("k").forward(x), v = proj("v").forward(x);   // (B, T, H·d), (B, T, G·d), (B, T, G·d)
             if (rope != null) {
                 q = rope.applyHeads(q, h, 0);
                 k = rope.applyHeads(k, g, 0);
             }
-            return wo.forward(FusedAttention.causalHeads(q, k, v, h, g, (float) (1.0 / Math.sqrt(config.headDim()))));
+            return proj("o").forward(FusedAttention.causalHeads(q, k, v, h, g, (float) (1.0 / Math.sqrt(config.headDim()))));
         }
-        Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T, d)
-        Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T, d)
-        Tensor v = Heads.split(wv.forward(x), config.nKvGroups());     // (B, G, T, d)
+        Tensor q = Heads.split(proj("q").forward(x), config.nHeads());        // (B, H, T, d)
+        Tensor k = Heads.split(proj("k").forward(x), config.nKvGroups());     // (B, G, T, d)
+        Tensor v = Heads.split(proj("v").forward(x), config.nKvGroups());     // (B, G, T, d)
         if (rope != null) {
             q = rope.apply(q);
             k = rope.apply(k);
         }
         Tensor y = sdpa.forward(q, k, v, mask);                        // (B, H, T, d)
-        return wo.forward(Heads.merge(y));                             // (B, T, C)
+        return proj("o").forward(Heads.merge(y));                             // (B, T, C)
     }
 
     @Override
     public Tensor forward(Tensor x, KvCache cache) {
         SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
         int start = cache.length();
-        Tensor q = Heads.split(wq.forward(x), config.nHeads());        // (B, H, T_new, d)
-        Tensor k = Heads.split(wk.forward(x), config.nKvGroups());     // (B, G, T_new, d)
-        Tensor v = Heads.split(wv.forward(x), config.nKvGroups());
+        Tensor q = Heads.split(proj("q").forward(x), config.nHeads());        // (B, H, T_new, d)
+        Tensor k = Heads.split(proj("k").forward(x), config.nKvGroups());     // (B, G, T_new, d)
+        Tensor v = Heads.split(proj("v").forward(x), config.nKvGroups());
         if (rope != null) {
             q = rope.apply(q, start);
             k = rope.apply(k, start);
         }
         cache.append(k, v);                                            // written in place at positions start …
         Tensor y = cachedAttention(sdpa, q, cache, start, (float) (1.0 / Math.sqrt(config.headDim())));   // (B, H, T_new, d)
-        return wo.forward(Heads.merge(y));
+        return proj("o").forward(Heads.merge(y));
     }
 
     /**
@@ -100,4 +97,7 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
 
     @Override public Tensor lastWeights() { return SelfAttention.lastWeights("GroupedQueryAttention", sdpa); }
+
+    /** Projection {@code name}, as registered or as replaced (e.g. by a LoRA adapter: {@code replace("h.*.attn.q", ...)}). */
+    private Layer proj(String name) { return child(name); }
 }

@@ -1,5 +1,6 @@
 package llmbook.attention;
 
+import llmbook.nn.Layer;
 import llmbook.nn.Linear;
 import llmbook.nn.Module;
 import llmbook.tensor.Rng;
@@ -26,13 +27,6 @@ import llmbook.tensor.Tensor;
  */
 public final class MultiHeadLatentAttention extends Module implements SelfAttention {
     public final MlaConfig config;
-    public final Linear wDkv;   // (d_c, C)      down-projection to the latent
-    public final Linear wUk;    // (H·d, d_c)    latent → content keys
-    public final Linear wUv;    // (H·d, d_c)    latent → values
-    public final Linear wKr;    // (d_R, C)      shared RoPE key
-    public final Linear wQ;     // (H·d, C)      content queries
-    public final Linear wQr;    // (H·d_R, C)    RoPE queries
-    public final Linear wO;     // (C, H·d)
     private final Rope rope;
     private final ScaledDotProductAttention sdpa;
 
@@ -43,19 +37,19 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     public MultiHeadLatentAttention(MlaConfig config, Rng rng) {
         this.config = config;
         int c = config.dModel(), h = config.nHeads(), d = config.headDim(), dc = config.dLatent(), dr = config.dRope();
-        this.wDkv = module("w_dkv", new Linear(c, dc, false, rng));
-        this.wUk = module("w_uk", new Linear(dc, h * d, false, rng));
-        this.wUv = module("w_uv", new Linear(dc, h * d, false, rng));
-        this.wKr = module("w_kr", new Linear(c, dr, false, rng));
-        this.wQ = module("w_q", new Linear(c, h * d, false, rng));
-        this.wQr = module("w_qr", new Linear(c, h * dr, false, rng));
-        this.wO = module("w_o", new Linear(h * d, c, false, rng));
+        module("dkv", new Linear(c, dc, false, rng));
+        module("uk", new Linear(dc, h * d, false, rng));
+        module("uv", new Linear(dc, h * d, false, rng));
+        module("kr", new Linear(c, dr, false, rng));
+        module("q", new Linear(c, h * d, false, rng));
+        module("qr", new Linear(c, h * dr, false, rng));
+        module("o", new Linear(h * d, c, false, rng));
         this.rope = new Rope(dr);
         this.sdpa = new ScaledDotProductAttention((float) (1.0 / Math.sqrt(d + dr)), false);
     }
 
     /** The latent c_KV = W_DKV·x (B, T, d_c): what the KV cache stores (with {@link #ropeKey}). */
-    public Tensor latent(Tensor x) { return wDkv.forward(x); }
+    public Tensor latent(Tensor x) { return proj("dkv").forward(x); }
 
     /** The shared rotary key RoPE(W_KR·x) (B, 1, T, d_R), positions 0 … T−1. */
     public Tensor ropeKey(Tensor x) { return ropeKey(x, 0); }
@@ -63,7 +57,7 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     /** The shared rotary key at positions {@code start …}. */
     public Tensor ropeKey(Tensor x, int start) {
         int[] s = x.shape();
-        return rope.apply(wKr.forward(x).reshape(s[0], 1, s[1], config.dRope()), start);   // (B, 1, T, d_R)
+        return rope.apply(proj("kr").forward(x).reshape(s[0], 1, s[1], config.dRope()), start);   // (B, 1, T, d_R)
     }
 
     @Override
@@ -72,17 +66,17 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         int h = config.nHeads();
         if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) return forwardFused(x);
         Tensor cKv = latent(x);                                          // (B, T, d_c)
-        Tensor kC = Heads.split(wUk.forward(cKv), h);                    // (B, H, T, d)
-        Tensor v = Heads.split(wUv.forward(cKv), h);                     // (B, H, T, d)
+        Tensor kC = Heads.split(proj("uk").forward(cKv), h);                    // (B, H, T, d)
+        Tensor v = Heads.split(proj("uv").forward(cKv), h);                     // (B, H, T, d)
         Tensor kR = ropeKey(x);                                          // (B, 1, T, d_R)
         Tensor[] copies = new Tensor[h];
         java.util.Arrays.fill(copies, kR);
         Tensor k = Tensor.concat(3, kC, Tensor.concat(1, copies));       // (B, H, T, d + d_R); k^R's gradient sums over heads
-        Tensor qC = Heads.split(wQ.forward(x), h);                       // (B, H, T, d)
-        Tensor qR = rope.apply(Heads.split(wQr.forward(x), h));          // (B, H, T, d_R)
+        Tensor qC = Heads.split(proj("q").forward(x), h);                       // (B, H, T, d)
+        Tensor qR = rope.apply(Heads.split(proj("qr").forward(x), h));          // (B, H, T, d_R)
         Tensor q = Tensor.concat(3, qC, qR);                             // (B, H, T, d + d_R)
         Tensor y = sdpa.forward(q, k, v, mask);                          // (B, H, T, d)
-        return wO.forward(Heads.merge(y));                               // (B, T, C)
+        return proj("o").forward(Heads.merge(y));                               // (B, T, C)
     }
 
     /** The training path: the same function as {@link #forward(Tensor, Mask)} on the fused op, heads never split. */
@@ -90,15 +84,15 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         int[] s = x.shape();
         int b = s[0], t = s[1], h = config.nHeads(), d = config.headDim(), dr = config.dRope();
         Tensor cKv = latent(x);                                                          // (B, T, d_c)
-        Tensor kC = wUk.forward(cKv).reshape(b, t, h, d), v = wUv.forward(cKv);          // (B, T, H, d), (B, T, H·d)
-        Tensor kR = rope.applyHeads(wKr.forward(x), 1, 0).reshape(b, t, 1, dr);          // (B, T, 1, d_R), shared by the heads
+        Tensor kC = proj("uk").forward(cKv).reshape(b, t, h, d), v = proj("uv").forward(cKv);          // (B, T, H, d), (B, T, H·d)
+        Tensor kR = rope.applyHeads(proj("kr").forward(x), 1, 0).reshape(b, t, 1, dr);          // (B, T, 1, d_R), shared by the heads
         Tensor[] copies = new Tensor[h];
         java.util.Arrays.fill(copies, kR);
         Tensor k = Tensor.concat(3, kC, Tensor.concat(2, copies)).reshape(b, t, h * (d + dr));   // per head [k^C_h ; k^R]
-        Tensor qC = wQ.forward(x).reshape(b, t, h, d);
-        Tensor qR = rope.applyHeads(wQr.forward(x), h, 0).reshape(b, t, h, dr);
+        Tensor qC = proj("q").forward(x).reshape(b, t, h, d);
+        Tensor qR = rope.applyHeads(proj("qr").forward(x), h, 0).reshape(b, t, h, dr);
         Tensor q = Tensor.concat(3, qC, qR).reshape(b, t, h * (d + dr));                   // per head [q^C_h ; q^R_h]
-        return wO.forward(FusedAttention.causalHeads(q, k, v, h, h, sdpa.scale()));      // (B, T, C)
+        return proj("o").forward(FusedAttention.causalHeads(q, k, v, h, h, sdpa.scale()));      // (B, T, C)
     }
 
     /**
@@ -116,14 +110,14 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
         SelfAttention.checkInput("MultiHeadLatentAttention", x, config.dModel());
         int h = config.nHeads(), d = config.headDim(), dc = config.dLatent(), start = cache.length();
         cache.appendLatent(latent(x), ropeKey(x, start));                // rows [c_KV ; k^R] at positions start …
-        Tensor qC = Heads.split(wQ.forward(x), h);                       // (B, H, T_new, d)
-        Tensor qR = rope.apply(Heads.split(wQr.forward(x), h), start);   // (B, H, T_new, d_R)
-        Tensor qLat = qC.matmul(wUk.weight.reshape(h, d, dc));           // (B, H, T_new, d_c) = W_UK,hᵀ q^C_h
+        Tensor qC = Heads.split(proj("q").forward(x), h);                       // (B, H, T_new, d)
+        Tensor qR = rope.apply(Heads.split(proj("qr").forward(x), h), start);   // (B, H, T_new, d_R)
+        Tensor qLat = qC.matmul(this.<Linear>child("uk").weight.reshape(h, d, dc));           // (B, H, T_new, d_c) = W_UK,hᵀ q^C_h
         Tensor q = Tensor.concat(3, qLat, qR);                           // (B, H, T_new, d_c + d_R)
         // keys: the cached rows [c_j ; k^R_j], one shared head; values: their c_j part
         Tensor o = GroupedQueryAttention.cachedAttention(sdpa, q, cache, start, sdpa.scale());   // (B, H, T_new, d_c) = Σ_j p_hj c_j
-        Tensor y = o.matmul(wUv.weight.reshape(h, d, dc).transpose(1, 2)); // (B, H, T_new, d) = W_UV,h · that
-        return wO.forward(Heads.merge(y));                               // (B, T_new, C)
+        Tensor y = o.matmul(this.<Linear>child("uv").weight.reshape(h, d, dc).transpose(1, 2)); // (B, H, T_new, d) = W_UV,h · that
+        return proj("o").forward(Heads.merge(y));                               // (B, T_new, C)
     }
 
     /** Parts {@code c_kv} (B, T, d_c) and {@code k_rope} (B, 1, T, d_R); grows as tokens come. */
@@ -138,4 +132,7 @@ public final class MultiHeadLatentAttention extends Module implements SelfAttent
     @Override public long kvCacheBytesPerToken() { return config.kvCacheBytesPerToken(); }
 
     @Override public Tensor lastWeights() { return SelfAttention.lastWeights("MultiHeadLatentAttention", sdpa); }
+
+    /** Projection {@code name}, as registered or as replaced (e.g. by a LoRA adapter: {@code replace("h.*.attn.q", ...)}). */
+    private Layer proj(String name) { return child(name); }
 }

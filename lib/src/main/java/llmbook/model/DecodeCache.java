@@ -18,7 +18,7 @@ public interface DecodeCache {
     /** Empties the cache: the next token is position 0 again. */
     void reset();
 
-    /** fp32 bytes held now, all layers and sequences. */
+    /** fp32 bytes allocated, all layers and sequences (a preallocated cache holds its whole capacity from the start). */
     long bytes();
 
     /** Bytes per cached token per sequence, summed over the layers (the figure that differs for MHA, GQA, MQA, MLA). */

@@ -34,12 +34,12 @@ class AttentionFamilyTest {
         var gqa = new GroupedQueryAttention(C, H, H, new Rng(1));
         var mha = new MultiHeadAttention(C, H, new Rng(2));
         float[] w = mha.cAttn.weight.data(), b = mha.cAttn.bias.data();
-        Linear[] parts = {gqa.wq, gqa.wk, gqa.wv};
+        Linear[] parts = {((Linear) gqa.get("q")), ((Linear) gqa.get("k")), ((Linear) gqa.get("v"))};
         for (int p = 0; p < 3; p++) {
             System.arraycopy(parts[p].weight.data(), 0, w, p * C * C, C * C);
             System.arraycopy(parts[p].bias.data(), 0, b, p * C, C);
         }
-        copy(gqa.wo, mha.cProj);
+        copy(((Linear) gqa.get("o")), mha.cProj);
         Tensor x = Tensor.randn(new Rng(3), B, T, C);
         assertArrayEquals(mha.forward(x, Mask.CAUSAL).toArray(), gqa.forward(x, Mask.CAUSAL).toArray(), 1e-5f);
     }
@@ -49,10 +49,10 @@ class AttentionFamilyTest {
         for (int groups : new int[] {1, 2}) {
             var small = new GroupedQueryAttention(C, H, groups, new Rng(10 + groups)).captureWeights(true);
             var mha = new GroupedQueryAttention(C, H, H, new Rng(20)).captureWeights(true);
-            copy(small.wq, mha.wq);
-            copy(small.wo, mha.wo);
-            expandHeads(small.wk, mha.wk, groups);
-            expandHeads(small.wv, mha.wv, groups);
+            copy(((Linear) small.get("q")), ((Linear) mha.get("q")));
+            copy(((Linear) small.get("o")), ((Linear) mha.get("o")));
+            expandHeads(((Linear) small.get("k")), ((Linear) mha.get("k")), groups);
+            expandHeads(((Linear) small.get("v")), ((Linear) mha.get("v")), groups);
             Tensor x = Tensor.randn(new Rng(30), B, T, C);
             assertArrayEquals(mha.forward(x, Mask.CAUSAL).toArray(), small.forward(x, Mask.CAUSAL).toArray(), 1e-5f, "groups " + groups);
             assertArrayEquals(mha.lastWeights().toArray(), small.lastWeights().toArray(), 1e-6f, "groups " + groups);
@@ -88,7 +88,7 @@ class AttentionFamilyTest {
         assertArrayEquals(new int[] {B, T, 6}, mla.latent(x).shape());
         assertArrayEquals(new int[] {B, 1, T, 2}, mla.ropeKey(x).shape());
         // a projection from C to the latent of rank d_c: zeroing W_DKV zeroes every value, so the output is the bias-free 0
-        java.util.Arrays.fill(mla.wDkv.weight.data(), 0f);
+        java.util.Arrays.fill(((Linear) mla.get("dkv")).weight.data(), 0f);
         float[] y = mla.forward(x, Mask.CAUSAL).toArray();
         for (float v : y) assertEquals(0f, v, 0f);
     }

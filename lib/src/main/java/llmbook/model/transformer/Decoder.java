@@ -133,7 +133,7 @@ public final class Decoder extends Module implements LanguageModel {
         Cache c = own(cache, b);
         try (var ng = Tensor.noGrad()) {
             Tensor out = head(hidden(ids, b, t, c), b, t);
-            c.record(ids, b, t);
+            c.length += t;
             return out;
         }
     }
@@ -146,14 +146,13 @@ public final class Decoder extends Module implements LanguageModel {
     }
 
     /**
-     * One attention {@link KvCache} per layer, plus the token ids seen so far (to rebuild the caches when
-     * {@link #reorder} permutes the batch rows).
+     * One attention {@link KvCache} per layer, preallocated to the context; {@link #reorder} moves the batch rows of
+     * every layer's cache (beam search).
      */
     private final class Cache implements DecodeCache {
-        private final int batch;
+        private int batch;
         private KvCache[] layers;
         private int length;
-        private int[][] history;   // (batch, capacity) token ids
 
         Cache(int batch) {
             this.batch = batch;
@@ -169,14 +168,8 @@ public final class Decoder extends Module implements LanguageModel {
         @Override public void reset() {
             ModuleList h = child("h");
             layers = new KvCache[h.size()];
-            for (int l = 0; l < layers.length; l++) layers[l] = h.<Block>get(l).attention().newCache();
+            for (int l = 0; l < layers.length; l++) layers[l] = h.<Block>get(l).attention().newCache(batch, config.context());   // preallocated
             length = 0;
-            history = new int[batch][config.context()];
-        }
-
-        void record(int[] ids, int b, int t) {
-            for (int s = 0; s < b; s++) System.arraycopy(ids, s * t, history[s], length, t);
-            length += t;
         }
 
         @Override public long bytes() {
@@ -192,19 +185,12 @@ public final class Decoder extends Module implements LanguageModel {
             return n;
         }
 
-        /** Row i becomes old row {@code rows[i]}: the caches are rebuilt from the reordered token histories. */
+        /** Row i becomes old row {@code rows[i]} (repeats allowed; the batch takes the size of {@code rows}): every layer's cache rows move. */
         @Override public void reorder(int[] rows) {
-            if (rows.length != batch) throw new IllegalArgumentException("DecodeCache.reorder: " + rows.length + " rows for a batch of " + batch);
+            if (rows.length == 0) throw new IllegalArgumentException("DecodeCache.reorder: no rows to keep");
             for (int r : rows) if (r < 0 || r >= batch) throw new IllegalArgumentException("DecodeCache.reorder: row " + r + " outside 0 … " + (batch - 1));
-            int n = length;
-            int[] ids = new int[batch * n];
-            for (int i = 0; i < batch; i++) System.arraycopy(history[rows[i]], 0, ids, i * n, n);
-            reset();
-            if (n == 0) return;
-            try (var ng = Tensor.noGrad()) {
-                hidden(ids, batch, n, this);
-                record(ids, batch, n);
-            }
+            for (KvCache k : layers) k.reorder(rows);
+            batch = rows.length;
         }
     }
 }
