@@ -120,10 +120,11 @@ public final class Train {
         int warmup = f.integer("warmup", Math.min(ref.warmup(), steps), 0);
         if (warmup > steps) throw new Flags.UsageException("--warmup " + warmup + " must be at most --steps " + steps);
         if (f.has("corpus") && f.has("text")) throw new Flags.UsageException("give --corpus or --text, not both");
-        TrainConfig tc = new TrainConfig(steps, f.integer("batch", ref.batch(), 1), f.real("lr", ref.lr(), 1e-8f, 10f), warmup,
-                f.real("weight-decay", ref.weightDecay(), 0f, 10f), ref.beta1(), ref.beta2(), f.real("clip", ref.clip(), 1e-6f, 1e6f),
-                f.integer("eval-interval", ref.evalInterval(), 1), f.integer("eval-batches", ref.evalBatches(), 1),
-                f.integer("seed", (int) ref.seed(), 0), threads, f.integer("accumulate", 1, 1), f.integer("patience", 0, 0));
+        TrainConfig tc = ref.withSteps(steps).withBatch(f.integer("batch", ref.batch(), 1)).withLr(f.real("lr", ref.lr(), 1e-8f, 10f))
+                .withWarmup(warmup).withWeightDecay(f.real("weight-decay", ref.weightDecay(), 0f, 10f)).withClip(f.real("clip", ref.clip(), 1e-6f, 1e6f))
+                .withEvalInterval(f.integer("eval-interval", ref.evalInterval(), 1)).withEvalBatches(f.integer("eval-batches", ref.evalBatches(), 1))
+                .withSeed(f.integer("seed", (int) ref.seed(), 0)).withThreads(threads).withAccumulate(f.integer("accumulate", 1, 1))
+                .withPatience(f.integer("patience", 0, 0));
         String corpusName = f.string("corpus", "moby-dick"), textFile = f.string("text", null);
         if (!f.has("text") && !Corpus.available().contains(corpusName))
             throw new Flags.UsageException("--corpus: unknown corpus '" + corpusName + "'; known: " + String.join(", ", Corpus.available()));
@@ -214,7 +215,7 @@ public final class Train {
         try {
             Map<String, String> m = new LinkedHashMap<>(meta);
             m.put("step", Integer.toString(t.step()));
-            Checkpoint.save(dir, t.model(), tok, m);
+            Checkpoint.save(dir, (Gpt) t.model(), tok, m);
             t.save(dir.resolve(TrainState.FILE), m);
             writeCsv(t.metrics(), dir.resolve("metrics.csv"));
         } catch (IOException e) {

@@ -1,33 +1,29 @@
 package llmbook.model.gpt;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import llmbook.model.DecodeCache;
+import llmbook.model.LanguageModel;
+import llmbook.nn.Module;
+import llmbook.sample.Sampler;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
 /**
- * Continues a prompt one token at a time, with a KV cache ({@link KvDecoder}) or without (the whole window
- * through {@link Gpt#forward} for every token); both see exactly the same window, so greedy decoding gives the
- * same text either way. Q19, Q50.
- *
- * <p>The window: the model sees tokens {@code start .. n-1} when choosing token {@code n}. It starts at the
- * beginning of the prompt (or at its last {@code context} tokens). Learned positions pin token {@code start}
- * to position 0, so when the window would outgrow the context it cannot just slide by one (every cached key
- * would move to a new position and go stale); instead it jumps: {@code start = n − context/2}, the cache is
- * refilled with the last half-window in one batched pass, and the next {@code context/2} tokens are cheap
- * again. The model therefore always sees between {@code context/2} and {@code context} tokens of history.
- *
- * <pre>{@code
- * int[] ids = new Generator(gpt).generate(prompt, 200, 0.8f, 40, 0.95f, new Rng(1), true);
- * }</pre>
+ * The former GPT generator, now {@link llmbook.sample.Generator} (window logic, sampling) running a {@link Gpt} with
+ * its {@link KvDecoder} as the KV cache. Goes away with {@code KvDecoder} once the decoder model has its own
+ * {@link DecodeCache}; new code uses {@code llmbook.sample.Generator} and {@link Sampler}.
  */
+@Deprecated
 public final class Generator {
     private final Gpt model;
-    private final KvDecoder decoder;
+    private final Cached cached;
     private long positionsComputed;
 
     public Generator(Gpt model) {
         this.model = model;
-        this.decoder = new KvDecoder(model);
+        this.cached = new Cached(model);
     }
 
     /** Greedy decoding (temperature 0): the most likely token every step. */
@@ -35,49 +31,55 @@ public final class Generator {
         return generate(prompt, maxNew, 0f, 0, 1f, null, useCache);
     }
 
-    /**
-     * The prompt followed by {@code maxNew} generated ids: temperature (0 = greedy), then top-k (0 = off), then
-     * top-p (1 = off) filtering of each next-token distribution, then a draw from {@code rng} (unused if greedy).
-     */
+    /** {@code Sampler.of(temperature, topK, topP, rng)} with or without the KV cache. */
     public int[] generate(int[] prompt, int maxNew, float temperature, int topK, float topP, Rng rng, boolean useCache) {
-        if (prompt.length == 0) throw new IllegalArgumentException("Generator: the prompt must have at least one token");
-        if (maxNew < 0) throw new IllegalArgumentException("Generator: maxNew must be >= 0, got " + maxNew);
-        if (!(temperature >= 0)) throw new IllegalArgumentException("Generator: temperature must be >= 0, got " + temperature);
-        if (topK < 0) throw new IllegalArgumentException("Generator: top-k must be >= 0 (0 = off), got " + topK);
-        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("Generator: top-p must be in (0, 1], got " + topP);
-        if (temperature > 0 && rng == null) throw new IllegalArgumentException("Generator: sampling (temperature > 0) needs an Rng");
-        int T = model.config.context(), V = model.config.vocab();
-        for (int id : prompt)
-            if (id < 0 || id >= V) throw new IllegalArgumentException("Generator: prompt token " + id + " outside the vocabulary [0, " + V + ")");
-        int[] out = Arrays.copyOf(prompt, prompt.length + maxNew);
-        int start = Math.max(0, prompt.length - T);
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        decoder.reset();
-        int cachedFrom = -1;                                   // window start the cache was filled for
-        try (var g = Tensor.noGrad()) {
-            for (int n = prompt.length; n < out.length; n++) {
-                if (n - start > T) start = n - T / 2;
-                float[] logits;
-                int off = 0;
-                if (useCache) {
-                    if (cachedFrom != start) { decoder.reset(); cachedFrom = start; }
-                    int have = start + decoder.length();           // tokens start .. have-1 are cached
-                    logits = decoder.append(Arrays.copyOfRange(out, have, n));
-                    positionsComputed += n - have;
-                } else {
-                    logits = model.forward(Arrays.copyOfRange(out, start, n), 1, n - start).toArray();
-                    off = (n - start - 1) * V;
-                    positionsComputed += n - start;
-                }
-                out[n] = Sampler.next(logits, off, V, temperature, topK, topP, rng);
-            }
-        } finally {
-            if (wasTraining) model.train();
-        }
+        Sampler sampler = Sampler.of(temperature, topK, topP, rng);
+        llmbook.sample.Generator g = useCache ? new llmbook.sample.Generator(cached) : new llmbook.sample.Generator(model);
+        int[] out = g.generate(prompt, maxNew, sampler);
+        positionsComputed += g.positionsComputed();
         return out;
     }
 
     /** Positions pushed through the model so far (by all calls): the work the cache saves. */
     public long positionsComputed() { return positionsComputed; }
+
+    /**
+     * The GPT with {@link KvDecoder} as its cache, for {@link llmbook.sample.Generator} only: KvDecoder computes just the
+     * logits of the last position, so the other rows of the {@code (1, T, V)} result of the cached forward are NaN.
+     */
+    private record Cached(Gpt gpt) implements LanguageModel {
+        @Override public int vocab() { return gpt.vocab(); }
+        @Override public int context() { return gpt.context(); }
+        @Override public Tensor logits(int[] ids, int B, int T) { return gpt.logits(ids, B, T); }
+        @Override public boolean supportsCache() { return true; }
+        @Override public DecodeCache newCache(int batch) {
+            if (batch != 1) throw new IllegalArgumentException("KvDecoder decodes one sequence, not " + batch);
+            return new KvCache(new KvDecoder(gpt));
+        }
+        @Override public Tensor logits(int[] ids, int B, int T, DecodeCache cache) {
+            if (B != 1 || ids.length != T) throw new IllegalArgumentException("KvDecoder decodes one sequence of T ids");
+            float[] rows = new float[T * vocab()];
+            Arrays.fill(rows, Float.NaN);
+            float[] last = ((KvCache) cache).decoder.append(ids);
+            System.arraycopy(last, 0, rows, (T - 1) * vocab(), vocab());
+            return Tensor.of(rows, 1, T, vocab());
+        }
+        @Override public Map<String, Tensor> namedParameters() { return gpt.namedParameters(); }
+        @Override public List<Tensor> parameters() { return gpt.parameters(); }
+        @Override public Module train(boolean on) { return gpt.train(on); }
+        @Override public boolean isTraining() { return gpt.isTraining(); }
+        @Override public void zeroGrad() { gpt.zeroGrad(); }
+    }
+
+    private record KvCache(KvDecoder decoder) implements DecodeCache {
+        @Override public int length() { return decoder.length(); }
+        @Override public int batch() { return 1; }
+        @Override public int capacity() { return decoder.capacity(); }
+        @Override public void reset() { decoder.reset(); }
+        @Override public long bytes() { return decoder.cacheBytes() * decoder.length() / decoder.capacity(); }
+        @Override public long bytesPerToken() { return decoder.cacheBytes() / decoder.capacity(); }
+        @Override public void reorder(int[] rows) {
+            for (int r : rows) if (r != 0) throw new IllegalArgumentException("KvDecoder holds one sequence; cannot reorder to row " + r);
+        }
+    }
 }

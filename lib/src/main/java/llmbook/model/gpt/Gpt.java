@@ -1,5 +1,6 @@
 package llmbook.model.gpt;
 
+import llmbook.model.LanguageModel;
 import llmbook.nn.Dropout;
 import llmbook.nn.LayerNorm;
 import llmbook.nn.Linear;
@@ -21,7 +22,7 @@ import llmbook.tensor.Tensor;
  * <p>Initialisation follows GPT-2: weights N(0, 0.02), the two projections that write into the residual
  * stream N(0, 0.02/√(2L)) so the stream's variance does not grow with depth, biases zero, norms one.
  */
-public final class Gpt extends Module {
+public final class Gpt extends Module implements LanguageModel {
     public final GptConfig config;
     private final Tensor wte;   // (V, C) token embedding, also the output layer
     private final Tensor wpe;   // (T, C) learned positions
@@ -53,16 +54,23 @@ public final class Gpt extends Module {
         return x.matmul(wte.t());                                        // (B, T, C) @ (C, V) -> (B, T, V)
     }
 
+    @Override public int vocab() { return config.vocab(); }
+
+    @Override public int context() { return config.context(); }
+
+    /** {@link #forward}: the {@link LanguageModel} view (no KV cache: a {@link llmbook.sample.Generator} runs the full window). */
+    @Override public Tensor logits(int[] ids, int B, int T) { return forward(ids, B, T); }
+
     Tensor wte() { return wte; }
     Tensor wpe() { return wpe; }
     LayerNorm lnf() { return lnf; }
     Block block(int l) { return blocks[l]; }
 
     /** The generator every Dropout of this model draws its masks from (its state is part of a resumable checkpoint). */
-    public Rng dropoutRng() { return rng; }
+    @Override public Rng dropoutRng() { return rng; }
 
     /** Mean cross-entropy of predicting {@code targets} (B·T ids) from {@code ids}. Q34. */
-    public Tensor loss(int[] ids, int[] targets, int B, int T) {
+    @Override public Tensor loss(int[] ids, int[] targets, int B, int T) {
         Tensor logits = forward(ids, B, T);
         return Functional.crossEntropy(logits.reshape(B * T, config.vocab()), targets);
     }
