@@ -13,7 +13,8 @@ import llmbook.io.SafeTensors;
 import llmbook.model.gpt.Checkpoint;
 import llmbook.model.gpt.Gpt;
 import llmbook.model.gpt.GptConfig;
-import llmbook.model.gpt.Sampler;
+import llmbook.sample.Generator;
+import llmbook.sample.Sampler;
 import llmbook.tensor.Rng;
 import llmbook.tokenizer.CharTokenizer;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class TrainingTest {
     }
 
     private static TrainConfig config(int steps) {
-        return new TrainConfig(steps, 4, 3e-3f, 5, 0.1f, 0.9f, 0.99f, 1f, 10, 2, 99L, 1);
+        return TrainConfig.reference().withSteps(steps).withBatch(4).withLr(3e-3f).withWarmup(5).withEvalInterval(10).withEvalBatches(2)
+                .withSeed(99).withThreads(1);
     }
 
     private static double[] losses(int steps) {
@@ -63,13 +65,13 @@ class TrainingTest {
         Checkpoint.save(dir, gpt, tok, Map.of("steps", "20"));
         Checkpoint.Loaded back = Checkpoint.load(dir);
         int[] prompt = tok.encode("the ");
-        int[] a = new Sampler(gpt).generate(prompt, 20, 0f, 0, 1f, new Rng(1));
-        int[] b = new Sampler(back.model()).generate(prompt, 20, 0f, 0, 1f, new Rng(2));
+        int[] a = new Generator(gpt).greedy(prompt, 20);
+        int[] b = new Generator(back.model()).greedy(prompt, 20);
         assertArrayEquals(a, b, "the loaded model generates exactly what the saved one did (greedy)");
         assertEquals("20", back.metadata().get("steps"));
-        int[] sampled = new Sampler(back.model()).generate(prompt, 30, 1f, 5, 0.9f, new Rng(7));
+        int[] sampled = new Generator(back.model()).generate(prompt, 30, Sampler.of(1f, 5, 0.9f, new Rng(7)));
         assertEquals(34, sampled.length);
-        assertArrayEquals(sampled, new Sampler(back.model()).generate(prompt, 30, 1f, 5, 0.9f, new Rng(7)), "seeded sampling repeats");
+        assertArrayEquals(sampled, new Generator(back.model()).generate(prompt, 30, Sampler.of(1f, 5, 0.9f, new Rng(7))), "seeded sampling repeats");
     }
 
     @Test
