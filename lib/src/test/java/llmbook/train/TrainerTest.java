@@ -160,6 +160,18 @@ class TrainerTest {
     }
 
     @Test
+    void theLossPlotRedrawsFromTheMetricsAfterEachEvaluation() {
+        List<org.knowm.xchart.XYChart> drawn = new ArrayList<>();
+        Trainer t = new Trainer(new Gpt(MODEL, new Rng(5)), config(7), IDS, IDS);
+        t.onEval(m -> drawn.add(llmbook.plot.LossPlot.of("step " + t.step(), m))).run();
+        assertEquals(3, drawn.size(), "evaluations at steps 3, 6 and 7");
+        var last = drawn.get(2);
+        assertEquals(3, last.getSeriesMap().get("validation").getXData().length);
+        assertEquals(7, last.getSeriesMap().get("train (running mean of 20 steps)").getXData().length);
+        assertArrayEquals(new double[] {1, 1.5, 2.5, 3.5}, llmbook.plot.LossPlot.smooth(new double[] {1, 2, 3, 4}, 2));
+    }
+
+    @Test
     void everyFieldHasAWitherAndTheChecksStay() {
         TrainConfig c = TrainConfig.reference().withSteps(500).withBatch(32).withLr(3e-3f).withWarmup(50).withWeightDecay(0.2f)
                 .withBetas(0.8f, 0.95f).withClip(0.5f).withEvalInterval(25).withEvalBatches(4).withSeed(7).withThreads(2)
