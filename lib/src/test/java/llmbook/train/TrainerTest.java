@@ -107,7 +107,7 @@ class TrainerTest {
     }
 
     @Test
-    void anyModuleAndLossTrain() {
+    void anyModuleAndLossTrain() throws IOException {
         Line line = new Line();
         Batches<float[][]> points = (rng, n) -> {
             float[][] xy = new float[2][n];
@@ -133,6 +133,16 @@ class TrainerTest {
         assertEquals(3f, line.w.data()[0], 0.05f);
         assertEquals(-1f, line.b.data()[0], 0.05f);
         assertTrue(m.doubleColumn("val_loss").getDouble(299) < 1e-3, "validation loss " + m.doubleColumn("val_loss").getDouble(299));
+
+        Path f = dir.resolve(TrainState.FILE);
+        t.save(f, Map.of());
+        Line fresh = new Line();
+        Trainer back = new Trainer(fresh, c, points, points, mse);
+        back.resume(f);
+        assertEquals(300, back.step());
+        assertArrayEquals(line.w.data(), fresh.w.data(), "a module of any kind resumes");
+        var refused = assertThrows(IOException.class, () -> new Trainer(new Gpt(MODEL, new Rng(5)), c, IDS, IDS).resume(f));
+        assertTrue(refused.getMessage().contains("class=Line"), refused.getMessage());
 
         Trainer noVal = new Trainer(new Line(), c.withSteps(5), points, null, mse);
         assertTrue(Double.isNaN(noVal.run().doubleColumn("val_loss").getDouble(4)), "no validation batches: no evaluation");
