@@ -286,11 +286,13 @@ public final class Trainer {
 
     /**
      * Mean loss over {@code evalBatches} validation batches, the same ones every evaluation (a fresh RNG seeded
-     * {@code seed ^ 0x5EED}; a sequential source starts at its beginning), in evaluation mode without gradients.
+     * {@code seed ^ 0x5EED}; a sequential source reads from its beginning and is put back where it was), in evaluation
+     * mode without gradients.
      */
     public double evaluate() {
         if (job.val() == null) throw new IllegalStateException("Trainer: no validation batches were given");
         Rng rng = new Rng(cfg.seed() ^ 0x5EEDL);
+        long position = job.val().position();                    // put back afterwards: the source may also feed training
         job.val().seek(0);
         double sum = 0;
         boolean wasTraining = model.isTraining();
@@ -298,6 +300,7 @@ public final class Trainer {
         try (var g = Tensor.noGrad()) {
             for (int i = 0; i < cfg.evalBatches(); i++) sum += job.validationLoss(rng, cfg.batch());
         } finally {
+            job.val().seek(position);
             if (wasTraining) model.train(true);
         }
         return sum / cfg.evalBatches();

@@ -167,6 +167,11 @@ class TrainerTest {
         assertEquals(12, w2.position());
         second.run();
         assertArrayEquals(straight.metrics().doubleColumn("train_loss").asDoubleArray(), second.metrics().doubleColumn("train_loss").asDoubleArray());
+
+        TokenWindows shared = TokenWindows.sequential(IDS, T);              // one source for both: evaluating must not rewind training
+        Trainer both = new Trainer(new Gpt(MODEL, new Rng(5)), config(4), shared, shared);
+        both.run();
+        assertEquals(4 * 3, shared.position(), "the evaluation at step 3 put the source back");
     }
 
     @Test
