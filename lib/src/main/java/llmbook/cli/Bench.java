@@ -189,6 +189,10 @@ public final class Bench {
         }
         int tokens = BenchTrain.B * BenchTrain.T;
         cs.add(new Case("train step", "GPT ref B=16 T=128", tokens, "tok/s", BenchTrain.step(true), BenchTrain.step(false), null));
+        // the LLaMA recipe at the same parameter count; its baseline is the gpt2 preset's vector step, not a scalar twin
+        var llama = llmbook.model.transformer.TransformerConfig.llama(BenchTrain.V);
+        cs.add(new Case("train step", "llama preset (÷ gpt2 preset) B=16 T=128", tokens, "tok/s", BenchTrain.step(llama, true),
+                BenchTrain.step(true), null));
         cs.addAll(attentionLayerCases(rng));
         cs.addAll(decodeKernelCases(rng));
         cs.addAll(attentionVariantCases());
@@ -296,7 +300,7 @@ public final class Bench {
 
     /**
      * Multi-head causal attention through the autograd graph, forward + backward, batch 1, 4 heads × 32 dims, from the
-     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.model.gpt.CausalAttention}, one fused
+     * packed projections {@code qkv (1, T, 3C)}: the fused op ({@link llmbook.attention.FusedAttention#causalPacked}, one fused
      * kernel per head, no T×T scores) and the same function composed from primitives ({@code q·kᵀ}, scale, causal
      * mask, softmax, {@code ·v}, each a separate op storing its (1, 4, T, T) result) on the vector kernels. The baseline
      * of both rows is the composed path on the scalar kernels ({@code Kernels.useVector(false)}). Q3, Q33: time ∝ T².
@@ -309,7 +313,7 @@ public final class Bench {
             float[] seed = rand(rng, T * c);
             Runnable fused = () -> {
                 qkv.zeroGrad();
-                llmbook.model.gpt.CausalAttention.apply(qkv, heads).backward(seed);
+                llmbook.attention.FusedAttention.causalPacked(qkv, heads, heads, (float) (1.0 / Math.sqrt(d))).backward(seed);
             };
             Runnable composed = () -> {
                 qkv.zeroGrad();

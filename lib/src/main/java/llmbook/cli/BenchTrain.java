@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import llmbook.kernels.Kernels;
-import llmbook.model.gpt.Gpt;
-import llmbook.model.gpt.GptConfig;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
 import llmbook.optim.AdamW;
 import llmbook.optim.GradClip;
 import llmbook.optim.ParamGroup;
@@ -25,9 +25,12 @@ final class BenchTrain {
 
     static final int B = 16, T = 128, V = 65;
 
-    /** A step of a fresh reference GPT on a fixed random batch; {@code vector} picks the kernels for that step. */
-    static Runnable step(boolean vector) {
-        Gpt gpt = new Gpt(GptConfig.reference(V), new Rng(1337));
+    /** A step of a fresh reference GPT (the {@code gpt2} preset) on a fixed random batch; {@code vector} picks the kernels. */
+    static Runnable step(boolean vector) { return step(TransformerConfig.gpt2(V), vector); }
+
+    /** A training step of a fresh model of {@code config} on a fixed random batch; {@code vector} picks the kernels for that step. */
+    static Runnable step(TransformerConfig config, boolean vector) {
+        Decoder gpt = new Decoder(config, new Rng(1337));
         AdamW opt = new AdamW(ParamGroup.decayMatricesOnly(gpt.namedParameters(), 0.1f), 1e-3f, 0.9f, 0.99f, 1e-8f);
         var params = opt.params();
         Rng rng = new Rng(7);

@@ -8,10 +8,17 @@ import java.util.Locale;
 import java.util.Set;
 import llmbook.data.Corpus;
 import llmbook.kernels.Kernels;
-import llmbook.model.gpt.Checkpoint;
-import llmbook.model.gpt.Generator;
-import llmbook.model.gpt.Gpt;
-import llmbook.model.gpt.GptConfig;
+import llmbook.model.Checkpoint;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
+import llmbook.sample.Generator;
+import llmbook.sample.LogitsProcessor;
+import llmbook.sample.MinP;
+import llmbook.sample.RepetitionPenalty;
+import llmbook.sample.Sampler;
+import llmbook.sample.Temperature;
+import llmbook.sample.TopK;
+import llmbook.sample.TopP;
 import llmbook.tensor.Rng;
 import llmbook.tokenizer.BpeTokenizer;
 import llmbook.tokenizer.CharTokenizer;
@@ -35,19 +42,22 @@ public final class Generate {
               --temperature T    0 = greedy; higher = more random (default 0.8)
               --top-k K          keep the K most likely tokens (0 = all, default 0)
               --top-p P          keep the smallest set of tokens with probability >= P (default 1.0)
+              --min-p P          keep tokens at least P times as likely as the most likely one (default 0 = off)
+              --repetition-penalty R  make tokens already in the window less likely (> 1; default 1 = off)
               --seed N           random seed (default 1)
               --no-cache         recompute the whole window for every token (slow; same greedy text)
               --bench            time greedy generation of --max-tokens (default 256) tokens with and without the
                                  KV cache and print both medians and their ratio; uses --run if it exists, else
-                                 an untrained reference model (speed does not depend on the weights)
+                                 an untrained model of --preset (speed does not depend on the weights)
               --quick            with --bench: shorter warm-up and fewer samples
+              --preset P         with --bench and no run folder: gpt2 (default) or llama
               --threads N        kernel threads (default 1)
               --help             this text
             """;
 
     /** Greedy generation of {@code maxTokens} tokens, timed with and without the KV cache (the harness of {@link Bench}). */
-    static int bench(Path run, boolean useRun, String prompt, int maxTokens, boolean quick, PrintStream out) throws IOException {
-        Gpt model;
+    static int bench(Path run, boolean useRun, String preset, String prompt, int maxTokens, boolean quick, PrintStream out) throws IOException {
+        Decoder model;
         int[] ids;
         if (useRun) {
             Checkpoint.Loaded c = Checkpoint.load(run);
@@ -56,16 +66,16 @@ public final class Generate {
             out.println("model from " + run + ": " + model.config);
         } else {
             CharTokenizer tok = CharTokenizer.fit(Corpus.load("moby-dick").text());
-            model = new Gpt(GptConfig.reference(tok.vocabSize()), new Rng(1337));
+            model = new Decoder(Train.preset(preset, tok.vocabSize()), new Rng(1337));
             ids = tok.encode(prompt);
             out.println("untrained " + model.config);
         }
-        Generator gen = new Generator(model);
+        Generator cachedGen = new Generator(model), plainGen = new Generator(model).useCache(false);
         out.printf(Locale.ROOT, "greedy, batch 1, prompt %d tokens, %d new tokens, %d kernel thread(s)%n", ids.length, maxTokens, Kernels.threads());
-        Bench.Timing cached = Bench.time(() -> gen.greedy(ids, maxTokens, true), quick);
+        Bench.Timing cached = Bench.time(() -> cachedGen.greedy(ids, maxTokens), quick);
         out.printf(Locale.ROOT, "  KV cache     median %9.2f ms  (min %.2f, max %.2f)  %,10.0f tokens/s%n",
                 cached.median() * 1e3, cached.min() * 1e3, cached.max() * 1e3, maxTokens / cached.median());
-        Bench.Timing plain = Bench.time(() -> gen.greedy(ids, maxTokens, false), quick);
+        Bench.Timing plain = Bench.time(() -> plainGen.greedy(ids, maxTokens), quick);
         out.printf(Locale.ROOT, "  no cache     median %9.2f ms  (min %.2f, max %.2f)  %,10.0f tokens/s%n",
                 plain.median() * 1e3, plain.min() * 1e3, plain.max() * 1e3, maxTokens / plain.median());
         out.printf(Locale.ROOT, "  the KV cache is %.1fx faster (ratio of medians)%n", plain.median() / cached.median());
@@ -82,19 +92,24 @@ public final class Generate {
 
     private static int runChecked(String[] args, PrintStream out, PrintStream err) {
         try {
-            Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads"),
+            Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "min-p", "repetition-penalty", "seed",
+                    "threads", "preset"),
                     Set.of("help", "no-cache", "bench", "quick"));
             if (f.has("help")) { out.print(HELP); return 0; }
             // Every flag is checked before the (slower) model load, so a typo fails at once.
             String prompt = f.string("prompt", "Call me Ishmael.");
             int maxTokens = f.integer("max-tokens", f.has("bench") ? 256 : 300, 0), topK = f.integer("top-k", 0, 0), seed = f.integer("seed", 1, 0);
-            float temperature = f.real("temperature", 0.8f, 0f, 100f), topP = f.real("top-p", 1f, 1e-6f, 1f);
+            float temperature = f.real("temperature", 0.8f, 0f, 100f), topP = f.real("top-p", 1f, 1e-6f, 1f), minP = f.real("min-p", 0f, 0f, 1f),
+                    penalty = f.real("repetition-penalty", 1f, 1f, 100f);
+            String preset = f.string("preset", "gpt2");
+            Train.preset(preset, 2);                                      // refuses an unknown name now
+            if (f.has("preset") && !f.has("bench")) throw new Flags.UsageException("--preset only goes with --bench (a run folder has its own model)");
             if (prompt.isEmpty()) throw new Flags.UsageException("--prompt must not be empty");
             Kernels.setThreads(f.integer("threads", 1, 1));
             Path run = Path.of(f.string("run", "runs/gpt"));
             if (f.has("quick") && !f.has("bench")) throw new Flags.UsageException("--quick only goes with --bench");
             if (f.has("no-cache") && f.has("bench")) throw new Flags.UsageException("--bench times both ways already; drop --no-cache");
-            if (f.has("bench")) return bench(run, f.has("run") || Files.isDirectory(run), prompt, maxTokens, f.has("quick"), out);
+            if (f.has("bench")) return bench(run, f.has("run") || Files.isDirectory(run), preset, prompt, maxTokens, f.has("quick"), out);
             if (!Files.isDirectory(run))
                 throw new Flags.UsageException("--run: no run folder " + run + "; train one first with ./llmbook train --out " + run);
             Checkpoint.Loaded c = Checkpoint.load(run);
@@ -105,7 +120,17 @@ public final class Generate {
             // the text goes out as it is generated, so a long --max-tokens needs no big array and shows progress
             TokenPrinter printer = new TokenPrinter(tok, out);
             for (int id : ids) printer.accept(id);
-            new Generator(c.model()).stream(ids, maxTokens, temperature, topK, topP, new Rng(seed), !f.has("no-cache"), printer);
+            java.util.List<LogitsProcessor> ps = new java.util.ArrayList<>();
+            if (penalty > 1f) ps.add(new RepetitionPenalty(penalty));
+            if (temperature > 0f) {
+                if (temperature != 1f) ps.add(new Temperature(temperature));   // the same chain as Sampler.of, plus min-p
+                if (topK > 0) ps.add(new TopK(topK));
+                if (topP < 1f) ps.add(new TopP(topP));
+                if (minP > 0f) ps.add(new MinP(minP));
+            }
+            LogitsProcessor[] chain = ps.toArray(new LogitsProcessor[0]);
+            Sampler sampler = temperature == 0f ? Sampler.greedy(chain) : Sampler.sampling(new Rng(seed), chain);
+            new Generator(c.model()).useCache(!f.has("no-cache")).stream(ids, maxTokens, sampler, (id, pos) -> printer.accept(id));
             printer.finish();
             return 0;
         } catch (Flags.UsageException | IllegalArgumentException e) {

@@ -1,7 +1,8 @@
 package llmbook.cli;
 
 import java.util.Locale;
-import llmbook.model.gpt.GptConfig;
+import llmbook.model.transformer.TransformerConfig;
+import llmbook.model.transformer.TransformerConfig.Ffn;
 
 /**
  * What a training run or a generation will hold in the Java heap, estimated before anything big is allocated, so
@@ -14,37 +15,42 @@ import llmbook.model.gpt.GptConfig;
  *   activations ≈ 4 bytes × {@link #activationFloatsPerToken} × B·T × 1.2
  *   data        4 bytes per token id of both splits
  * </pre>
- * The activation count is read off {@link llmbook.model.gpt.Gpt#forward}: what the autograd graph keeps for the
- * backward pass, plus the gradients the backward pass writes (per token, C = width, H = heads, V = vocab):
+ * The activation count is read off {@link llmbook.model.transformer.Decoder#logits}: what the autograd graph keeps
+ * for the backward pass, plus the gradients the backward pass writes (per token, C = width, H = heads, V = vocab,
+ * K = the width of the keys and of the values, G·C/H; h = the MLP's hidden width):
  * <pre>
- *   forward values   embeddings 2C; per block ln_1 C+2, qkv 3C, attention q,k,v,o 4C + H + its output C, proj C,
- *                    residual C, ln_2 C+2, fc 4C, gelu 4C, mlp proj C, residual C (22C + H + 4);
+ *   forward values   embeddings 2C; per block ln_1 C+2, projections q, k, v C+2K, the attention op's copies of
+ *                    them C+2K, its output C + H (+ the merged C), proj C, residual C, ln_2 C+2, MLP 2h (GELU,
+ *                    ReLU: fc, activation) or 4h (SwiGLU: two projections, silu, product), mlp proj C, residual C;
  *                    ln_f C+2; logits V; log-softmax V
- *   their gradients  embeddings 2C; per block 18C; ln_f C; logits V
- *   total            5C + L·(40C + H + 4) + 3V + 2,   and 3C more per dropout site (output, mask, gradient) if dropout > 0
+ *   their gradients  embeddings 2C; per block 8C + 2K + the MLP's again; ln_f C; logits V
+ *   total            5C + L·(18C + 6K + 2·mlp + H + 4) + 3V + 2,   and 3C more per dropout site if dropout > 0
  * </pre>
+ * For the reference GPT (K = C, h = 4C) that is {@code 5C + L·(40C + H + 4) + 3V + 2}.
  * Measured against the heap after one forward and backward pass (live data after a full collection), this count
  * was 1.01 to 1.17 times too low (backward scratch buffers): reference model V=84 B=16 T=128, 85.7 KB per token
  * counted, 92.0 KB measured; V=300 C=64 L=2 T=64, 25.7 vs 30.8 KB; V=2000 C=192 L=6 T=256, 218 vs 243 KB. Hence the
  * factor 1.2.
  *
  * <p>Generation holds the weights, the KV cache ({@code 2·L·T·C} floats) and the decoder's scratch for one window
- * ({@code 10·T·C + 3T + V} floats, see {@link llmbook.model.gpt.KvDecoder}).
+ * (about {@code 10·T·C + 3T + V} floats: one window through the model).
  */
 record MemoryEstimate(long weights, long gradients, long optimizer, long activations, long data) {
     /** Measured overhead of the backward pass's scratch over the counted floats (see the class comment). */
     static final double SCRATCH = 1.2;
 
     /** Floats kept per token of a micro-batch between the forward pass and the end of the backward pass. */
-    static long activationFloatsPerToken(GptConfig c) {
-        long C = c.width(), L = c.layers(), H = c.heads(), V = c.vocab();
-        long floats = 5 * C + L * (40 * C + H + 4) + 3 * V + 2;
+    static long activationFloatsPerToken(TransformerConfig c) {
+        long C = c.width(), L = c.layers(), H = c.heads(), V = c.vocab(), h = c.hidden();
+        long K = c.attention() == TransformerConfig.Attention.MLA ? C : (long) c.kvHeads() * c.headDim();
+        long mlp = c.ffn() == Ffn.SWIGLU ? 4 * h : 2 * h;
+        long floats = 5 * C + L * (18 * C + 6 * K + 2 * mlp + H + 4) + 3 * V + 2;
         if (c.dropout() > 0) floats += 3 * C * (1 + 2 * L);
         return floats;
     }
 
     /** Training {@code batch} sequences of the full context per micro-batch, on {@code tokens} token ids in all. */
-    static MemoryEstimate training(GptConfig c, int batch, boolean keepsBest, long tokens) {
+    static MemoryEstimate training(TransformerConfig c, int batch, boolean keepsBest, long tokens) {
         long p = 4 * c.parameterCount();
         long perToken = activationFloatsPerToken(c);
         long act = (long) Math.ceil(4.0 * perToken * batch * c.context() * SCRATCH);
@@ -52,9 +58,9 @@ record MemoryEstimate(long weights, long gradients, long optimizer, long activat
     }
 
     /** Generating with a KV cache: weights plus the cache and scratch of one context window. */
-    static MemoryEstimate generation(GptConfig c) {
-        long T = c.context(), C = c.width(), L = c.layers();
-        return new MemoryEstimate(4 * c.parameterCount(), 0, 0, 4 * (2 * L * T * C + 10 * T * C + 3 * T + c.vocab()), 0);
+    static MemoryEstimate generation(TransformerConfig c) {
+        long T = c.context(), C = c.width();
+        return new MemoryEstimate(4 * c.parameterCount(), 0, 0, c.kvCacheBytesPerToken() * T + 4 * (10 * T * C + 3 * T + c.vocab()), 0);
     }
 
     long total() { return weights + gradients + optimizer + activations + data; }
@@ -69,10 +75,10 @@ record MemoryEstimate(long weights, long gradients, long optimizer, long activat
      * Refuses a training run that cannot fit in {@code heapMax} bytes, naming the part that does not and how many
      * sequences per micro-batch would fit.
      */
-    void checkTraining(GptConfig c, int batch, int accumulate, long heapMax) {
+    void checkTraining(TransformerConfig c, int batch, int accumulate, long heapMax) {
         long T = c.context();
         if (total() <= heapMax) {
-            long widest = Math.max(c.vocab(), 4L * c.width());          // logits (B·T, V) or the MLP's (B·T, 4C)
+            long widest = Math.max(c.vocab(), (long) c.hidden());          // logits (B·T, V) or the MLP's (B·T, h)
             if ((long) batch * T * widest <= Integer.MAX_VALUE - 8) return;
             throw new Flags.UsageException(String.format(Locale.ROOT, "--batch %d × --context %d is too big: one (B·T, %d) array of %,d floats "
                     + "exceeds Java's array limit of 2^31; use a smaller --batch (and --accumulate for a bigger effective batch)",

@@ -8,9 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import llmbook.data.Corpus;
-import llmbook.model.gpt.Checkpoint;
-import llmbook.model.gpt.Gpt;
-import llmbook.model.gpt.GptConfig;
+import llmbook.model.Checkpoint;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
+import llmbook.model.transformer.TransformerConfig.Ffn;
+import llmbook.model.transformer.TransformerConfig.Norm;
+import llmbook.model.transformer.TransformerConfig.Positions;
 import llmbook.tensor.Rng;
 import llmbook.tokenizer.BpeTrainer;
 import llmbook.tokenizer.CharTokenizer;
@@ -23,7 +26,11 @@ import llmbook.util.Json;
 import llmbook.util.TextFiles;
 import tech.tablesaw.api.Table;
 
-/** {@code ./llmbook train}: trains a GPT on a corpus and saves the run folder; {@code --resume} continues one. Q12, Q16. */
+/**
+ * {@code ./llmbook train}: trains a decoder-only language model (any variant of {@link TransformerConfig}: the
+ * {@code gpt2} or {@code llama} preset, changed by flags) on a corpus and saves the run folder; {@code --resume}
+ * continues one. Q12, Q16.
+ */
 public final class Train {
     private Train() {}
 
@@ -31,7 +38,7 @@ public final class Train {
             usage: ./llmbook train [--out DIR] [--force] [flags]
                    ./llmbook train --resume [--out DIR] [--threads N]
 
-            Trains a GPT (defaults: the book's reference model, characters of Moby Dick) and writes the run folder
+            Trains a language model (defaults: the book's reference GPT, characters of Moby Dick) and writes the run folder
             DIR: model.safetensors (weights), config.json (model shape), tokenizer.json (+ tokenizer.bpe),
             metrics.csv (step, train_loss, val_loss, lr, tokens_per_s, elapsed_s), run.json (these settings) and
             train_state.safetensors (optimizer moments, RNG positions, metrics: what --resume needs). The folder is
@@ -47,6 +54,14 @@ public final class Train {
               --text FILE        train on a UTF-8 text file instead (split 90/10 at a line break)
               --tokenizer T      char (default), or bpe:N to train a byte-level BPE tokenizer of N ids
                                  (257..65536) on the training split
+              --preset P         gpt2 (default: learned positions, LayerNorm, GELU, MHA, biases, tied output) or
+                                 llama (RoPE, RMSNorm, SwiGLU, GQA with 2 key/value heads, no biases, untied);
+                                 the flags below change one part of it
+              --attention A      mha, gqa:G (G key/value heads, dividing --heads), mqa, or mla:DC:DR (latent width
+                                 DC, decoupled-RoPE width DR, even)
+              --positions P      learned, sinusoidal, rope or none
+              --norm N           layer or rms
+              --mlp M            gelu, relu or swiglu (swiglu's hidden width keeps the MLP's parameter count)
               --layers N         transformer blocks (default 4)
               --heads N          attention heads, must divide --width (default 4)
               --width N          model width (default 128)
@@ -74,7 +89,8 @@ public final class Train {
             TrainState.FILE, "metrics.csv", RUN};
 
     /** Flags that describe the run; with --resume they come from run.json instead. */
-    private static final Set<String> SETTINGS = Set.of("corpus", "text", "tokenizer", "layers", "heads", "width", "context", "dropout",
+    private static final Set<String> SETTINGS = Set.of("corpus", "text", "tokenizer", "preset", "attention", "positions", "norm", "mlp",
+            "layers", "heads", "width", "context", "dropout",
             "batch", "accumulate", "steps", "lr", "warmup", "weight-decay", "clip", "eval-interval", "eval-batches", "patience", "seed");
 
     public static void main(String[] args) {
@@ -136,18 +152,16 @@ public final class Train {
         TrainConfig ref = TrainConfig.reference();
         String tokSpec = f.string("tokenizer", "char");
         int bpeVocab = parseTokenizer(tokSpec);
-        int layers = f.integer("layers", 4, 1), heads = f.integer("heads", 4, 1), width = f.integer("width", 128, 1),
-                context = f.integer("context", 128, 1);
-        if (width % heads != 0) throw new Flags.UsageException("--heads " + heads + " must divide --width " + width);
-        float dropout = f.real("dropout", 0f, 0f, 0.9f);
+        modelConfig(f, 2);                                                // checks the model flags; the vocabulary comes with the tokenizer
         int steps = f.integer("steps", ref.steps(), 1);
         int warmup = f.integer("warmup", Math.min(ref.warmup(), steps), 0);
         if (warmup > steps) throw new Flags.UsageException("--warmup " + warmup + " must be at most --steps " + steps);
         if (f.has("corpus") && f.has("text")) throw new Flags.UsageException("give --corpus or --text, not both");
-        TrainConfig tc = new TrainConfig(steps, f.integer("batch", ref.batch(), 1), f.real("lr", ref.lr(), 1e-8f, 10f), warmup,
-                f.real("weight-decay", ref.weightDecay(), 0f, 10f), ref.beta1(), ref.beta2(), f.real("clip", ref.clip(), 1e-6f, 1e6f),
-                f.integer("eval-interval", ref.evalInterval(), 1), f.integer("eval-batches", ref.evalBatches(), 1),
-                f.integer("seed", (int) ref.seed(), 0), threads, f.integer("accumulate", 1, 1), f.integer("patience", 0, 0));
+        TrainConfig tc = ref.withSteps(steps).withBatch(f.integer("batch", ref.batch(), 1)).withLr(f.real("lr", ref.lr(), 1e-8f, 10f))
+                .withWarmup(warmup).withWeightDecay(f.real("weight-decay", ref.weightDecay(), 0f, 10f)).withClip(f.real("clip", ref.clip(), 1e-6f, 1e6f))
+                .withEvalInterval(f.integer("eval-interval", ref.evalInterval(), 1)).withEvalBatches(f.integer("eval-batches", ref.evalBatches(), 1))
+                .withSeed(f.integer("seed", (int) ref.seed(), 0)).withThreads(threads).withAccumulate(f.integer("accumulate", 1, 1))
+                .withPatience(f.integer("patience", 0, 0));
         String corpusName = f.string("corpus", "moby-dick"), textFile = f.string("text", null);
         if (!f.has("text") && !Corpus.available().contains(corpusName))
             throw new Flags.UsageException("--corpus: unknown corpus '" + corpusName + "'; known: " + String.join(", ", Corpus.available()));
@@ -171,7 +185,7 @@ public final class Train {
         Tokenizer known = null;                                          // a BPE tokenizer is trained after the memory check
         if (resume) known = Checkpoint.loadTokenizer(dir);
         else if (bpeVocab == 0) known = CharTokenizer.fit(text);        // every character of the corpus, so validation has no <unk>
-        GptConfig cfg = new GptConfig(known != null ? known.vocabSize() : bpeVocab, context, layers, heads, width, dropout);
+        TransformerConfig cfg = modelConfig(f, known != null ? known.vocabSize() : bpeVocab);
         // refuse what cannot fit before the slow parts (BPE training, encoding, the model); at most one id per character
         MemoryEstimate mem = MemoryEstimate.training(cfg, tc.batch(), tc.patience() > 0, text.length());
         long heapMax = Runtime.getRuntime().maxMemory();
@@ -179,7 +193,7 @@ public final class Train {
         if (known == null) out.printf("training a BPE tokenizer of %,d ids on %,d characters...%n", bpeVocab, trainText.length());
         Tokenizer tok = known != null ? known : BpeTrainer.train(trainText, bpeVocab);
         if (tok.vocabSize() != cfg.vocab())                              // a short text can run out of pairs to merge
-            cfg = new GptConfig(tok.vocabSize(), context, layers, heads, width, dropout);
+            cfg = modelConfig(f, tok.vocabSize());
         int[] trainIds = tok.encode(trainText), valIds = tok.encode(valText);
         out.println(cfg);
         out.println(mem.summary(heapMax));
@@ -187,7 +201,7 @@ public final class Train {
                 trainIds.length, valIds.length);
         int stale = AtomicFiles.removeUnfinished(dir, RUN_FILES);
         if (stale > 0) out.printf("removed %d unfinished temporary file(s) left in %s by an interrupted save%n", stale, dir);
-        Gpt model = new Gpt(cfg, new Rng(tc.seed()));
+        Decoder model = new Decoder(cfg, new Rng(tc.seed()));
         Trainer trainer = new Trainer(model, tc, trainIds, valIds);
         if (resume) {
             trainer.resume(dir.resolve(TrainState.FILE));
@@ -211,6 +225,81 @@ public final class Train {
         out.println(heap.summary());
         out.println("next: ./llmbook generate --run " + dir);
         return 0;
+    }
+
+    /** The preset {@code name} ({@code gpt2} or {@code llama}) for a vocabulary of {@code vocab} tokens. */
+    static TransformerConfig preset(String name, int vocab) {
+        return switch (name) {
+            case "gpt2" -> TransformerConfig.gpt2(vocab);
+            case "llama" -> TransformerConfig.llama(vocab);
+            default -> throw new Flags.UsageException("--preset must be gpt2 or llama, got '" + name + "'");
+        };
+    }
+
+    /**
+     * The model the flags describe, for {@code vocab} tokens: the preset, then each flag given replaces one part. Every
+     * value is checked here, with the valid choices in the message, and the whole is checked by the config itself.
+     */
+    static TransformerConfig modelConfig(Flags f, int vocab) {
+        TransformerConfig.Builder b = preset(f.string("preset", "gpt2"), vocab).toBuilder();
+        TransformerConfig base = b.build();
+        int width = f.integer("width", base.width(), 1), heads = f.integer("heads", base.heads(), 1);
+        if (width % heads != 0) throw new Flags.UsageException("--heads " + heads + " must divide --width " + width);
+        b.layers(f.integer("layers", base.layers(), 1)).context(f.integer("context", base.context(), 1)).heads(heads).width(width)
+                .dropout(f.real("dropout", 0f, 0f, 0.9f));
+        Ffn ffn = base.ffn();
+        if (f.has("mlp")) ffn = switch (f.string("mlp", "")) {
+            case "gelu" -> Ffn.GELU;
+            case "relu" -> Ffn.RELU;
+            case "swiglu" -> Ffn.SWIGLU;
+            default -> throw new Flags.UsageException("--mlp must be gelu, relu or swiglu, got '" + f.string("mlp", "") + "'");
+        };
+        // SwiGLU has three matrices, not two: a hidden width of 8C/3 (rounded to 8) keeps the MLP's parameters
+        b.ffn(ffn).hidden(ffn == Ffn.SWIGLU ? (width == base.width() && base.ffn() == Ffn.SWIGLU ? base.hidden() : Math.max(8, Math.round(8f * width / 3 / 8) * 8))
+                : 4 * width);
+        if (f.has("positions")) b.positions(switch (f.string("positions", "")) {
+            case "learned" -> Positions.LEARNED;
+            case "sinusoidal" -> Positions.SINUSOIDAL;
+            case "rope" -> Positions.ROPE;
+            case "none" -> Positions.NONE;
+            default -> throw new Flags.UsageException("--positions must be learned, sinusoidal, rope or none, got '" + f.string("positions", "") + "'");
+        });
+        if (f.has("norm")) b.norm(switch (f.string("norm", "")) {
+            case "layer" -> Norm.LAYER_NORM;
+            case "rms" -> Norm.RMS_NORM;
+            default -> throw new Flags.UsageException("--norm must be layer or rms, got '" + f.string("norm", "") + "'");
+        });
+        if (f.has("attention")) attention(b, f.string("attention", ""), heads);
+        else if (base.attention() == TransformerConfig.Attention.GQA && heads % base.kvHeads() != 0) b.attention(TransformerConfig.Attention.MHA);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new Flags.UsageException(e.getMessage().replace("TransformerConfig: ", "model: "));
+        }
+    }
+
+    private static void attention(TransformerConfig.Builder b, String spec, int heads) {
+        String[] p = spec.split(":", -1);
+        String usage = "--attention must be mha, gqa:G, mqa or mla:DC:DR, got '" + spec + "'";
+        try {
+            switch (p[0]) {
+                case "mha" -> { if (p.length != 1) throw new Flags.UsageException(usage); b.attention(TransformerConfig.Attention.MHA); }
+                case "mqa" -> { if (p.length != 1) throw new Flags.UsageException(usage); b.attention(TransformerConfig.Attention.MQA); }
+                case "gqa" -> {
+                    if (p.length != 2) throw new Flags.UsageException(usage);
+                    int g = Integer.parseInt(p[1]);
+                    if (g < 1 || heads % g != 0) throw new Flags.UsageException("--attention gqa:" + g + ": G must divide --heads " + heads);
+                    b.gqa(g);
+                }
+                case "mla" -> {
+                    if (p.length != 3) throw new Flags.UsageException(usage);
+                    b.mla(Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+                }
+                default -> throw new Flags.UsageException(usage);
+            }
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException(usage);
+        }
     }
 
     /** {@code char} → 0, {@code bpe:N} → N. */
@@ -241,7 +330,7 @@ public final class Train {
         try {
             Map<String, String> m = new LinkedHashMap<>(meta);
             m.put("step", Integer.toString(t.step()));
-            Checkpoint.save(dir, t.model(), tok, m);
+            Checkpoint.save(dir, (Decoder) t.model(), tok, m);
             t.save(dir.resolve(TrainState.FILE), m);
             writeCsv(t.metrics(), dir.resolve("metrics.csv"));
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import llmbook.tokenizer.CharTokenizer;
 import llmbook.tokenizer.Tokenizer;
 import llmbook.util.AtomicFiles;
 import llmbook.util.Json;
+import llmbook.util.TextFiles;
 
 /**
  * A trained {@link Decoder} on disk, in one folder: {@code model.safetensors} (the weights by path, with a CRC-32 of
@@ -41,6 +42,9 @@ public final class Checkpoint {
     /** The metadata key holding the SHA-256 (hex) of the config.json the weights belong to. */
     public static final String CONFIG_SHA = "config_sha256";
 
+    /** The metadata key holding the config.json text itself, so an edited config can be told field by field. */
+    public static final String CONFIG_SAVED = "config";
+
     /** A model with the tokenizer it was trained with and the weights file's metadata. */
     public record Loaded(Decoder model, Tokenizer tokenizer, Map<String, String> metadata) {}
 
@@ -54,6 +58,7 @@ public final class Checkpoint {
         String config = Json.write(model.config.toJson()) + "\n";
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(CONFIG_SHA, sha256(config));
+        meta.put(CONFIG_SAVED, config.strip());
         AtomicFiles.writeString(dir.resolve(CONFIG), config);
         Weights.save(dir.resolve(WEIGHTS), model, meta);
         Map<String, Object> tok = new LinkedHashMap<>();
@@ -75,8 +80,10 @@ public final class Checkpoint {
         Path f = dir.resolve(CONFIG);
         if (!Files.isRegularFile(f)) throw new IOException("checkpoint " + dir + " has no " + CONFIG);
         try {
-            Map<String, Object> m = Json.parseObject(Files.readString(f));
-            return isLegacy(m) ? legacyConfig(m) : TransformerConfig.fromJson(m);
+            Map<String, Object> m = Json.parseObject(TextFiles.readUtf8(f, "model config"));
+            if (!m.containsKey("arch") && m.containsKey("width"))
+                throw new IllegalArgumentException("written by an earlier llmbook (the GPT before the one model core); train the run again");
+            return TransformerConfig.fromJson(m);
         } catch (RuntimeException e) {
             throw new IOException("checkpoint " + dir + ": bad " + CONFIG + ": " + e.getMessage());
         }
@@ -91,64 +98,13 @@ public final class Checkpoint {
         if (tok.vocabSize() != config.vocab())
             throw new IOException("checkpoint " + dir + ": the tokenizer has " + tok.vocabSize() + " ids but the model's vocab is " + config.vocab());
         SafeTensors.Contents w = SafeTensors.read(dir.resolve(WEIGHTS));
-        if (isLegacy(Json.parseObject(Files.readString(dir.resolve(CONFIG))))) w = fromLegacy(w, config);
-        String want = w.metadata().get(CONFIG_SHA), got = sha256(Files.readString(dir.resolve(CONFIG)));
+        String want = w.metadata().get(CONFIG_SHA), got = sha256(TextFiles.readUtf8(dir.resolve(CONFIG), "model config"));
         if (want != null && !want.equals(got))
-            throw new IOException("checkpoint " + dir + ": " + CONFIG + " is not the config these weights were saved with (its SHA-256 is "
-                    + got.substring(0, 12) + "…, " + WEIGHTS + " records " + want.substring(0, Math.min(12, want.length())) + "…)");
+            throw new IOException("checkpoint " + dir + ": " + CONFIG + " does not match the config the weights were trained with ("
+                    + configDiff(TextFiles.readUtf8(dir.resolve(CONFIG), "model config"), w.metadata().get(CONFIG_SAVED)) + "): was " + CONFIG
+                    + " edited? Put back " + w.metadata().getOrDefault(CONFIG_SAVED, "the file saved with the run"));
         Decoder model = new Decoder(config, new Rng(0));
         return new Loaded(model, tok, Weights.load(dir.resolve(WEIGHTS), w, model));
-    }
-
-    /**
-     * A run folder of the book's first GPT ({@code model.gpt.Gpt}, before issue 11): its config.json has no "arch"
-     * ({@code vocab, context, layers, heads, width, dropout}); its weights are named {@code h0.attn_qkv.weight} etc.
-     */
-    private static boolean isLegacy(Map<String, Object> m) { return !m.containsKey("arch") && m.containsKey("width"); }
-
-    /** The gpt2 preset with the legacy config's sizes: the same architecture. */
-    private static TransformerConfig legacyConfig(Map<String, Object> m) {
-        int v = legacyInt(m, "vocab"), c = legacyInt(m, "width");
-        if (!(m.getOrDefault("dropout", 0.0) instanceof Number d)) throw new IllegalArgumentException("'dropout' is not a number");
-        return TransformerConfig.gpt2(v).toBuilder().context(legacyInt(m, "context")).layers(legacyInt(m, "layers")).heads(legacyInt(m, "heads"))
-                .width(c).hidden(4 * c).dropout(d.floatValue()).build();
-    }
-
-    private static int legacyInt(Map<String, Object> m, String key) {
-        if (!(m.get(key) instanceof Number n)) throw new IllegalArgumentException("'" + key + "' is missing or not a number");
-        return n.intValue();
-    }
-
-    /** The legacy tensors under the Decoder's paths, the packed {@code attn_qkv} (3C, C) sliced into q, k, v; the checksum is checked first. */
-    private static SafeTensors.Contents fromLegacy(SafeTensors.Contents w, TransformerConfig cfg) throws IOException {
-        String crc = w.metadata().get(Weights.CRC);
-        if (crc != null && !crc.equals(Long.toHexString(Weights.checksum(w.tensors()))))
-            throw new IOException(WEIGHTS + " is corrupt: its tensors' checksum is " + Long.toHexString(Weights.checksum(w.tensors()))
-                    + " but the header records " + crc);
-        List<String> attn = new ArrayList<>(new Decoder(cfg.withLayers(1).withVocab(1), new Rng(0)).get("h.0.attn").children().keySet());   // q, k, v, o
-        Map<String, SafeTensors.Entry> out = new LinkedHashMap<>();
-        for (var e : w.tensors().entrySet()) {
-            String name = e.getKey();
-            SafeTensors.Entry t = e.getValue();
-            if (name.equals("wte") || name.equals("wpe")) { out.put(name + ".weight", t); continue; }
-            if (!name.startsWith("h") || name.startsWith("h.")) { out.put(name, t); continue; }   // ln_f.*, or not legacy: left to the checks
-            int dot = name.indexOf('.');
-            String prefix = "h." + name.substring(1, dot) + ".", rest = name.substring(dot + 1);
-            if (rest.startsWith("attn_qkv.")) {
-                String kind = rest.substring("attn_qkv.".length());                         // weight (3C, C) or bias (3C)
-                int n = t.data().length / 3;
-                int[] shape = t.shape().clone();
-                shape[0] /= 3;
-                for (int k = 0; k < 3; k++)
-                    out.put(prefix + "attn." + attn.get(k) + "." + kind, new SafeTensors.Entry(shape, Arrays.copyOfRange(t.data(), k * n, (k + 1) * n)));
-            } else {
-                String mapped = rest.replace("attn_proj.", "attn." + attn.get(3) + ".").replace("mlp_fc.", "mlp.w1.").replace("mlp_proj.", "mlp.w2.");
-                out.put(prefix + mapped, t);
-            }
-        }
-        Map<String, String> meta = new LinkedHashMap<>(w.metadata());
-        meta.remove(Weights.CRC);
-        return new SafeTensors.Contents(out, meta);
     }
 
     /** The tokenizer saved in a run folder by {@link #save}. */
@@ -157,7 +113,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(f)) throw new IOException("checkpoint " + dir + " has no " + TOKENIZER);
         Map<String, Object> t;
         try {
-            t = Json.parseObject(Files.readString(f));
+            t = Json.parseObject(TextFiles.readUtf8(f, "tokenizer description"));
         } catch (IllegalArgumentException e) {
             throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " is not valid JSON: " + e.getMessage());
         }
@@ -169,6 +125,26 @@ public final class Checkpoint {
         }
         throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " must be {\"type\": \"char\", \"alphabet\": ...} or "
                 + "{\"type\": \"bpe\", \"file\": ...}");
+    }
+
+    /** "heads is 2 in config.json but 4 in model.safetensors" for every field that differs (or the checksums when unknown). */
+    private static String configDiff(String now, String saved) {
+        if (saved == null) return "its SHA-256 differs from the one recorded in " + WEIGHTS;
+        Map<String, Object> a, b;
+        try {
+            a = Json.parseObject(now);
+            b = Json.parseObject(saved);
+        } catch (IllegalArgumentException e) {
+            return "it is not the JSON saved with the run";
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys)
+            if (!java.util.Objects.equals(a.get(k), b.get(k)))
+                out.add(k + " is " + (a.containsKey(k) ? Json.write(a.get(k)) : "missing") + " in " + CONFIG + " but "
+                        + (b.containsKey(k) ? Json.write(b.get(k)) : "missing") + " in " + WEIGHTS);
+        return out.isEmpty() ? "the same fields written differently" : String.join("; ", out);
     }
 
     static String sha256(String text) {

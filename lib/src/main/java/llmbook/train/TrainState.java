@@ -9,8 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import llmbook.io.SafeTensors;
-import llmbook.model.gpt.Checkpoint;
-import llmbook.model.gpt.GptConfig;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import llmbook.model.LanguageModel;
+import llmbook.io.Weights;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
+import llmbook.nn.Module;
 import llmbook.tensor.Tensor;
 import tech.tablesaw.api.Table;
 
@@ -18,12 +24,13 @@ import tech.tablesaw.api.Table;
  * A resumable training checkpoint in ONE safetensors file, so that it is replaced atomically as a whole
  * (temp file, fsync, rename: a crash mid-save leaves the previous checkpoint intact):
  * <pre>
- *   tensors   model.NAME        the weights
- *             adam.m.NAME       AdamW's first moments      adam.v.NAME  its second moments
+ *   tensors   model.NAME        the weights (frozen ones too)
+ *             adam.m.NAME       AdamW's first moments      adam.v.NAME  its second moments (trainable parameters only)
  *             best.NAME         the best weights so far (only with early stopping)
- *   metadata  format, step, adam_steps, batch_rng, dropout_rng (RNG positions), best_val, best_step,
- *             evals_without_improvement, stopped, elapsed_s, model (the GPT shape), train (every setting
- *             that shapes the loss curve), metrics (the table as CSV), crc32 (of every tensor's bytes)
+ *   metadata  format, step, adam_steps, batch_rng, batch_position, dropout_rng (RNG and source positions; the
+ *             dropout RNG only for a model that has one), best_val, best_step, evals_without_improvement, stopped,
+ *             elapsed_s, model (the model's shape), train (every setting that shapes the loss curve), metrics (the
+ *             table as CSV), crc32 (of every tensor's bytes)
  * </pre>
  * Loading refuses, with the reason, a file that is truncated or malformed (checked by {@link SafeTensors#read}),
  * whose checksum does not match (corrupt bytes), that was written for another model shape or other training
@@ -38,8 +45,10 @@ public final class TrainState {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         Map<String, Tensor> params = t.model().namedParameters();
         List<String> names = new ArrayList<>(params.keySet());
+        Set<Tensor> trained = optimized(t);
         for (String n : names) tensors.put("model." + n, entry(params.get(n), params.get(n).data()));
         for (String n : names) {
+            if (!trained.contains(params.get(n))) continue;
             float[][] mv = t.optimizer().moments(params.get(n));
             tensors.put("adam.m." + n, entry(params.get(n), mv[0]));
             tensors.put("adam.v." + n, entry(params.get(n), mv[1]));
@@ -51,13 +60,14 @@ public final class TrainState {
         meta.put("step", Integer.toString(t.step));
         meta.put("adam_steps", Integer.toString(t.optimizer().steps()));
         meta.put("batch_rng", Long.toString(t.batchRng().state()));
-        meta.put("dropout_rng", Long.toString(t.model().dropoutRng().state()));
+        meta.put("batch_position", Long.toString(t.trainBatches().position()));
+        if (t.dropoutRng() != null) meta.put("dropout_rng", Long.toString(t.dropoutRng().state()));
         meta.put("best_val", Double.toString(t.bestVal));
         meta.put("best_step", Integer.toString(t.bestStep));
         meta.put("evals_without_improvement", Integer.toString(t.evalsWithoutImprovement));
         meta.put("stopped", Boolean.toString(t.stopped));
         meta.put("elapsed_s", Double.toString(elapsed(t.metrics(), t.elapsedBefore)));   // saves come mid-run: the clock so far
-        meta.put("model", modelKey(t.model().config));
+        meta.put("model", modelKey(t.model()));
         meta.put("train", trainKey(t.config()));
         meta.put("metrics", csv(t.metrics()));
         meta.put("crc32", Long.toHexString(crc(tensors)));
@@ -74,17 +84,19 @@ public final class TrainState {
         String crc = Long.toHexString(crc(c.tensors()));
         if (!crc.equals(meta.get("crc32")))
             throw new IOException(where + " is corrupt: its tensors' checksum is " + crc + " but the file records " + meta.get("crc32"));
-        String model = modelKey(t.model().config);
+        String model = modelKey(t.model());
         if (!model.equals(meta.get("model")))
-            throw new IOException(where + " was saved for a GPT with " + meta.get("model") + ", this one has " + model);
+            throw new IOException(where + " was saved for a model with " + meta.get("model") + ", this one has " + model);
         String train = trainKey(t.config());
         if (!train.equals(meta.get("train")))
             throw new IOException(where + " was saved with other training settings: " + diff(meta.get("train"), train));
         Map<String, Tensor> params = t.model().namedParameters();
         List<String> names = new ArrayList<>(params.keySet());
+        Set<Tensor> trained = optimized(t);
         boolean hasBest = c.tensors().containsKey("best." + names.get(0));
         for (String n : names)
             for (String prefix : hasBest ? new String[] {"model.", "adam.m.", "adam.v.", "best."} : new String[] {"model.", "adam.m.", "adam.v."}) {
+                if (prefix.startsWith("adam") && !trained.contains(params.get(n))) continue;
                 SafeTensors.Entry e = c.tensors().get(prefix + n);
                 if (e == null) throw new IOException(where + " has no tensor '" + prefix + n + "'");
                 if (!Arrays.equals(e.shape(), params.get(n).shape()))
@@ -92,14 +104,16 @@ public final class TrainState {
                             + ", the model needs " + Arrays.toString(params.get(n).shape()));
             }
         int step, adamSteps, bestStep, evals;
-        long batchRng, dropoutRng;
+        long batchRng, batchPosition;
+        Long dropoutRng;
         double bestVal, elapsed;
         List<double[]> metrics;
         try {
             step = Integer.parseInt(meta.get("step"));
             adamSteps = Integer.parseInt(meta.get("adam_steps"));
             batchRng = Long.parseLong(meta.get("batch_rng"));
-            dropoutRng = Long.parseLong(meta.get("dropout_rng"));
+            batchPosition = meta.containsKey("batch_position") ? Long.parseLong(meta.get("batch_position")) : 0;
+            dropoutRng = t.dropoutRng() == null ? null : Long.parseLong(meta.get("dropout_rng"));
             bestVal = Double.parseDouble(meta.get("best_val"));
             bestStep = Integer.parseInt(meta.get("best_step"));
             evals = Integer.parseInt(meta.get("evals_without_improvement"));
@@ -116,6 +130,7 @@ public final class TrainState {
         for (String n : names) {
             float[] w = params.get(n).data();
             System.arraycopy(c.tensors().get("model." + n).data(), 0, w, 0, w.length);
+            if (!trained.contains(params.get(n))) continue;
             float[][] mv = t.optimizer().moments(params.get(n));
             System.arraycopy(c.tensors().get("adam.m." + n).data(), 0, mv[0], 0, mv[0].length);
             System.arraycopy(c.tensors().get("adam.v." + n).data(), 0, mv[1], 0, mv[1].length);
@@ -126,7 +141,8 @@ public final class TrainState {
         } else t.best = null;
         t.optimizer().setSteps(adamSteps);
         t.batchRng().setState(batchRng);
-        t.model().dropoutRng().setState(dropoutRng);
+        t.trainBatches().seek(batchPosition);
+        if (dropoutRng != null) t.dropoutRng().setState(dropoutRng);
         t.step = step;
         t.bestVal = bestVal;
         t.bestStep = bestStep;
@@ -149,9 +165,28 @@ public final class TrainState {
 
     private static SafeTensors.Entry entry(Tensor p, float[] data) { return new SafeTensors.Entry(p.shape(), data); }
 
-    static String modelKey(GptConfig c) {
-        return "vocab=" + c.vocab() + ", context=" + c.context() + ", layers=" + c.layers() + ", heads=" + c.heads() + ", width=" + c.width()
-                + ", dropout=" + c.dropout();
+    /** The parameters the optimizer updates (the trainable ones when the trainer was made). */
+    private static Set<Tensor> optimized(Trainer t) {
+        Set<Tensor> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        s.addAll(t.optimizer().params());
+        return s;
+    }
+
+    /**
+     * What must match for a checkpoint to fit the model: the configuration of a {@link Decoder} (every field that
+     * changes the computation); for another model its class, vocabulary and context (language models) and parameter
+     * count — the shape of every tensor is checked separately.
+     */
+    static String modelKey(Module m) {
+        if (m instanceof Decoder d) {
+            TransformerConfig c = d.config;
+            return "vocab=" + c.vocab() + ", context=" + c.context() + ", layers=" + c.layers() + ", heads=" + c.heads() + ", width=" + c.width()
+                    + ", hidden=" + c.hidden() + ", attention=" + c.attentionName().replace(", ", ";") + ", positions=" + c.positions()
+                    + ", norm=" + c.norm() + ", mlp=" + c.ffn() + ", bias=" + c.bias() + ", tied=" + c.tied() + ", head=" + c.head()
+                    + ", dropout=" + c.dropout();
+        }
+        String lm = m instanceof LanguageModel l ? ", vocab=" + l.vocab() + ", context=" + l.context() : "";
+        return "class=" + m.getClass().getSimpleName() + lm + ", parameters=" + m.numParameters();
     }
 
     /** Every setting that changes the loss curve (not the thread count, which only changes the rounding order). */
@@ -169,7 +204,7 @@ public final class TrainState {
         return out.isEmpty() ? "saved " + saved + ", now " + now : String.join("; ", out);
     }
 
-    static long crc(Map<String, SafeTensors.Entry> tensors) { return Checkpoint.checksum(tensors); }
+    static long crc(Map<String, SafeTensors.Entry> tensors) { return Weights.checksum(tensors); }
 
     private static final String[] COLUMNS = {"train_loss", "val_loss", "lr", "tokens_per_s", "elapsed_s"};
 

@@ -1,5 +1,7 @@
 package llmbook.cli;
 
+import llmbook.model.transformer.TransformerConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,7 +154,7 @@ class TrainGenerateCliTest {
     @Test
     void theActivationCountFollowsTheForwardPass() {
         // the reference model on Moby Dick's 84 characters: 5C + L(40C + H + 4) + 3V + 2 with C=128, L=4, H=4, V=84
-        var ref = llmbook.model.gpt.GptConfig.reference(84);
+        var ref = TransformerConfig.gpt2(84);
         assertEquals(5 * 128 + 4 * (40 * 128 + 4 + 4) + 3 * 84 + 2, MemoryEstimate.activationFloatsPerToken(ref));
         assertEquals(21_406, MemoryEstimate.activationFloatsPerToken(ref));
         var m = MemoryEstimate.training(ref, 16, false, 1_000_000);
@@ -182,19 +184,19 @@ class TrainGenerateCliTest {
     void longGenerationsAreStreamedNotHeldInOneArray() throws IOException {
         Path run = dir.resolve("run");
         assertEquals(0, train("--text " + text() + " --out " + run + " " + TINY), err());
-        var c = llmbook.model.gpt.Checkpoint.load(run);
-        var gen = new llmbook.model.gpt.Generator(c.model());
+        var c = llmbook.model.Checkpoint.load(run);
+        var gen = new llmbook.sample.Generator(c.model());
         int[] prompt = c.tokenizer().encode("the ");
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> gen.generate(prompt, Integer.MAX_VALUE, 0f, 0, 1f, null, true));
+                () -> gen.generate(prompt, Integer.MAX_VALUE, llmbook.sample.Sampler.greedy()));
         assertTrue(e.getMessage().contains("do not fit in one array"), e.getMessage());
         int[] count = {0};
         class Enough extends RuntimeException {}
-        org.junit.jupiter.api.Assertions.assertThrows(Enough.class, () -> gen.stream(prompt, Integer.MAX_VALUE, 0.8f, 0, 1f,
-                new llmbook.tensor.Rng(1), true, id -> { if (++count[0] == 3000) throw new Enough(); }));
+        org.junit.jupiter.api.Assertions.assertThrows(Enough.class, () -> gen.stream(prompt, Integer.MAX_VALUE,
+                llmbook.sample.Sampler.of(0.8f, 0, 1f, new llmbook.tensor.Rng(1)), (id, pos) -> { if (++count[0] == 3000) throw new Enough(); }));
         assertEquals(3000, count[0], "2^31 - 1 tokens asked for: they start coming at once, many windows past the context");
         // the streamed text is the text of the array version, with and without the cache
-        int[] all = gen.generate(prompt, 100, 0.8f, 5, 0.9f, new llmbook.tensor.Rng(7), true);
+        int[] all = gen.generate(prompt, 100, llmbook.sample.Sampler.of(0.8f, 5, 0.9f, new llmbook.tensor.Rng(7)));
         assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "100", "--top-k", "5", "--top-p", "0.9", "--seed", "7"));
         assertEquals(c.tokenizer().decode(all) + "\n", out());
         assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "100", "--top-k", "5", "--top-p", "0.9", "--seed", "7",

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import llmbook.kernels.Kernels;
-import llmbook.model.gpt.Gpt;
-import llmbook.model.gpt.GptConfig;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
 import llmbook.optim.AdamW;
 import llmbook.optim.ParamGroup;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +26,7 @@ class ReleaseGraphTest {
         Kernels.setThreads(threads);
         Buffers.clear();
         int B = 4, T = 16, V = 13;
-        Gpt gpt = new Gpt(new GptConfig(V, T, 2, 2, 32, 0f), new Rng(5));
+        Decoder gpt = new Decoder(TransformerConfig.gpt2(V).toBuilder().context(T).layers(2).heads(2).width(32).hidden(4 * (32)).dropout(0f).build(), new Rng(5));
         AdamW opt = new AdamW(ParamGroup.decayMatricesOnly(gpt.namedParameters(), 0.1f), 3e-3f);
         Rng rng = new Rng(9);
         int[] x = new int[B * T], y = new int[B * T];

@@ -1,5 +1,7 @@
 package llmbook.train;
 
+import llmbook.model.TestModels;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import llmbook.model.gpt.Gpt;
-import llmbook.model.gpt.GptConfig;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
 import llmbook.tensor.Rng;
 import llmbook.tokenizer.CharTokenizer;
 import llmbook.util.AtomicFiles;
@@ -26,13 +28,14 @@ class TrainerResumeTest {
     static final CharTokenizer TOK = CharTokenizer.fit(TEXT);
     static final int[] IDS = TOK.encode(TEXT);
     // dropout on, so the dropout RNG must be restored too; two micro-batches per step
-    static final GptConfig MODEL = new GptConfig(TOK.vocabSize(), 16, 1, 2, 16, 0.1f);
+    static final TransformerConfig MODEL = TestModels.gpt(TOK.vocabSize(), 16, 1, 2, 16, 0.1f);
 
     static TrainConfig config(int steps) {
-        return new TrainConfig(steps, 3, 3e-3f, 4, 0.1f, 0.9f, 0.99f, 1f, 5, 2, 42L, 1, 2, 0);
+        return TrainConfig.reference().withSteps(steps).withBatch(3).withLr(3e-3f).withWarmup(4).withEvalInterval(5).withEvalBatches(2)
+                .withSeed(42).withThreads(1).withAccumulate(2);
     }
 
-    static Trainer trainer(TrainConfig c) { return new Trainer(new Gpt(MODEL, new Rng(5)), c, IDS, IDS); }
+    static Trainer trainer(TrainConfig c) { return new Trainer(new Decoder(MODEL, new Rng(5)), c, IDS, IDS); }
 
     static double[] col(Trainer t, String name) { return t.metrics().doubleColumn(name).asDoubleArray(); }
 
@@ -84,10 +87,11 @@ class TrainerResumeTest {
     @Test
     void accumulatingTwoHalfBatchesIsOneFullBatch() {
         // the batch RNG draws the same 6 windows either way: as one batch of 6, or as two micro-batches of 3
-        TrainConfig full = new TrainConfig(1, 6, 1e-3f, 0, 0f, 0.9f, 0.99f, 1e6f, 1, 1, 7L, 1, 1, 0);
-        TrainConfig acc = new TrainConfig(1, 3, 1e-3f, 0, 0f, 0.9f, 0.99f, 1e6f, 1, 1, 7L, 1, 2, 0);
-        GptConfig noDrop = new GptConfig(TOK.vocabSize(), 16, 1, 2, 16, 0f);
-        Trainer a = new Trainer(new Gpt(noDrop, new Rng(5)), full, IDS, IDS), b = new Trainer(new Gpt(noDrop, new Rng(5)), acc, IDS, IDS);
+        TrainConfig full = TrainConfig.reference().withSteps(1).withBatch(6).withWarmup(0).withWeightDecay(0f).withClip(1e6f).withEvalInterval(1)
+                .withEvalBatches(1).withSeed(7).withThreads(1);
+        TrainConfig acc = full.withBatch(3).withAccumulate(2);
+        TransformerConfig noDrop = TestModels.gpt(TOK.vocabSize(), 16, 1, 2, 16, 0f);
+        Trainer a = new Trainer(new Decoder(noDrop, new Rng(5)), full, IDS, IDS), b = new Trainer(new Decoder(noDrop, new Rng(5)), acc, IDS, IDS);
         a.run(null);
         b.run(null);
         assertEquals(col(a, "train_loss")[0], col(b, "train_loss")[0], 1e-5, "the reported loss is the mean over micro-batches");
@@ -104,12 +108,13 @@ class TrainerResumeTest {
         // a tiny training slice and a different validation text: the model memorises the slice and val loss rises
         int[] train = Arrays.copyOf(IDS, 40);
         int[] val = TOK.encode("a dog and a cat sat on a log and a mat. ".repeat(3));
-        TrainConfig c = new TrainConfig(400, 4, 1e-2f, 0, 0f, 0.9f, 0.99f, 1f, 5, 2, 3L, 1, 1, 3);
-        Trainer t = new Trainer(new Gpt(new GptConfig(TOK.vocabSize(), 16, 1, 2, 32, 0f), new Rng(5)), c, train, val);
+        TrainConfig c = TrainConfig.reference().withSteps(400).withBatch(4).withLr(1e-2f).withWarmup(0).withWeightDecay(0f).withEvalInterval(5)
+                .withEvalBatches(2).withSeed(3).withThreads(1).withPatience(3);
+        Trainer t = new Trainer(new Decoder(TestModels.gpt(TOK.vocabSize(), 16, 1, 2, 32, 0f), new Rng(5)), c, train, val);
         t.run(null);
         assertTrue(t.stoppedEarly(), "stopped before step 400: at " + t.step());
         assertEquals(t.bestStep() + 3 * 5, t.step(), "three evaluations (5 steps apart) after the best one");
-        assertEquals(t.bestValLoss(), t.evaluate(16), 1e-9, "the model holds the best weights again");
+        assertEquals(t.bestValLoss(), t.evaluate(), 1e-9, "the model holds the best weights again");
         assertTrue(t.finished());
     }
 
@@ -139,7 +144,7 @@ class TrainerResumeTest {
         assertMessage(f, config(20), MODEL, "corrupt");
 
         Files.write(f, good);
-        assertMessage(f, config(20), new GptConfig(TOK.vocabSize(), 16, 1, 2, 24, 0.1f), "width=16");
+        assertMessage(f, config(20), TestModels.gpt(TOK.vocabSize(), 16, 1, 2, 24, 0.1f), "width=16");
         assertMessage(f, config(30), MODEL, "saved steps=20, now steps=30");
         assertMessage(dir.resolve("nothing-here"), config(20), MODEL, "no training checkpoint");
 
@@ -170,8 +175,8 @@ class TrainerResumeTest {
         assertFalse(back.finished());
     }
 
-    private static void assertMessage(Path f, TrainConfig c, GptConfig m, String expected) {
-        Trainer t = new Trainer(new Gpt(m, new Rng(5)), c, IDS, IDS);
+    private static void assertMessage(Path f, TrainConfig c, TransformerConfig m, String expected) {
+        Trainer t = new Trainer(new Decoder(m, new Rng(5)), c, IDS, IDS);
         float[] before = t.model().parameters().get(0).data().clone();
         IOException e = assertThrows(IOException.class, () -> t.resume(f));
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());

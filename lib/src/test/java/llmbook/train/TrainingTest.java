@@ -1,5 +1,7 @@
 package llmbook.train;
 
+import llmbook.model.TestModels;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import llmbook.io.SafeTensors;
-import llmbook.model.gpt.Checkpoint;
-import llmbook.model.gpt.Gpt;
-import llmbook.model.gpt.GptConfig;
-import llmbook.model.gpt.Sampler;
+import llmbook.model.Checkpoint;
+import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.TransformerConfig;
+import llmbook.sample.Generator;
+import llmbook.sample.Sampler;
 import llmbook.tensor.Rng;
 import llmbook.tokenizer.CharTokenizer;
 import org.junit.jupiter.api.Test;
@@ -38,13 +41,14 @@ class TrainingTest {
     }
 
     private static TrainConfig config(int steps) {
-        return new TrainConfig(steps, 4, 3e-3f, 5, 0.1f, 0.9f, 0.99f, 1f, 10, 2, 99L, 1);
+        return TrainConfig.reference().withSteps(steps).withBatch(4).withLr(3e-3f).withWarmup(5).withEvalInterval(10).withEvalBatches(2)
+                .withSeed(99).withThreads(1);
     }
 
     private static double[] losses(int steps) {
         CharTokenizer tok = CharTokenizer.fit(TEXT);
         int[] ids = tok.encode(TEXT);
-        Gpt gpt = new Gpt(new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0f), new Rng(3));
+        Decoder gpt = new Decoder(TestModels.gpt(tok.vocabSize(), 16, 1, 2, 16, 0f), new Rng(3));
         return new Trainer(gpt, config(steps), ids, ids).run(null).doubleColumn("train_loss").asDoubleArray();
     }
 
@@ -58,27 +62,27 @@ class TrainingTest {
     @Test
     void checkpointRoundTripsAndGreedyGenerationIsRepeatable() throws IOException {
         CharTokenizer tok = CharTokenizer.fit(TEXT);
-        Gpt gpt = new Gpt(new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0f), new Rng(4));
+        Decoder gpt = new Decoder(TestModels.gpt(tok.vocabSize(), 16, 1, 2, 16, 0f), new Rng(4));
         new Trainer(gpt, config(20), tok.encode(TEXT), tok.encode(TEXT)).run(null);
         Checkpoint.save(dir, gpt, tok, Map.of("steps", "20"));
         Checkpoint.Loaded back = Checkpoint.load(dir);
         int[] prompt = tok.encode("the ");
-        int[] a = new Sampler(gpt).generate(prompt, 20, 0f, 0, 1f, new Rng(1));
-        int[] b = new Sampler(back.model()).generate(prompt, 20, 0f, 0, 1f, new Rng(2));
+        int[] a = new Generator(gpt).greedy(prompt, 20);
+        int[] b = new Generator(back.model()).greedy(prompt, 20);
         assertArrayEquals(a, b, "the loaded model generates exactly what the saved one did (greedy)");
         assertEquals("20", back.metadata().get("steps"));
-        int[] sampled = new Sampler(back.model()).generate(prompt, 30, 1f, 5, 0.9f, new Rng(7));
+        int[] sampled = new Generator(back.model()).generate(prompt, 30, Sampler.of(1f, 5, 0.9f, new Rng(7)));
         assertEquals(34, sampled.length);
-        assertArrayEquals(sampled, new Sampler(back.model()).generate(prompt, 30, 1f, 5, 0.9f, new Rng(7)), "seeded sampling repeats");
+        assertArrayEquals(sampled, new Generator(back.model()).generate(prompt, 30, Sampler.of(1f, 5, 0.9f, new Rng(7))), "seeded sampling repeats");
     }
 
     @Test
     void aCheckpointWithAWrongShapeIsRefusedNamingBothShapes() throws IOException {
         CharTokenizer tok = CharTokenizer.fit(TEXT);
-        Gpt gpt = new Gpt(new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0f), new Rng(4));
+        Decoder gpt = new Decoder(TestModels.gpt(tok.vocabSize(), 16, 1, 2, 16, 0f), new Rng(4));
         Checkpoint.save(dir, gpt, tok, Map.of());
         Map<String, SafeTensors.Entry> w = new java.util.LinkedHashMap<>(SafeTensors.read(dir.resolve(Checkpoint.WEIGHTS)).tensors());
-        w.put("wpe", new SafeTensors.Entry(new int[] {8, 16}, new float[8 * 16]));
+        w.put("wpe.weight", new SafeTensors.Entry(new int[] {8, 16}, new float[8 * 16]));
         SafeTensors.write(dir.resolve(Checkpoint.WEIGHTS), w, Map.of());
         var e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
         assertTrue(e.getMessage().contains("[8, 16]") && e.getMessage().contains("[16, 16]"), e.getMessage());

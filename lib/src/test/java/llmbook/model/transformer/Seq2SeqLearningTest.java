@@ -3,7 +3,7 @@ package llmbook.model.transformer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import llmbook.data.ReverseTask;
-import llmbook.model.Seq2SeqTraining;
+import llmbook.train.Seq2SeqTraining;
 import llmbook.model.transformer.TransformerConfig.Arch;
 import llmbook.model.transformer.TransformerConfig.Ffn;
 import llmbook.model.transformer.TransformerConfig.Norm;

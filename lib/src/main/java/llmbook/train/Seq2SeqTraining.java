@@ -1,20 +1,18 @@
-package llmbook.model;
+package llmbook.train;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import llmbook.data.Batches;
 import llmbook.data.ReverseTask;
-import llmbook.optim.AdamW;
-import llmbook.optim.GradClip;
-import llmbook.optim.ParamGroup;
+import llmbook.kernels.Kernels;
+import llmbook.model.Seq2SeqModel;
+import llmbook.nn.Module;
 import llmbook.tensor.Rng;
-import llmbook.tensor.Tensor;
-import llmbook.train.LrSchedule;
-import llmbook.util.Progress;
 
 /**
- * The one training loop and the one metric used for every sequence-to-sequence model of chapter 5, so the transformer
- * and the GRU are compared on equal terms. Q4, Q7.
+ * Training and the one metric for every sequence-to-sequence model of chapter 5, so the transformer and the GRU are
+ * compared on equal terms: the {@link Trainer} with the reverse task's batches and the model's teacher-forced loss.
+ * Q4, Q7.
  */
 public final class Seq2SeqTraining {
     private Seq2SeqTraining() {}
@@ -49,35 +47,27 @@ public final class Seq2SeqTraining {
     }
 
     /**
-     * AdamW (no weight decay) with gradient clipping at norm 1, on fresh random batches of {@code batch}. The learning rate
-     * warms up over the first 5% of the steps to {@code lr}, then follows a cosine down to {@code lr/10}.
+     * AdamW (β = 0.9, 0.999; no weight decay) with gradient clipping at norm 1, on fresh random batches of {@code batch}
+     * drawn from {@code rng}, on the {@link Trainer} with the current kernel thread count. The learning rate warms up
+     * over the first 5% of the steps to {@code lr}, then follows a cosine down to {@code lr/10}.
      */
     public static Result train(Seq2SeqModel model, ReverseTask task, int steps, int batch, float lr, Rng rng, String label) {
-        List<Tensor> params = new ArrayList<>(model.parameters());
-        var opt = new AdamW(List.of(new ParamGroup(params, 0f)), lr);
-        var schedule = new LrSchedule(lr, lr / 10, Math.max(1, steps / 20), steps);
+        if (!(model instanceof Module module))
+            throw new IllegalArgumentException("Seq2SeqTraining: " + model.getClass().getSimpleName() + " is not an llmbook.nn.Module, so it cannot be trained");
+        TrainConfig cfg = TrainConfig.reference().withSteps(steps).withBatch(batch).withLr(lr).withWarmup(Math.max(1, steps / 20))
+                .withWeightDecay(0f).withBetas(0.9f, 0.999f).withClip(1f).withThreads(Kernels.threads());
         float[] losses = new float[steps];
         double[] times = new double[steps], cpu = new double[steps];
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        model.setTraining(true);
+        Batches<ReverseTask.Batch> batches = (ignored, n) -> task.batch(rng, n);     // the caller's RNG, as before
+        Trainer t = new Trainer(module, cfg, batches, null,
+                (ReverseTask.Batch bt) -> model.loss(bt.src(), bt.srcLengths(), bt.tgtIn(), bt.tgtOut(), bt.b(), bt.ts(), bt.tt()));
+        t.label(label).onStep(s -> {
+            losses[s.step() - 1] = (float) s.loss();
+            times[s.step() - 1] = s.seconds();
+            cpu[s.step() - 1] = s.cpuSeconds();
+        });
         long start = System.nanoTime();
-        try (var p = Progress.of(label, steps)) {
-            for (int step = 0; step < steps; step++) {
-                long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
-                opt.setLr(schedule.lr(step));
-                ReverseTask.Batch bt = task.batch(rng, batch);
-                Tensor loss = model.loss(bt.src(), bt.srcLengths(), bt.tgtIn(), bt.tgtOut(), bt.b(), bt.ts(), bt.tt());
-                opt.zeroGrad();
-                loss.backward();
-                GradClip.clipGlobalNorm(params, 1.0);
-                opt.step();
-                losses[step] = loss.item();
-                times[step] = (System.nanoTime() - t0) / 1e9;
-                cpu[step] = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                p.step();
-                if (step % 20 == 0) p.message("loss %.3f", losses[step]);
-            }
-        }
+        t.run();
         return new Result(losses, times, cpu, (System.nanoTime() - start) / 1e9);
     }
 

@@ -1,0 +1,17 @@
+package llmbook.train;
+
+import llmbook.tensor.Tensor;
+
+/**
+ * What the {@link Trainer} minimises: a scalar loss of one batch, built on the autograd tape so that
+ * {@code backward()} reaches the parameters being trained. For a language model it is
+ * {@code b -> lm.loss(b.x(), b.y(), b.B(), b.T())}; a seq2seq model, an encoder, distillation (the student's loss
+ * against a frozen teacher's outputs) and DPO (a policy against a frozen reference) each bring their own.
+ *
+ * @param <B> the batch type, as produced by a {@link llmbook.data.Batches} source
+ */
+@FunctionalInterface
+public interface LossFunction<B> {
+    /** The mean loss of {@code batch}, a scalar tensor. */
+    Tensor loss(B batch);
+}
