@@ -90,6 +90,40 @@ class TrainGenerateCliTest {
         assertTrue(err().contains("corrupt"), err());
     }
 
+    /** Every variant the flags describe trains, is recorded in run.json and config.json, resumes, and generates the same greedy text with and without the cache. */
+    @Test
+    void everyModelVariantTrainsResumesAndGenerates() throws IOException {
+        String[][] variants = {
+                {"--preset llama", "\"norm\":\"RMS_NORM\"", "\"ffn\":\"SWIGLU\"", "\"attention\":\"GQA\"", "\"positions\":\"ROPE\""},
+                {"--attention mqa --norm rms", "\"attention\":\"MQA\"", "\"norm\":\"RMS_NORM\""},
+                {"--attention mla:8:4 --positions rope", "\"attention\":\"MLA\"", "\"latent\":8", "\"rope_dim\":4"},
+                {"--attention gqa:1 --positions sinusoidal --mlp relu", "\"kv_heads\":1", "\"positions\":\"SINUSOIDAL\"", "\"ffn\":\"RELU\""},
+                {"--positions none --mlp swiglu", "\"positions\":\"NONE\"", "\"ffn\":\"SWIGLU\""}};
+        for (String[] v : variants) {
+            Path run = dir.resolve("v" + v[0].replaceAll("[^a-z0-9]", ""));
+            String tiny = TINY.replace("--steps 6", "--steps 3");
+            assertEquals(0, train("--text " + text() + " --out " + run + " " + tiny + " " + v[0]), v[0] + ": " + err());
+            String config = Files.readString(run.resolve("config.json"));
+            for (int i = 1; i < v.length; i++) assertTrue(config.contains(v[i]), v[0] + " -> " + config);
+            String settings = Files.readString(run.resolve("run.json"));
+            for (String flag : v[0].split(" ")) if (flag.startsWith("--")) assertTrue(settings.contains("\"" + flag.substring(2) + "\""), settings);
+            assertEquals(0, train("--resume --out " + run), v[0] + " resume: " + err());   // the state file fits this variant
+            assertTrue(out().contains("resuming") && out().contains("nothing to do"), out());
+            assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "20", "--temperature", "0"), err());
+            String cached = out();
+            assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "20", "--temperature", "0", "--no-cache"));
+            assertEquals(cached, out(), v[0] + ": the same greedy text without the KV cache");
+        }
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --attention gqa:3"));
+        assertTrue(err().contains("gqa:3: G must divide --heads 2"), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --attention mla:8:3"));
+        assertTrue(err().contains("d_R"), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --preset gpt3"));
+        assertTrue(err().contains("--preset must be gpt2 or llama"), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --norm batch"));
+        assertTrue(err().contains("--norm must be layer or rms"), err());
+    }
+
     @Test
     void trainsAndSavesABpeTokenizer() throws IOException {
         Path run = dir.resolve("bpe");

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
     @TempDir Path dir;
 
-    static final String TEXT = "the cat sat on the mat. the dog sat on the log. a cat and a dog. ".repeat(30);
-    static final CharTokenizer TOK = CharTokenizer.fit(TEXT);
-    static final int[] IDS = TOK.encode(TEXT);
-    static final TransformerConfig MODEL = TestModels.gpt(TOK.vocabSize(), 16, 1, 2, 16, 0.1f);
+    // the text, tokenizer and model of the resume tests (dropout on)
+    static final CharTokenizer TOK = TrainerResumeTest.TOK;
+    static final int[] IDS = TrainerResumeTest.IDS;
+    static final TransformerConfig MODEL = TrainerResumeTest.MODEL;
 
     static TrainConfig config(int steps) {
         return TrainConfig.reference().withSteps(steps).withBatch(3).withLr(3e-3f).withWarmup(2).withEvalInterval(3).withEvalBatches(2)
