@@ -104,7 +104,7 @@ class BookInBrowser(unittest.TestCase):
     def tearDownClass(cls):
         if cls.chrome:
             cls.chrome.close()
-        cls.server.shutdown(); cls.server.server_close(); server.server_close()
+        cls.server.shutdown(); cls.server.server_close()
 
     @classmethod
     def fail(cls, msg):  # require_browser calls it on the class under CI
