@@ -17,6 +17,36 @@ import sys
 
 BOOK = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BOOK)
+# Debian's libjs-mathjax (MathJax 2.7). The book is read offline, so MathJax is served from the
+# book's own _static/mathjax (conf.py: mathjax_path); only the parts the TeX-AMS_CHTML config loads.
+MATHJAX = "/usr/share/javascript/mathjax"
+MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_CHTML.js", "extensions", "jax/input/TeX", "jax/element",
+                 "jax/output/CommonHTML", "fonts/HTML-CSS/TeX/woff", "localization/en"]
+
+
+def copy_mathjax(out):
+    """Copies the MathJax parts into OUT/_static/mathjax (once: a stamp names the source version)."""
+    dest = os.path.join(out, "_static", "mathjax")
+    stamp = os.path.join(dest, ".source")
+    if not os.path.isfile(os.path.join(MATHJAX, "MathJax.js")):
+        raise SystemExit(f"book: MathJax is missing ({MATHJAX}/MathJax.js); install it: sudo apt-get install libjs-mathjax")
+    version = str(os.path.getmtime(os.path.join(MATHJAX, "MathJax.js")))
+    if os.path.isfile(stamp) and open(stamp).read() == version:
+        return
+    tmp = dest + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        src = os.path.join(MATHJAX, part)
+        target = os.path.join(tmp, part)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.isdir(src):
+            shutil.copytree(src, target)  # follows symlinks: Debian links the fonts from fonts-mathjax
+        else:
+            shutil.copy(src, target)
+    with open(os.path.join(tmp, ".source"), "w") as f:
+        f.write(version)
+    shutil.rmtree(dest, ignore_errors=True)
+    os.replace(tmp, dest)
 
 
 def main():
@@ -28,7 +58,7 @@ def main():
     src = os.path.join(ROOT, "build", "book-src")
     shutil.rmtree(src, ignore_errors=True)
     os.makedirs(os.path.join(src, "notebooks"))
-    for f in glob.glob(os.path.join(BOOK, "*.md")) + [os.path.join(BOOK, "conf.py")]:
+    for f in glob.glob(os.path.join(BOOK, "*.md")) + [os.path.join(BOOK, "conf.py"), os.path.join(BOOK, "favicon.svg")]:
         shutil.copy(f, src)
     chapters = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(BOOK, "ch[0-9][0-9]-*.md")))
     notebooks = sorted(os.path.basename(p) for p in glob.glob(os.path.join(args.notebooks, "ch[0-9][0-9]-*.ipynb")))
@@ -52,6 +82,7 @@ def main():
     if r.returncode != 0:
         print("book: sphinx-build failed", file=sys.stderr)
         return r.returncode
+    copy_mathjax(args.out)
     page = os.path.join(os.path.abspath(args.out), "index.html")
     print(f"book: {len(chapters)} chapter texts, {len(notebooks)} notebooks -> {page}")
     return 0

@@ -16,3 +16,12 @@ html_theme = "sphinx_book_theme"
 html_title = "llmbook"
 html_theme_options = {"home_page_in_toc": True}
 suppress_warnings = ["myst.header"]
+# Offline: no CDN. MathJax 2 from Debian's libjs-mathjax, copied into _static/mathjax by build.py;
+# the config is TeX-AMS_CHTML (HTML output, no web fonts needed beyond the bundled woff). A non-empty
+# mathjax2_config makes Sphinx load MathJax 2 (nbsphinx adds its tex2jax settings to it).
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_CHTML"
+mathjax2_config = {"showMathMenu": False, "messageStyle": "none"}
+# nbsphinx would load require.js from a CDN for widget outputs; the notebooks have none.
+nbsphinx_requirejs_path = ""
+# A favicon of its own: without one every page load logs a 404 for /favicon.ico.
+html_favicon = "favicon.svg"

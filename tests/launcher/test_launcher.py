@@ -6,6 +6,7 @@ after set-up (a built library, Debian's Jupyter stack, numpy with OpenBLAS).
 Single launcher functions are called by sourcing the launcher in bash (sourced, it runs nothing).
 """
 import ast
+import glob
 import os
 import re
 import signal
@@ -65,10 +66,12 @@ class Packages(unittest.TestCase):
     """Set-up installs by name every package the verbs use (apt-get --no-install-recommends)."""
 
     def test_every_module_the_verbs_import_is_installed_by_name(self):
-        tools = {mod: pkg for kind, mod, pkg in entries("TOOLS") if kind == "py"}
+        tools = {mod: pkg for kind, mod, pkg in entries("TOOLS") + entries("BROWSER_TOOLS") if kind == "py"}
         used = set()
-        for f in ["book/execute.py", "book/build.py", "kernel/src/test/python/test_kernel.py", "tests/launcher/test_launcher.py"]:
-            used |= third_party(imports(os.path.join(ROOT, f)))
+        local = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, "tests/browser/*.py")) + glob.glob(os.path.join(ROOT, "book/*.py"))}
+        for f in ["book/execute.py", "book/build.py", "kernel/src/test/python/test_kernel.py", "tests/launcher/test_launcher.py"] \
+                + [os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "tests/browser/*.py"))]:
+            used |= third_party(imports(os.path.join(ROOT, f))) - local
         conf = {}
         with open(os.path.join(ROOT, "book/conf.py"), encoding="utf-8") as f:
             exec(f.read(), conf)
@@ -87,6 +90,14 @@ class Packages(unittest.TestCase):
         for prog in ["mvn", "npm", PY]:
             self.assertIn(prog, bins)
 
+    def test_browser_and_offline_math_are_installed_by_name(self):
+        # The book is read offline: MathJax comes from Debian (book/build.py copies it), not a CDN.
+        self.assertIn(("deb", "", "libjs-mathjax"), entries("TOOLS"))
+        self.assertLessEqual({("bin", "chromium", "chromium"), ("bin", "chromedriver", "chromium-driver"),
+                              ("py", "selenium", "python3-selenium")}, set(entries("BROWSER_TOOLS")))
+        with open(os.path.join(ROOT, "book/build.py"), encoding="utf-8") as f:
+            self.assertIn('"/usr/share/javascript/mathjax"', f.read())
+
     def test_bench_entries_cover_the_bench_scripts(self):
         numpy = {mod for kind, mod, pkg in entries("BENCH_NUMPY") if kind == "py"}
         torch = {mod for kind, mod, pkg in entries("BENCH_TORCH") if kind == "py"}
@@ -100,11 +111,11 @@ class Packages(unittest.TestCase):
     def test_each_package_exists_and_provides_its_module_without_recommends(self):
         """Each entry names a real Debian package, and the module or program it stands for comes from
         that package or from one of its Depends (never from a Recommends, which set-up does not install)."""
-        all_entries = set(entries("TOOLS")) | set(entries("BENCH_NUMPY")) | set(entries("BENCH_TORCH"))
+        all_entries = set(entries("TOOLS")) | set(entries("BENCH_NUMPY")) | set(entries("BENCH_TORCH")) | set(entries("BROWSER_TOOLS"))
         for kind, name, pkg in sorted(all_entries):
             r = subprocess.run(["apt-cache", "show", "--no-all-versions", pkg], capture_output=True, text=True)
             self.assertEqual(0, r.returncode, f"no Debian package {pkg}")
-        for kind, name, pkg in sorted(set(entries("TOOLS"))):
+        for kind, name, pkg in sorted(set(entries("TOOLS")) | set(entries("BROWSER_TOOLS"))):
             if kind == "py":
                 path = subprocess.run([PY, "-c", f"import importlib.util as u; print(u.find_spec('{name}').origin)"],
                                       capture_output=True, text=True, check=True).stdout.strip()
@@ -128,7 +139,7 @@ class Packages(unittest.TestCase):
         self.assertEqual(["pkg-a", "no-such-package-llmbook", "pkg-b"], r.stdout.split())
 
     def test_nothing_is_missing_after_setup(self):
-        r = bash('missing_packages "${TOOLS[@]}" "${BENCH_NUMPY[@]}"')
+        r = bash('missing_packages "${TOOLS[@]}" "${BENCH_NUMPY[@]}" "${BROWSER_TOOLS[@]}"')
         self.assertEqual(("", 0), (r.stdout, r.returncode), r.stderr)
 
 

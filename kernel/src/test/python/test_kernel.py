@@ -4,12 +4,51 @@ Run by ./llmbook test (step "kernel") as
     JUPYTER_PATH=.llmbook/jupyter/share/jupyter /usr/bin/python3 -m unittest -v kernel/src/test/python/test_kernel.py
 after the kernelspec `java` has been installed there (./llmbook does both).
 """
+import os
 import re
+import shutil
+import statistics
+import subprocess
+import tempfile
 import time
 import unittest
 
 import jupyter_kernel_test
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.manager import KernelManager, start_new_kernel
+
+
+def launch_times():
+    """Seconds from launching a kernel to its first kernel_info reply, and to the reply of a first cell."""
+    km = KernelManager(kernel_name="java")
+    t0 = time.monotonic()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.kernel_info()
+        while kc.get_shell_msg(timeout=60)["msg_type"] != "kernel_info_reply":
+            pass
+        info = time.monotonic() - t0
+        kc.execute("1 + 1")
+        while kc.get_shell_msg(timeout=60)["msg_type"] != "execute_reply":
+            pass
+        return info, time.monotonic() - t0
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+class KernelStartup(unittest.TestCase):
+    """JShell starts in the background: the kernel answers kernel_info before it is ready."""
+
+    def test_kernel_info_reply_within_a_second(self):
+        runs = [launch_times() for _ in range(5)]
+        info = statistics.median(r[0] for r in runs)
+        cell = statistics.median(r[1] for r in runs)
+        load = os.getloadavg()[0]
+        print(f"\n[kernel start-up, median of 5: kernel_info reply {info:.2f} s, first cell {cell:.2f} s "
+              f"(load average {load:.1f}); runs {[(round(a, 2), round(b, 2)) for a, b in runs]}]")
+        self.assertLess(info, 1.0, "kernel_info must not wait for JShell")
 
 
 class JavaKernelConformance(jupyter_kernel_test.KernelTests):
@@ -116,6 +155,76 @@ class JavaKernelBehaviour(unittest.TestCase):
     def test_interrupt_stops_library_code_that_checks_for_interrupts(self):
         self.assertEqual(self.interrupted_reply("Thread.sleep(60_000);", 2)["status"], "error")
 
+    def test_interrupt_while_a_cell_compiles_is_not_lost(self):
+        # ~3000 statements take a while to compile; the interrupt lands then, before the sleep runs.
+        body = "\n".join(f"x += {i} % 7;" for i in range(3000))
+        t0 = time.time()
+        reply = self.interrupted_reply("{ long x = 0;\n" + body + "\nThread.sleep(30_000); }", 0.3)
+        self.assertEqual("error", reply["status"])
+        self.assertLess(time.time() - t0, 20, "the cell slept: the interrupt was lost during compilation")
+        content, out = self.run_cell("1 + 2")
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "3")
+
+    def test_interrupt_reaches_the_threads_a_cell_started(self):
+        self.run_cell("java.util.concurrent.atomic.AtomicBoolean workerSaw = new java.util.concurrent.atomic.AtomicBoolean();")
+        code = ("Thread worker = new Thread(() -> {\n"
+                "  try { Thread.sleep(60_000); } catch (InterruptedException e) { workerSaw.set(true); }\n"
+                "});\nworker.start();\nworker.join();")
+        self.assertEqual("error", self.interrupted_reply(code, 2)["status"])
+        content, out = self.run_cell("worker.join(5_000);\nworkerSaw.get() + \" \" + worker.isAlive()")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "true false")
+
+    def test_a_thread_ignoring_interrupts_is_abandoned_after_3_s(self):
+        # ReentrantLock.lock() ignores interrupts; the lock is held by a thread that has ended.
+        code = ("java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();\n"
+                "Thread holder = new Thread(lock::lock); holder.start(); holder.join();\n"
+                "lock.lock();")
+        msg_id = self.kc.execute(code)
+        time.sleep(2)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        stderr = []
+        reply = None
+        while reply is None:
+            m = self.kc.get_iopub_msg(timeout=30)
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+                stderr.append(m["content"]["text"])
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                reply = True
+        waited = time.time() - t0
+        self.assertGreaterEqual(waited, 2.5)
+        self.assertLess(waited, 15)
+        self.assertIn("ignored the interrupt for 3 s and was abandoned", "".join(stderr))
+        content, out = self.run_cell("1 + 2")
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "3")
+
+    def test_common_imports_need_no_import_lines(self):
+        content, out = self.run_cell("List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(xs);\n"
+                                     "xs.stream().map(String::valueOf).collect(Collectors.joining(\",\")) + \" \" + Corpus.class.getName()")
+        self.assertEqual(content["status"], "ok", self.error_text(out))
+        self.assertEqual(out[-1]["content"]["data"]["text/plain"], "1,2,3 llmbook.data.Corpus")
+
+    def test_completion_and_inspection_of_library_classes(self):
+        reply = self.kc.complete("llmbook.Version.descr", 21, reply=True, timeout=60)["content"]
+        self.assertTrue(any(m.startswith("describe(") for m in reply["matches"]), reply["matches"])
+        reply = self.kc.complete("Corpus.lo", 9, reply=True, timeout=60)["content"]
+        self.assertTrue(any(m.startswith("load(") for m in reply["matches"]), reply["matches"])
+        reply = self.kc.inspect("Corpus.load", 11, reply=True, timeout=60)["content"]
+        self.assertTrue(reply["found"], reply)
+        text = reply["data"]["text/plain"]
+        self.assertIn("Corpus.load(String name)", text)
+        self.assertIn("Loads a downloaded corpus by name", text)   # the Javadoc, read from lib/src/main/java
+
+    def test_is_complete_for_console_front_ends(self):
+        for code, status in [("int q = 1;", "complete"), ("void f() {", "incomplete"), ("String s = \"open", "invalid")]:
+            msg_id = self.kc.is_complete(code)
+            reply = self.kc.get_shell_msg(timeout=60)
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = self.kc.get_shell_msg(timeout=60)
+            reply = reply["content"]
+            self.assertIn(reply["status"], [status] if status != "invalid" else ["invalid", "incomplete"], code)
+
     def test_compile_error_names_the_problem(self):
         content, out = self.run_cell('int z = "not a number";')
         self.assertEqual(content["status"], "error")
@@ -188,6 +297,41 @@ class JavaKernelBehaviour(unittest.TestCase):
         content, out = self.run_cell("record Point(int x, int y) {}")
         notes = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream")
         self.assertIn("record Point was redefined: variable origin is gone: its declaration no longer compiles with the new Point", notes)
+
+
+class Console(unittest.TestCase):
+    """`jupyter console --kernel java` in a tmux pane: a prompt, a cell, its result."""
+
+    def test_jupyter_console_in_tmux(self):
+        if not shutil.which("tmux"):
+            self.skipTest("tmux is not installed")
+        session = f"llmbook-console-{os.getpid()}"
+        paths = ":".join(os.path.abspath(p) for p in os.environ.get("JUPYTER_PATH", "").split(":") if p)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "40",
+                        f"JUPYTER_PATH={paths} /usr/bin/python3 -m jupyter_console --kernel java; sleep 60"], check=True)
+        try:
+            def screen():
+                return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+
+            def wait_for(pattern, timeout):
+                deadline = time.time() + timeout
+                while time.time() < deadline:
+                    if re.search(pattern, screen()):
+                        return
+                    time.sleep(0.3)
+                self.fail(f"no {pattern!r} in the console:\n{screen()}")
+
+            wait_for(r"In \[1\]:", 60)   # typed at once, while JShell is still starting: is_complete must answer
+            def type_line(text):  # -l: literally (tmux would split "...;" into two commands)
+                subprocess.run(["tmux", "send-keys", "-t", session, "-l", text], check=True)
+                subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+
+            type_line("int answer = 6 * 7;")
+            wait_for(r"In \[2\]:", 60)
+            type_line("answer + 1")
+            wait_for(r"Out\[2\]: 43", 60)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
@@ -27,12 +31,23 @@ import jdk.jshell.spi.ExecutionEnv;
  * code called from a cell is not instrumented, so {@link #stop()} also interrupts the cell's
  * thread: a long library loop that checks {@link Thread#interrupted()} stops as well.
  *
+ * <p>A stop that arrives while a snippet is still being compiled is kept ({@link #requestStop}) and
+ * ends the snippet before it runs. A cell's thread that ignores the interrupt is abandoned 3 s after
+ * the stop, with a message, so the kernel answers again ({@link #ABANDON_AFTER_MS}).
+ *
  * <p>Exits: every snippet class, loaded or redefined, first goes through {@link ExitGuard#rewrite},
  * so that {@code System.exit} in a cell ends the cell with an error instead of ending the kernel.
  */
 final class CellExecutionControl extends LocalExecutionControl {
+    /** How long a cell's thread may ignore a stop before it is abandoned (left running, no longer waited for). */
+    static final long ABANDON_AFTER_MS = 3000;
+
     private final Map<String, Object> results = new ConcurrentHashMap<>();
     private volatile Thread running;
+    private volatile boolean stopRequested;
+    /** The thread groups of the current cell's snippets: JShell makes one per snippet, and threads a cell starts join it. */
+    private final java.util.List<ThreadGroup> cellGroups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long stoppedAt; // System.nanoTime() of the stop of the running snippet, 0 if none
 
     /** Registers this control with JShell under the name {@code llmbook}. */
     static final class Provider implements ExecutionControlProvider {
@@ -68,16 +83,54 @@ final class CellExecutionControl extends LocalExecutionControl {
      */
     @Override
     protected String invoke(Method doit) throws Exception {
+        if (stopRequested) { // the interrupt came while this snippet compiled: it does not run
+            stopRequested = false;
+            throw new StoppedException();
+        }
+        stoppedAt = 0;
         pending = doit;
         current = this;
-        String quoted = super.invoke(TRAMPOLINE); // valueString(key): the key in double quotes
-        return quoted.substring(1, quoted.length() - 1);
+        // super.invoke waits for the cell's thread without a time limit; one that ignores interrupts
+        // would hang the kernel for good. So it waits on a helper thread, and this one gives up on it
+        // ABANDON_AFTER_MS after a stop.
+        FutureTask<String> task = new FutureTask<>(() -> super.invoke(TRAMPOLINE));
+        Thread helper = new Thread(task, "llmbook-cell-wait");
+        helper.setDaemon(true);
+        helper.start();
+        while (true) {
+            try {
+                String quoted = task.get(50, TimeUnit.MILLISECONDS); // valueString(key): the key in double quotes
+                return quoted.substring(1, quoted.length() - 1);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception x) throw x;
+                throw (Error) e.getCause();
+            } catch (TimeoutException e) {
+                long at = stoppedAt;
+                if (at != 0 && System.nanoTime() - at > ABANDON_AFTER_MS * 1_000_000) {
+                    Thread t = running;
+                    running = null;
+                    System.err.println("The cell's thread" + (t == null ? "" : " (" + t.getName() + ")") + " ignored the interrupt for "
+                            + ABANDON_AFTER_MS / 1000 + " s and was abandoned: it may still be running and using a core. "
+                            + "Restart the kernel to end it.");
+                    throw new StoppedException();
+                }
+            }
+        }
+    }
+
+    /** Marks a stop for the snippet being compiled or run; {@link #clearStop} at the start of a cell. */
+    void requestStop() { stopRequested = true; }
+
+    void clearStop() {
+        stopRequested = false;
+        cellGroups.clear();
     }
 
     @SuppressWarnings("unused") // called reflectively by invoke
     private static String trampoline() throws Throwable {
         CellExecutionControl self = current;
         self.running = Thread.currentThread();
+        self.cellGroups.add(Thread.currentThread().getThreadGroup());
         try {
             Object v = pending.invoke(null);
             String key = UUID.randomUUID().toString();
@@ -86,7 +139,7 @@ final class CellExecutionControl extends LocalExecutionControl {
         } catch (InvocationTargetException e) {
             throw e.getCause(); // the snippet's own exception, as JShell expects to see it
         } finally {
-            self.running = null;
+            if (self.running == Thread.currentThread()) self.running = null; // not a newer cell's, if abandoned
         }
     }
 
@@ -154,8 +207,16 @@ final class CellExecutionControl extends LocalExecutionControl {
 
     @Override
     public void stop() throws EngineTerminationException, InternalException {
-        super.stop();
+        super.stop(); // interrupts every thread of the running snippet's thread group
+        for (ThreadGroup g : cellGroups) { // and of the cell's earlier snippets: a thread started by one of them
+            Thread[] threads = new Thread[g.activeCount() + 8];
+            int n = g.enumerate(threads, true);
+            for (int i = 0; i < n; i++) threads[i].interrupt();
+        }
         Thread t = running;
-        if (t != null) t.interrupt();
+        if (t != null) {
+            stoppedAt = System.nanoTime();
+            t.interrupt();
+        }
     }
 }

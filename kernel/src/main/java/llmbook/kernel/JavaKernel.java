@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
@@ -45,39 +47,89 @@ public final class JavaKernel extends BaseKernel {
             "io.github.spencerpark.jupyter.kernel.display.DisplayData render(Object o, String... mimeTypes) { return llmbook.kernel.Notebook.render(o, mimeTypes); }",
             "void updateDisplay(String id, Object o, String... mimeTypes) { llmbook.kernel.Notebook.updateDisplay(id, o, mimeTypes); }");
 
+    /**
+     * Imported in every session unless {@code LLMBOOK_IMPORTS=none} (IJava compatibility: IJava imports
+     * nothing): the jshell tool's defaults and the packages the notebooks use most. Packages that are
+     * not on the classpath are skipped; none of these share a simple class name (KernelImportsTest).
+     */
+    static final List<String> IMPORTS = List.of(
+            "java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*", "java.util.concurrent.*",
+            "java.util.function.*", "java.util.regex.*", "java.util.stream.*",
+            "llmbook.data.*", "llmbook.tokenizer.*", "llmbook.plot.*", "llmbook.util.*",
+            "tech.tablesaw.api.*", "org.knowm.xchart.*");
+
     private static final Object NO_VALUE = new Object();
 
-    private final JShell shell;
-    private final SourceCodeAnalysis analysis;
-    private final CellExecutionControl control;
-    private final Diagnostics diagnostics;
+    /** The JShell session and what works on it; built in the background so the kernel answers at once. */
+    private record Session(JShell shell, SourceCodeAnalysis analysis, CellExecutionControl control,
+                           Diagnostics diagnostics, ClasspathMagics magics) {}
+
+    private final CompletableFuture<Session> session;
+    /** JShell's parser, ready before the session's first compile: is_complete needs only this. */
+    private final CompletableFuture<SourceCodeAnalysis> parser = new CompletableFuture<>();
     private final MagicParser magicParser = new MagicParser();
-    private final ClasspathMagics magics;
     private final LanguageInfo languageInfo;
     private volatile boolean interrupted;
 
-    public JavaKernel() throws Exception {
-        List<String> compilerOptions = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
-        String extraOpts = System.getenv("IJAVA_COMPILER_OPTS");
-        if (extraOpts != null && !extraOpts.isBlank()) compilerOptions.addAll(List.of(extraOpts.trim().split("\\s+")));
-        CellExecutionControl.Provider provider = new CellExecutionControl.Provider();
-        this.shell = JShell.builder()
-                .executionEngine(provider, Map.of())
-                .compilerOptions(compilerOptions.toArray(String[]::new))
-                .build();
-        this.analysis = shell.sourceCodeAnalysis();
-        this.control = provider.control();
-        this.diagnostics = new Diagnostics(shell);
-        this.magics = new ClasspathMagics(shell::addToClasspath);
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator))
-            if (!entry.isBlank()) shell.addToClasspath(entry);
-        String extraCp = System.getenv("IJAVA_CLASSPATH");
-        if (extraCp != null && !extraCp.isBlank()) magics.classpath(List.of(extraCp));
+    /**
+     * Replies to Jupyter at once and starts JShell (a compiler and a class loader: most of a second)
+     * on a background thread; a request that needs JShell waits for it ({@link #session()}).
+     */
+    public JavaKernel() {
         this.languageInfo = new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell",
                 "java", "java", "script");
         Renderers.registerAll(getRenderer());
         Notebook.attach(this);
-        eval(STARTUP);
+        this.session = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                session.complete(startSession());
+            } catch (Throwable t) {
+                parser.completeExceptionally(t);
+                session.completeExceptionally(t);
+            }
+        }, "llmbook-jshell-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private Session startSession() {
+        List<String> compilerOptions = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
+        String extraOpts = System.getenv("IJAVA_COMPILER_OPTS");
+        if (extraOpts != null && !extraOpts.isBlank()) compilerOptions.addAll(List.of(extraOpts.trim().split("\\s+")));
+        CellExecutionControl.Provider provider = new CellExecutionControl.Provider();
+        JShell shell = JShell.builder()
+                .executionEngine(provider, Map.of())
+                .compilerOptions(compilerOptions.toArray(String[]::new))
+                .build();
+        parser.complete(shell.sourceCodeAnalysis());
+        ClasspathMagics magics = new ClasspathMagics(shell::addToClasspath);
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+            if (!entry.isBlank()) shell.addToClasspath(entry);
+        String extraCp = System.getenv("IJAVA_CLASSPATH");
+        if (extraCp != null && !extraCp.isBlank()) magics.classpath(List.of(extraCp));
+        Docs.addLibrarySources();
+        Session s = new Session(shell, shell.sourceCodeAnalysis(), provider.control(), new Diagnostics(shell), magics);
+        for (String rest = STARTUP; !rest.isBlank(); ) { // JShell evaluates one snippet at a time
+            CompletionInfo info = s.analysis().analyzeCompletion(rest);
+            s.shell().eval(info.source());
+            rest = info.remaining();
+        }
+        if (!"none".equals(System.getenv("LLMBOOK_IMPORTS")))
+            for (String i : IMPORTS) s.shell().eval("import " + i + ";"); // a missing package is rejected: skipped
+        return s;
+    }
+
+    /** The JShell session, waiting for it while it starts. */
+    private Session session() {
+        try {
+            return session.get();
+        } catch (ExecutionException e) {
+            throw new KernelException("the kernel could not start JShell: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException("Interrupted while JShell was starting");
+        }
     }
 
     @Override public LanguageInfo getLanguageInfo() { return languageInfo; }
@@ -108,11 +160,15 @@ public final class JavaKernel extends BaseKernel {
 
     @Override
     public DisplayData eval(String cell) throws Exception {
+        interrupted = false; // an interrupt belongs to the cell it arrives in, even one waiting for JShell
+        Session session = session();
+        session.control().clearStop();
+        if (interrupted) throw new KernelException("Interrupted: the cell was stopped before it ran");
         if (cell.stripLeading().startsWith("%%"))
             throw new KernelException("cell magics (%%) are not supported; the line magics are %jars and %classpath");
         String code = magicParser.transformLineMagics(cell, ctx -> {
             try {
-                magics.apply(ctx.getMagicCall().getName(), ctx.getMagicCall().getArgs());
+                session.magics().apply(ctx.getMagicCall().getName(), ctx.getMagicCall().getArgs());
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -120,29 +176,29 @@ public final class JavaKernel extends BaseKernel {
             }
             return "";
         });
-        interrupted = false;
         Object last = NO_VALUE;
         String remaining = code;
         while (!remaining.isBlank()) {
+            if (interrupted) throw new KernelException("Interrupted: the cell was stopped; definitions made before the stop are kept");
             remaining = remaining.substring(Diagnostics.leadingNoise(remaining)); // so that trace lines are right (see Diagnostics.record)
             if (remaining.isEmpty()) break;
-            CompletionInfo info = analysis.analyzeCompletion(remaining);
+            CompletionInfo info = session.analysis().analyzeCompletion(remaining);
             int firstLine = 1 + (int) code.substring(0, code.length() - remaining.length()).chars().filter(c -> c == '\n').count();
             switch (info.completeness()) {
                 case EMPTY -> remaining = "";
                 case COMPLETE, COMPLETE_WITH_SEMI -> {
-                    last = evalSnippet(info.source(), firstLine);
+                    last = evalSnippet(session, info.source(), firstLine);
                     remaining = info.remaining();
-                    if (interrupted) throw new KernelException("Interrupted: the cell was stopped; definitions made before the stop are kept");
                 }
                 case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE ->
                         throw new KernelException("incomplete input — is a bracket, brace or quote left open?\n" + remaining.strip());
                 default -> { // UNKNOWN: let the compiler say what is wrong
-                    last = evalSnippet(info.source() != null && !info.source().isBlank() ? info.source() : remaining, firstLine);
+                    last = evalSnippet(session, info.source() != null && !info.source().isBlank() ? info.source() : remaining, firstLine);
                     remaining = info.remaining() == null ? "" : info.remaining();
                 }
             }
         }
+        if (interrupted) throw new KernelException("Interrupted: the cell was stopped; definitions made before the stop are kept");
         // printf and format return their PrintStream: showing "java.io.PrintStream@1b6d3586" under
         // every cell that ends in a printf helps nobody.
         if (last == NO_VALUE || last instanceof java.io.PrintStream) return null;
@@ -159,9 +215,11 @@ public final class JavaKernel extends BaseKernel {
      * Evaluates one snippet, which starts at line {@code firstLine} of the cell; its value if it is
      * an expression, else {@link #NO_VALUE}.
      */
-    private Object evalSnippet(String source, int firstLine) throws Exception {
+    private Object evalSnippet(Session session, String source, int firstLine) throws Exception {
         Object value = NO_VALUE;
-        List<SnippetEvent> events = shell.eval(source);
+        Diagnostics diagnostics = session.diagnostics();
+        CellExecutionControl control = session.control();
+        List<SnippetEvent> events = session.shell().eval(source);
         String reset = Diagnostics.resetNote(events);
         if (reset != null) System.err.println(reset);
         for (SnippetEvent ev : events) {
@@ -191,6 +249,7 @@ public final class JavaKernel extends BaseKernel {
             for (String l : e.getMessage().split("\n")) lines.add(errorStyler.secondary(l));
             return lines;
         }
+        Diagnostics diagnostics = session().diagnostics();
         if (e instanceof UnresolvedReferenceException u) {
             lines.add(errorStyler.primary(diagnostics.unresolved(u.getSnippet())));
             return lines;
@@ -219,6 +278,12 @@ public final class JavaKernel extends BaseKernel {
     @Override
     public String isComplete(String code) {
         String remaining = code.replaceAll("(?m)^\\s*%.*$", "");
+        SourceCodeAnalysis analysis;
+        try { // the console asks at every Enter, with a one-second timeout: do not wait for the whole session
+            analysis = parser.get();
+        } catch (ExecutionException | InterruptedException e) {
+            return IS_COMPLETE_MAYBE;
+        }
         while (true) {
             if (remaining.isBlank()) return IS_COMPLETE_YES;
             CompletionInfo info = analysis.analyzeCompletion(remaining);
@@ -233,6 +298,7 @@ public final class JavaKernel extends BaseKernel {
 
     /** The snippet around {@code cursor}: JShell completes and documents one snippet at a time. */
     private int[] snippetAround(String code, int cursor) {
+        SourceCodeAnalysis analysis = session().analysis();
         int start = 0;
         while (true) {
             CompletionInfo info = analysis.analyzeCompletion(code.substring(start));
@@ -248,7 +314,7 @@ public final class JavaKernel extends BaseKernel {
     public ReplacementOptions complete(String code, int at) {
         int start = snippetAround(code, at)[0];
         int[] anchor = new int[1];
-        List<SourceCodeAnalysis.Suggestion> suggestions = analysis.completionSuggestions(code.substring(start), at - start, anchor);
+        List<SourceCodeAnalysis.Suggestion> suggestions = session().analysis().completionSuggestions(code.substring(start), at - start, anchor);
         Set<String> options = new LinkedHashSet<>();
         for (var s : suggestions) if (s.matchesType()) options.add(s.continuation());
         for (var s : suggestions) options.add(s.continuation());
@@ -259,9 +325,11 @@ public final class JavaKernel extends BaseKernel {
     public DisplayData inspect(String code, int at, boolean detail) {
         int start = snippetAround(code, at)[0];
         String snippet = code.substring(start, at);
-        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), detail);
+        SourceCodeAnalysis analysis = session().analysis();
+        // Javadoc even at detail level 0: that is what Shift-Tab asks for, and a signature alone says little
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
         if (docs.isEmpty() && !snippet.endsWith("(")) // on a method name: JShell documents calls, so ask about one
-            docs = analysis.documentation(snippet + "(", snippet.length() + 1, detail);
+            docs = analysis.documentation(snippet + "(", snippet.length() + 1, true);
         if (docs.isEmpty()) return null;
         StringBuilder b = new StringBuilder();
         for (var d : docs) {
@@ -275,12 +343,16 @@ public final class JavaKernel extends BaseKernel {
     @Override
     public void interrupt() {
         interrupted = true;
-        shell.stop();
+        Session s = session.getNow(null);
+        if (s == null) return; // still starting: the waiting cell sees the flag and stops before it runs
+        s.control().requestStop(); // kept until the cell's next snippet runs: an interrupt while compiling is not lost
+        s.shell().stop();
     }
 
     @Override
     public void onShutdown(boolean restarting) {
-        shell.close();
+        Session s = session.getNow(null);
+        if (s != null) s.shell().close();
     }
 
     /** An error the kernel itself reports (bad magic, compile errors): no stack trace. */

@@ -28,6 +28,11 @@ public final class Main {
                 System.exit(2);
             }
         }
+        if (args.length == 1 && args[0].equals("warmup")) { // the training run of the start-up archive (KernelSpec)
+            QUIET.setLevel(Level.WARNING);
+            warmup();
+            System.exit(0);
+        }
         if (args.length != 1 || args[0].startsWith("-")) {
             System.err.println("usage: llmbook.kernel.Main CONNECTION_FILE\n       " + KernelSpec.USAGE);
             System.exit(2);
@@ -40,5 +45,27 @@ public final class Main {
         connection.connect();
         connection.waitUntilClose();
         System.exit(0);
+    }
+
+    /** What a first session does: start JShell, evaluate, complete and inspect a little. */
+    static void warmup() throws Exception {
+        int[] ports = new int[5];
+        for (int i = 0; i < ports.length; i++)
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) { ports[i] = s.getLocalPort(); }
+        String file = String.format("{\"ip\": \"127.0.0.1\", \"transport\": \"tcp\", \"shell_port\": %d, \"iopub_port\": %d, "
+                + "\"stdin_port\": %d, \"control_port\": %d, \"hb_port\": %d, \"key\": \"warmup\", \"signature_scheme\": \"hmac-sha256\"}",
+                ports[0], ports[1], ports[2], ports[3], ports[4]);
+        JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(file));
+        JavaKernel kernel = new JavaKernel();
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        new com.google.gson.Gson().toJson(new JavaKernel.StatusKernelInfoReply(kernel.getLanguageInfo(), kernel.getBanner(), kernel.getHelpLinks()));
+        kernel.eval("int x = 1 + 1;\nString s = \"whale\" + x;\ns.length()");
+        kernel.eval("import java.util.*;\nList<Integer> l = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(l);\nl");
+        kernel.complete("System.out.printl", 17);
+        kernel.inspect("Math.max", 8, false);
+        kernel.isComplete("for (int i = 0; i < 3; i++) {");
+        kernel.onShutdown(false);
+        connection.close();
     }
 }
