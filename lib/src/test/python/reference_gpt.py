@@ -13,13 +13,13 @@ Run (give OpenBLAS the thread count; Debian's torch ignores torch.set_num_thread
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
       OMP_WAIT_POLICY=passive /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
 """
-import argparse, math, time
+import argparse, math, os, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--data", default="data/moby-dick/package/data/data.txt")
+ap.add_argument("--data", default=os.path.join(os.environ.get("LLMBOOK_DATA", "data"), "moby-dick/package/data/data.txt"))
 ap.add_argument("--steps", type=int, default=2000)
 ap.add_argument("--seed", type=int, default=1337)
 ap.add_argument("--bench", action="store_true",

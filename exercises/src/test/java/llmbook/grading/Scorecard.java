@@ -3,13 +3,17 @@ package llmbook.grading;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import llmbook.util.AtomicFiles;
 import llmbook.util.Json;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
@@ -32,19 +36,48 @@ import org.junit.platform.launcher.TestPlan;
  *   <li>{@code scorecard.txt} beside it: exercise, points earned / possible, and a one-line hint
  *       per failure — what {@code ./llmbook grade} prints.</li>
  * </ul>
+ * Under {@link Grade}, which runs each grader class in a child JVM, the child's listener instead
+ * appends one JSON line per event to the file named by {@code llmbook.events} ("started" before a
+ * test, its {@link Result} after it), so the parent knows which test was running if the child dies,
+ * and writes the files itself with {@link #write}.
  * A test that fails, throws, times out, or whose class cannot even be set up scores zero;
  * nothing a reader's code does stops the other exercises from being graded.
  */
 public final class Scorecard implements TestExecutionListener {
-    /** One graded test's outcome. */
-    record Result(String exercise, String title, String test, int score, int maxScore, String status, String output, String hint) {}
+    /** One graded test's outcome; {@code key} is {@code ClassName#method}. */
+    public record Result(String key, String exercise, String title, String test, int score, int maxScore, String status, String output, String hint) {
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", key); m.put("exercise", exercise); m.put("title", title); m.put("test", test);
+            m.put("score", score); m.put("max_score", maxScore); m.put("status", status); m.put("output", output); m.put("hint", hint);
+            return m;
+        }
+
+        static Result fromJson(Map<String, Object> m) {
+            return new Result((String) m.get("key"), (String) m.get("exercise"), (String) m.get("title"), (String) m.get("test"),
+                    ((Number) m.get("score")).intValue(), ((Number) m.get("max_score")).intValue(),
+                    (String) m.get("status"), (String) m.get("output"), (String) m.get("hint"));
+        }
+
+        /** The same test, failed with {@code why}; {@code hint} kept or dropped. */
+        Result failed(String why, boolean keepHint) {
+            return new Result(key, exercise, title, test, 0, maxScore, "failed", why, keepHint ? hint : "");
+        }
+    }
 
     private final Map<String, Result> results = new LinkedHashMap<>();
+    private final Path events = System.getProperty("llmbook.events") != null ? Path.of(System.getProperty("llmbook.events")) : null;
     private long startNanos;
 
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
         startNanos = System.nanoTime();
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        if (events != null && id.isTest() && id.getSource().orElse(null) instanceof MethodSource ms)
+            event(Map.of("event", "started", "key", ms.getClassName() + "#" + ms.getMethodName()));
     }
 
     @Override
@@ -92,7 +125,26 @@ public final class Scorecard implements TestExecutionListener {
         String title = ex != null ? ex.title() : "(grader without @Exercise)";
         int max = p != null ? p.value() : 0;
         int score = "passed".equals(status) ? max : 0;
-        results.put(key, new Result(exId, title, test, score, max, status, output, p != null ? p.hint() : "add @Points to this test"));
+        Result r = new Result(key, exId, title, test, score, max, status, output, p != null ? p.hint() : "add @Points to this test");
+        results.put(key, r);
+        if (events != null) {
+            Map<String, Object> m = r.toJson();
+            m.put("event", "result");
+            event(m);
+        }
+    }
+
+    /** Appends one line to the events file at once, so it survives the JVM dying a moment later. */
+    private void event(Map<String, Object> m) {
+        appendEvent(events, m);
+    }
+
+    static void appendEvent(Path events, Map<String, Object> m) {
+        try {
+            Files.writeString(events, Json.write(m) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write grading events to " + events, e);
+        }
     }
 
     /** The first line of a failure, shortened: what went wrong, not a stack trace. */
@@ -109,22 +161,33 @@ public final class Scorecard implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
+        // A child of Grade reports through its events; a run without a single graded test (e.g. the
+        // grader's own unit tests) has nothing to write.
+        if (events != null || results.values().stream().noneMatch(r -> r.maxScore() > 0)) return;
         String target = System.getProperty("llmbook.results");
-        Path json = Path.of(target != null ? target : "results.json");
+        System.out.print(write(Path.of(target != null ? target : "results.json"), results.values(),
+                (System.nanoTime() - startNanos) / 1e9, System.getProperty("llmbook.impl", "exercises")));
+    }
+
+    /**
+     * Writes {@code results.json} (Gradescope's shape) at {@code json} and {@code scorecard.txt}
+     * beside it, atomically, and returns the scorecard text.
+     */
+    public static String write(Path json, Collection<Result> results, double seconds, String impl) {
         try {
-            write(json, Json.write(gradescope()));
-            String card = scorecard();
-            write(json.resolveSibling("scorecard.txt"), card);
-            System.out.print(card);
+            AtomicFiles.writeString(json, Json.write(gradescope(results, seconds, impl)));
+            String card = scorecard(results, impl);
+            AtomicFiles.writeString(json.resolveSibling("scorecard.txt"), card);
+            return card;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the grading results to " + json, e);
         }
     }
 
-    private Map<String, Object> gradescope() {
+    private static Map<String, Object> gradescope(Collection<Result> results, double seconds, String impl) {
         int score = 0, max = 0;
         List<Object> tests = new ArrayList<>();
-        for (Result r : results.values()) {
+        for (Result r : results) {
             score += r.score();
             max += r.maxScore();
             Map<String, Object> t = new LinkedHashMap<>();
@@ -141,17 +204,17 @@ public final class Scorecard implements TestExecutionListener {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("score", score);
         m.put("max_score", max);
-        m.put("execution_time", Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0);
-        m.put("implementation", System.getProperty("llmbook.impl", "exercises"));
+        m.put("execution_time", Math.round(seconds * 100) / 100.0);
+        m.put("implementation", impl);
         m.put("tests", tests);
         return m;
     }
 
-    private String scorecard() {
+    private static String scorecard(Collection<Result> results, String impl) {
         Map<String, List<Result>> byExercise = new TreeMap<>();
-        for (Result r : results.values()) byExercise.computeIfAbsent(r.exercise(), k -> new ArrayList<>()).add(r);
+        for (Result r : results) byExercise.computeIfAbsent(r.exercise(), k -> new ArrayList<>()).add(r);
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%nScorecard (%s)%n", System.getProperty("llmbook.impl", "exercises")));
+        b.append(String.format(Locale.ROOT, "%nScorecard (%s)%n", impl));
         int total = 0, totalMax = 0;
         for (var e : byExercise.entrySet()) {
             int s = 0, m = 0;
@@ -160,8 +223,14 @@ public final class Scorecard implements TestExecutionListener {
             totalMax += m;
             b.append(String.format(Locale.ROOT, "  %-4s %-26s %-46s %3d / %-3d%n", s == m ? "ok" : "--",
                     e.getKey(), e.getValue().get(0).title(), s, m));
-            for (Result r : e.getValue()) {
-                if (r.status().equals("passed")) continue;
+            List<Result> failed = e.getValue().stream().filter(r -> !r.status().equals("passed")).toList();
+            if (failed.size() > 1 && failed.size() == e.getValue().size() && failed.stream().allMatch(r -> r.hint().isEmpty())
+                    && failed.stream().map(Result::output).distinct().count() == 1) {
+                // One cause for the whole exercise (it does not compile, or its class could not run): say it once.
+                b.append("         x all ").append(failed.size()).append(" tests: ").append(failed.get(0).output()).append('\n');
+                continue;
+            }
+            for (Result r : failed) {
                 b.append("         x ").append(r.test()).append(": ").append(r.output()).append('\n');
                 if (!r.hint().isEmpty()) b.append("           hint: ").append(r.hint()).append('\n');
             }
@@ -170,7 +239,4 @@ public final class Scorecard implements TestExecutionListener {
         return b.toString();
     }
 
-    private static void write(Path file, String text) throws IOException {
-        llmbook.util.AtomicFiles.writeString(file, text);
-    }
 }

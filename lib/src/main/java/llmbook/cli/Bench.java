@@ -62,6 +62,11 @@ public final class Bench {
     record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean torch, boolean help) {}
 
     public static void main(String[] args) {
+        int status = Cli.guard("bench", System.err, () -> { bench(args); return 0; });
+        if (status != 0) System.exit(status);
+    }
+
+    private static void bench(String[] args) throws java.io.IOException {
         Options o;
         try {
             o = parse(args);

@@ -13,7 +13,9 @@ import llmbook.model.gpt.Generator;
 import llmbook.model.gpt.Gpt;
 import llmbook.model.gpt.GptConfig;
 import llmbook.tensor.Rng;
+import llmbook.tokenizer.BpeTokenizer;
 import llmbook.tokenizer.CharTokenizer;
+import llmbook.tokenizer.Tokenizer;
 
 /** {@code ./llmbook generate}: continues a prompt with a model saved by {@code ./llmbook train}. Q19–Q21. */
 public final class Generate {
@@ -24,7 +26,8 @@ public final class Generate {
                    ./llmbook generate --bench [--run DIR] [--max-tokens N] [--quick]
 
             Loads a run folder written by ./llmbook train (character or BPE tokenizer) and prints the prompt
-            followed by its continuation, written one token at a time with a KV cache.
+            followed by its continuation, written one token at a time with a KV cache, as it is generated.
+            A character model refuses a prompt with characters its vocabulary lacks, and names them.
 
               --run DIR          run folder written by ./llmbook train (default runs/gpt)
               --prompt TEXT      text to continue (default "Call me Ishmael.")
@@ -74,6 +77,10 @@ public final class Generate {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.guard("generate", err, () -> runChecked(args, out, err));
+    }
+
+    private static int runChecked(String[] args, PrintStream out, PrintStream err) {
         try {
             Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "seed", "threads"),
                     Set.of("help", "no-cache", "bench", "quick"));
@@ -91,17 +98,105 @@ public final class Generate {
             if (!Files.isDirectory(run))
                 throw new Flags.UsageException("--run: no run folder " + run + "; train one first with ./llmbook train --out " + run);
             Checkpoint.Loaded c = Checkpoint.load(run);
-            int[] ids = c.tokenizer().encode(prompt);
-            int[] all = new Generator(c.model()).generate(ids, maxTokens, temperature, topK, topP, new Rng(seed), !f.has("no-cache"));
-            out.println(c.tokenizer().decode(all));
+            Tokenizer tok = c.tokenizer();
+            int[] ids = tok.encode(prompt);
+            if (tok instanceof CharTokenizer) refuseUnknown(prompt, ids, tok.vocabSize() - 1);
+            MemoryEstimate.generation(c.model().config).checkGeneration(Runtime.getRuntime().maxMemory());
+            // the text goes out as it is generated, so a long --max-tokens needs no big array and shows progress
+            TokenPrinter printer = new TokenPrinter(tok, out);
+            for (int id : ids) printer.accept(id);
+            new Generator(c.model()).stream(ids, maxTokens, temperature, topK, topP, new Rng(seed), !f.has("no-cache"), printer);
+            printer.finish();
             return 0;
         } catch (Flags.UsageException | IllegalArgumentException e) {
             err.println("llmbook generate: " + e.getMessage());
             err.println("run ./llmbook generate --help for the flags");
             return 2;
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             err.println("llmbook generate: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * A character model maps characters it never saw to {@code <unk>}, which it then prints as U+FFFD: such a prompt
+     * is refused, naming the characters, rather than silently changed.
+     */
+    static void refuseUnknown(String prompt, int[] ids, int known) {
+        java.util.Set<Integer> unknown = new java.util.LinkedHashSet<>();
+        int[] cps = prompt.codePoints().toArray();
+        for (int i = 0; i < ids.length; i++) if (ids[i] == 0) unknown.add(cps[i]);             // id 0 = <unk>
+        if (unknown.isEmpty()) return;
+        StringBuilder list = new StringBuilder();
+        for (int cp : unknown) {
+            if (list.length() > 0) list.append(", ");
+            list.append('\'').appendCodePoint(cp).append("' (").append(String.format("U+%04X", cp)).append(')');
+        }
+        throw new Flags.UsageException("--prompt: " + unknown.size() + " character(s) are not in this character model's vocabulary of "
+                + known + " (the characters of its training text): " + list + "; remove or replace them");
+    }
+
+    /**
+     * Writes token ids as text as they come. A byte-level BPE token can end in the middle of a UTF-8 character, so
+     * its bytes go through one streaming decoder (the same text as decoding all ids at once); other tokenizers
+     * give whole characters per token.
+     */
+    static final class TokenPrinter implements java.util.function.IntConsumer {
+        private final Tokenizer tok;
+        private final PrintStream out;
+        private final java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+        private java.nio.ByteBuffer pending = java.nio.ByteBuffer.allocate(64);
+        private final java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(256);
+
+        TokenPrinter(Tokenizer tok, PrintStream out) {
+            this.tok = tok;
+            this.out = out;
+        }
+
+        @Override
+        public void accept(int id) {
+            if (tok instanceof BpeTokenizer bpe) {
+                byte[] b = bpe.tokenBytes(id);
+                if (pending.remaining() < b.length) {
+                    var bigger = java.nio.ByteBuffer.allocate(pending.capacity() + 2 * b.length);
+                    pending.flip();
+                    pending = bigger.put(pending);
+                }
+                pending.put(b).flip();
+                drain(false);
+                pending.compact();
+            } else {
+                out.print(tok.decode(new int[] {id}));
+            }
+            out.flush();
+        }
+
+        private void drain(boolean end) {
+            while (true) {
+                var r = utf8.decode(pending, chars, end);
+                chars.flip();
+                out.append(chars);
+                chars.clear();
+                if (!r.isOverflow()) break;
+            }
+            if (end) {
+                utf8.flush(chars);
+                chars.flip();
+                out.append(chars);
+                chars.clear();
+            }
+        }
+
+        /** Writes what is left (an unfinished character becomes U+FFFD, as in {@code decode}) and ends the line. */
+        void finish() {
+            if (tok instanceof BpeTokenizer) {
+                pending.flip();
+                drain(true);
+                pending.clear();
+            }
+            out.println();
+            out.flush();
         }
     }
 }

@@ -9,6 +9,7 @@ import llmbook.data.Corpus;
 import llmbook.tokenizer.BpeTokenizer;
 import llmbook.tokenizer.CharTokenizer;
 import llmbook.tokenizer.Tokenizer;
+import llmbook.util.TextFiles;
 
 /**
  * {@code ./llmbook tokenize}: reads text on standard input and prints its tokens (Q1, Q6).
@@ -53,6 +54,10 @@ public final class Tokenize {
 
     /** Runs the command; returns the exit status (0 ok, 1 failure, 2 usage error). */
     static int run(String[] args, byte[] stdin, PrintStream out, PrintStream err) {
+        return Cli.guard("tokenize", err, () -> runChecked(args, stdin, out, err));
+    }
+
+    private static int runChecked(String[] args, byte[] stdin, PrintStream out, PrintStream err) {
         String which = "gpt2";
         boolean pieces = false;
         for (int i = 0; i < args.length; i++) {
@@ -92,7 +97,13 @@ public final class Tokenize {
             return 1;
         }
         if (t == null) return 2;
-        String text = new String(stdin, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = TextFiles.decodeUtf8(stdin, "standard input");
+        } catch (IOException e) {
+            err.println("llmbook tokenize: " + e.getMessage());
+            return 1;
+        }
         int[] ids = t.encode(text);
         StringBuilder sb = new StringBuilder(ids.length * 6);
         for (int k = 0; k < ids.length; k++) {

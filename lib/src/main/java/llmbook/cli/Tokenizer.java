@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +51,10 @@ public final class Tokenizer {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.guard("tokenizer", err, () -> runChecked(args, out, err));
+    }
+
+    private static int runChecked(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) return usage(err, "missing command: train or bench");
         if (args[0].equals("-h") || args[0].equals("--help")) {
             out.print(HELP);
@@ -109,6 +114,8 @@ public final class Tokenizer {
         try {
             if (cmd.equals("train")) {
                 if (outFile == null) return usage(err, "train needs --out FILE");
+                if (Files.isDirectory(Path.of(outFile)))
+                    return usage(err, "--out " + outFile + " is a directory; give a file name, e.g. " + Path.of(outFile, corpus + ".bpe"));
                 return train(Corpus.load(corpus), vocab, split, specials, Path.of(outFile), out);
             }
             return bench(Corpus.load(corpus), vocab, repeats, out);
@@ -125,6 +132,9 @@ public final class Tokenizer {
 
     static int train(Corpus corpus, int vocab, SplitPattern split, List<String> specials, Path out, PrintStream log) throws IOException {
         String text = corpus.train();
+        if (text.isEmpty())
+            throw new IllegalStateException("corpus '" + corpus.name() + "' is empty (" + corpus.documents().size()
+                    + " document(s), 0 characters): there is nothing to train a tokenizer on");
         int merges = vocab - 256 - specials.size();
         long t0 = System.nanoTime();
         BpeTokenizer t;
@@ -145,7 +155,8 @@ public final class Tokenizer {
         int[] ids = t.encode(corpus.validation());
         log.printf("trained %s in %.1f s on %,d chars of %s (train split): %d merges, %d special tokens%n",
                 t.name(), secs, text.length(), corpus.name(), t.mergeCount(), t.specialTokens().size());
-        log.printf("validation split: %.2f bytes per token%n", (double) corpus.validation().getBytes(StandardCharsets.UTF_8).length / ids.length);
+        if (ids.length == 0) log.println("validation split: empty, so no bytes-per-token figure");
+        else log.printf("validation split: %.2f bytes per token%n", (double) corpus.validation().getBytes(StandardCharsets.UTF_8).length / ids.length);
         log.printf("saved to %s%n", out.toAbsolutePath());
         return 0;
     }

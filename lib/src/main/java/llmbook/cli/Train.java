@@ -20,6 +20,7 @@ import llmbook.train.TrainState;
 import llmbook.train.Trainer;
 import llmbook.util.AtomicFiles;
 import llmbook.util.Json;
+import llmbook.util.TextFiles;
 import tech.tablesaw.api.Table;
 
 /** {@code ./llmbook train}: trains a GPT on a corpus and saves the run folder; {@code --resume} continues one. Q12, Q16. */
@@ -35,7 +36,9 @@ public final class Train {
             metrics.csv (step, train_loss, val_loss, lr, tokens_per_s, elapsed_s), run.json (these settings) and
             train_state.safetensors (optimizer moments, RNG positions, metrics: what --resume needs). The folder is
             saved at every evaluation, atomically, so an interrupted run can be resumed and continues the same loss
-            curve. Then: ./llmbook generate --run DIR.
+            curve. Then: ./llmbook generate --run DIR. Before anything is loaded, the memory the run needs (weights,
+            gradients, AdamW moments, activations) is estimated and a run that cannot fit in the heap is refused
+            (raise it with LLMBOOK_JAVA_OPTS=-Xmx8g). Errors are one line; LLMBOOK_DEBUG=1 adds the stack trace.
 
               --out DIR          run folder (default runs/gpt); refused if it exists, unless --force or --resume
               --force            replace the run files in an existing folder
@@ -66,6 +69,10 @@ public final class Train {
 
     static final String RUN = "run.json";
 
+    /** Every file of a run folder (each written atomically, through a temporary file named after it). */
+    private static final String[] RUN_FILES = {Checkpoint.WEIGHTS, Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.BPE_FILE,
+            TrainState.FILE, "metrics.csv", RUN};
+
     /** Flags that describe the run; with --resume they come from run.json instead. */
     private static final Set<String> SETTINGS = Set.of("corpus", "text", "tokenizer", "layers", "heads", "width", "context", "dropout",
             "batch", "accumulate", "steps", "lr", "warmup", "weight-decay", "clip", "eval-interval", "eval-batches", "patience", "seed");
@@ -75,6 +82,10 @@ public final class Train {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.guard("train", err, () -> runChecked(args, out, err));
+    }
+
+    private static int runChecked(String[] args, PrintStream out, PrintStream err) {
         try {
             java.util.Set<String> valued = new java.util.HashSet<>(SETTINGS);
             valued.addAll(Set.of("out", "threads"));
@@ -89,9 +100,11 @@ public final class Train {
                             + dir.resolve(RUN));
                 if (!Files.isRegularFile(dir.resolve(RUN)) || !Files.isRegularFile(dir.resolve(TrainState.FILE)))
                     throw new Flags.UsageException("--resume: " + dir + " holds no resumable run (" + RUN + " and " + TrainState.FILE + " are needed)");
-                Map<String, Object> saved = Json.parseObject(Files.readString(dir.resolve(RUN)));
-                Flags sf = new Flags(toArgs(saved), SETTINGS, Set.of());
-                return train(sf, dir, threads, true, out);
+                try {
+                    return train(savedSettings(dir.resolve(RUN)), dir, threads, true, out);
+                } catch (Flags.UsageException e) {                        // a saved value that is refused is the file's fault
+                    throw new IOException("run settings " + dir.resolve(RUN) + " are not valid: " + e.getMessage());
+                }
             }
             if (Files.exists(dir) && !f.has("force"))
                 throw new Flags.UsageException("run folder " + dir + " exists; choose another --out, add --force to replace it, or --resume it");
@@ -103,6 +116,17 @@ public final class Train {
         } catch (IllegalStateException | IOException e) {
             err.println("llmbook train: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** The settings a run was started with, from its run.json; errors name the file. */
+    private static Flags savedSettings(Path file) throws IOException {
+        String text = TextFiles.readUtf8(file, "run settings");
+        if (text.isBlank()) throw new IOException("run settings " + file + " are empty (the file was cut short?): this run cannot be resumed");
+        try {
+            return new Flags(toArgs(Json.parseObject(text)), SETTINGS, Set.of());
+        } catch (IllegalArgumentException | Flags.UsageException e) {      // not JSON, or a bad saved value
+            throw new IOException("run settings " + file + " are not valid: " + e.getMessage());
         }
     }
 
@@ -131,7 +155,7 @@ public final class Train {
 
         String text, trainText, valText, source;
         if (textFile != null) {
-            text = Files.readString(Path.of(textFile));
+            text = TextFiles.readUtf8(Path.of(textFile), "--text file");
             int cut = (int) (text.length() * 0.9), nl = text.indexOf('\n', cut);
             int at = nl < 0 ? cut : nl + 1;
             trainText = text.substring(0, at);
@@ -144,20 +168,25 @@ public final class Train {
             valText = corpus.validation();
             source = corpus.provenance().toString();
         }
-        Tokenizer tok;
-        if (resume) {
-            tok = Checkpoint.loadTokenizer(dir);
-        } else if (bpeVocab > 0) {
-            out.printf("training a BPE tokenizer of %,d ids on %,d characters...%n", bpeVocab, trainText.length());
-            tok = BpeTrainer.train(trainText, bpeVocab);
-        } else {
-            tok = CharTokenizer.fit(text);                               // every character of the corpus, so validation has no <unk>
-        }
-        GptConfig cfg = new GptConfig(tok.vocabSize(), context, layers, heads, width, dropout);
+        Tokenizer known = null;                                          // a BPE tokenizer is trained after the memory check
+        if (resume) known = Checkpoint.loadTokenizer(dir);
+        else if (bpeVocab == 0) known = CharTokenizer.fit(text);        // every character of the corpus, so validation has no <unk>
+        GptConfig cfg = new GptConfig(known != null ? known.vocabSize() : bpeVocab, context, layers, heads, width, dropout);
+        // refuse what cannot fit before the slow parts (BPE training, encoding, the model); at most one id per character
+        MemoryEstimate mem = MemoryEstimate.training(cfg, tc.batch(), tc.patience() > 0, text.length());
+        long heapMax = Runtime.getRuntime().maxMemory();
+        mem.checkTraining(cfg, tc.batch(), tc.accumulate(), heapMax);
+        if (known == null) out.printf("training a BPE tokenizer of %,d ids on %,d characters...%n", bpeVocab, trainText.length());
+        Tokenizer tok = known != null ? known : BpeTrainer.train(trainText, bpeVocab);
+        if (tok.vocabSize() != cfg.vocab())                              // a short text can run out of pairs to merge
+            cfg = new GptConfig(tok.vocabSize(), context, layers, heads, width, dropout);
         int[] trainIds = tok.encode(trainText), valIds = tok.encode(valText);
         out.println(cfg);
+        out.println(mem.summary(heapMax));
         out.printf("data: %s; tokenizer %s, %,d ids; %,d training and %,d validation tokens%n", source, tokSpec, tok.vocabSize(),
                 trainIds.length, valIds.length);
+        int stale = AtomicFiles.removeUnfinished(dir, RUN_FILES);
+        if (stale > 0) out.printf("removed %d unfinished temporary file(s) left in %s by an interrupted save%n", stale, dir);
         Gpt model = new Gpt(cfg, new Rng(tc.seed()));
         Trainer trainer = new Trainer(model, tc, trainIds, valIds);
         if (resume) {
@@ -201,9 +230,7 @@ public final class Train {
     /** A fresh run folder: the old run files go (with --force), the settings are written first. */
     private static void prepare(Path dir, Flags f, Tokenizer tok) throws IOException {
         Files.createDirectories(dir);
-        for (String name : new String[] {Checkpoint.WEIGHTS, Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.BPE_FILE, TrainState.FILE,
-                "metrics.csv", RUN})
-            Files.deleteIfExists(dir.resolve(name));
+        for (String name : RUN_FILES) Files.deleteIfExists(dir.resolve(name));
         Map<String, Object> settings = new LinkedHashMap<>();
         for (String s : SETTINGS) if (f.has(s)) settings.put(s, f.string(s, null));
         AtomicFiles.writeString(dir.resolve(RUN), Json.write(new java.util.TreeMap<>(settings)) + "\n");

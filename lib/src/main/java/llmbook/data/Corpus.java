@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import llmbook.util.Json;
+import llmbook.util.TextFiles;
 
 /**
  * A real text corpus, downloaded at set-up by {@code ./llmbook data} and never committed.
@@ -68,7 +69,8 @@ public final class Corpus {
 
     /** Loads a downloaded corpus by name ({@code moby-dick}, {@code sotu}, {@code spam-assassin}). */
     public static Corpus load(String name) {
-        return CACHE.computeIfAbsent(name, Corpus::read);
+        Path dir = dataDir().toAbsolutePath().resolve(name);            // keyed by folder: the data folder can change (tests)
+        return CACHE.computeIfAbsent(dir.toString(), k -> read(name));
     }
 
     /** The whole text; documents are joined by a blank line. */
@@ -101,19 +103,20 @@ public final class Corpus {
         if (!Files.isRegularFile(source))
             throw new IllegalStateException("corpus '" + name + "' is not downloaded (no " + source + "): " + fix);
         try {
-            String[] got = Files.readString(source).trim().split("\\s+");
+            String[] got = TextFiles.readUtf8(source, "corpus record").trim().split("\\s+");
             if (got.length < 3 || !got[1].equals(prov.version()) || !got[2].equals(prov.sha256()))
                 throw new IllegalStateException("corpus '" + name + "' in " + dir + " is not the expected "
                         + prov.npmPackage() + "@" + prov.version() + " sha256 " + prov.sha256() + ": " + fix);
             String[] layout = row[4].split(":");
             List<Document> docs = switch (layout[0]) {
-                case "text" -> List.of(new Document(name, "", Files.readString(dir.resolve(layout[1]), StandardCharsets.UTF_8)));
+                case "text" -> List.of(new Document(name, "", TextFiles.readUtf8(dir.resolve(layout[1]), "corpus file")));
                 case "json-dir" -> jsonDocuments(dir.resolve(layout[1]), layout[2]);
                 default -> throw new IllegalStateException("corpora.tsv: unknown layout " + row[4]);
             };
             return new Corpus(prov, docs);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read corpus '" + name + "' from " + dir + ": " + fix, e);
+            throw new UncheckedIOException("cannot read corpus '" + name + "': " + e.getMessage() + "; the download is damaged: delete "
+                    + dir + " and " + fix, e);
         }
     }
 
@@ -125,7 +128,12 @@ public final class Corpus {
         }
         List<Document> docs = new ArrayList<>(files.size());
         for (Path f : files) {
-            Map<String, Object> o = Json.parseObject(Files.readString(f, StandardCharsets.UTF_8));
+            Map<String, Object> o;
+            try {
+                o = Json.parseObject(TextFiles.readUtf8(f, "corpus file"));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corpus file " + f + " is not valid JSON: " + e.getMessage());
+            }
             Object t = o.get(field);
             if (!(t instanceof String s)) continue; // index files such as file_list.json carry no text
             String group = root.relativize(f).getNameCount() > 1 ? root.relativize(f).getName(0).toString() : "";

@@ -56,7 +56,7 @@ public final class TrainState {
         meta.put("best_step", Integer.toString(t.bestStep));
         meta.put("evals_without_improvement", Integer.toString(t.evalsWithoutImprovement));
         meta.put("stopped", Boolean.toString(t.stopped));
-        meta.put("elapsed_s", Double.toString(t.elapsedBefore));
+        meta.put("elapsed_s", Double.toString(elapsed(t.metrics(), t.elapsedBefore)));   // saves come mid-run: the clock so far
         meta.put("model", modelKey(t.model().config));
         meta.put("train", trainKey(t.config()));
         meta.put("metrics", csv(t.metrics()));
@@ -132,7 +132,7 @@ public final class TrainState {
         t.bestStep = bestStep;
         t.evalsWithoutImprovement = evals;
         t.stopped = Boolean.parseBoolean(meta.get("stopped"));
-        t.elapsedBefore = elapsed;
+        t.elapsedBefore = Math.max(elapsed, elapsed(t.metrics(), 0));         // files saved before the fix above recorded 0
         Table m = t.metrics();
         m.clear();
         for (double[] row : metrics) {
@@ -140,6 +140,11 @@ public final class TrainState {
             for (int i = 0; i < COLUMNS.length; i++) m.doubleColumn(COLUMNS[i]).append(row[i + 1]);
         }
         return meta;
+    }
+
+    /** Training seconds so far: the last metrics row's elapsed_s, else {@code otherwise}. */
+    private static double elapsed(Table m, double otherwise) {
+        return m.rowCount() > 0 ? m.doubleColumn("elapsed_s").get(m.rowCount() - 1) : otherwise;
     }
 
     private static SafeTensors.Entry entry(Tensor p, float[] data) { return new SafeTensors.Entry(p.shape(), data); }

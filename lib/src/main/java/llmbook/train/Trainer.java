@@ -105,7 +105,7 @@ public final class Trainer {
         int windowSteps = 0;
         model.train();
         try (Progress bar = Progress.of("training", cfg.steps())) {
-            if (step > 0) bar.step(step);                                 // a resumed run starts part-way
+            bar.resumeAt(step);                                           // a resumed run starts part-way; its rate counts from here
             while (step < untilStep && !stopped) {
                 if (Thread.currentThread().isInterrupted()) throw new IllegalStateException("training interrupted at step " + step);
                 float lr = schedule.lr(step);

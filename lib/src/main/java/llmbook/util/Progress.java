@@ -31,6 +31,7 @@ public final class Progress implements AutoCloseable {
     private final String mode;
     private final long startNanos = System.nanoTime();
     private long done;
+    private long doneAtStart;                 // steps done before this bar started (a resumed run): not part of the rate
     private long lastDrawNanos;
     private int lastDecile = -1;
     private long lastPrintedDone = -1;
@@ -71,6 +72,15 @@ public final class Progress implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             return true;
         }
+    }
+
+    /**
+     * Starts the bar part-way, at {@code done} steps already done before (a resumed run): the bar shows them, the
+     * rate and the time left count only the steps done since.
+     */
+    public void resumeAt(long done) {
+        this.done = done;
+        this.doneAtStart = done;
     }
 
     /** One more step done. */
@@ -130,7 +140,7 @@ public final class Progress implements AutoCloseable {
     /** The bar as one line of text, without a line break. */
     public String line() {
         double secs = elapsedSeconds();
-        double rate = secs > 0 ? done / secs : 0;
+        double rate = secs > 0 ? (done - doneAtStart) / secs : 0;
         StringBuilder b = new StringBuilder(label).append(' ');
         if (total > 0) {
             double f = Math.min(1.0, (double) done / total);

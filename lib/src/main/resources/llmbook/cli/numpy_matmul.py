@@ -1,7 +1,11 @@
 # OpenBLAS baseline for `./llmbook bench --numpy`: times numpy's a @ b (single precision) for each shape.
 # Input lines on stdin: "m k n transA transB reps"; output lines: "m k n transA transB median_seconds min_seconds".
 import sys, time
-import numpy as np
+
+try:
+    import numpy as np
+except ImportError:  # ./llmbook bench --numpy installs it; a bare java run may not have it
+    sys.exit("bench --numpy: /usr/bin/python3 has no numpy: sudo apt-get install python3-numpy libopenblas0-pthread")
 
 rng = np.random.default_rng(1)
 for line in sys.stdin:

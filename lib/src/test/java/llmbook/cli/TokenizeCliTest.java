@@ -60,4 +60,14 @@ class TokenizeCliTest {
         assertEquals(1, tokenize("x", "--tokenizer", f.toString()));
         assertTrue(err.toString().contains("not an llmbook BPE file"), err.toString());
     }
+
+    @Test
+    void inputThatIsNotUtf8IsRefusedWithTheOffset() {
+        out.reset();
+        var e = new ByteArrayOutputStream();
+        assertEquals(1, Tokenize.run(new String[0], new byte[] {'c', 'a', 'f', (byte) 0xE9}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8)));
+        assertEquals("llmbook tokenize: standard input is not UTF-8 text: byte 0xE9 at offset 3 is not valid UTF-8 "
+                + "(Latin-1 or another encoding, or binary data?)\n", e.toString(StandardCharsets.UTF_8));
+    }
 }

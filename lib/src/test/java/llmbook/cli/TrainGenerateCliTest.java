@@ -131,4 +131,151 @@ class TrainGenerateCliTest {
         assertEquals(0, generate("--help"));
         assertTrue(out().contains("--top-p"));
     }
+
+    // issue 10, item 5: what cannot fit is refused before anything is allocated, with the numbers
+    @Test
+    void aBatchOrContextThatCannotFitIsRefusedWithTheNumbers() throws IOException {
+        long heap = Runtime.getRuntime().maxMemory();
+        // 100,000 × 128 tokens at ≈ 100 KB each is ≈ 1.3 TB: more than any test JVM's heap
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("b") + " --batch 100000 --threads 1"));
+        assertTrue(err().contains("batch 100,000 × context 128 = 12,800,000 tokens per micro-batch need ≈ ")
+                && err().contains("of activations") && err().contains("the heap limit is " + MemoryEstimate.size(heap))
+                && err().contains("LLMBOOK_JAVA_OPTS=-Xmx"), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("b") + " --batch 100000000 --threads 1"));
+        assertTrue(err().contains("batch 100,000,000 × context 128 = 12,800,000,000 tokens per micro-batch need ≈ "), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("b") + " --context 100000 --threads 1"));
+        assertTrue(err().contains("batch 16 × context 100,000 = 1,600,000 tokens per micro-batch need ≈ "), err());
+        assertTrue(!Files.exists(dir.resolve("b")), "nothing written");
+        assertTrue(!err().contains("Exception"), err());
+    }
+
+    @Test
+    void theActivationCountFollowsTheForwardPass() {
+        // the reference model on Moby Dick's 84 characters: 5C + L(40C + H + 4) + 3V + 2 with C=128, L=4, H=4, V=84
+        var ref = llmbook.model.gpt.GptConfig.reference(84);
+        assertEquals(5 * 128 + 4 * (40 * 128 + 4 + 4) + 3 * 84 + 2, MemoryEstimate.activationFloatsPerToken(ref));
+        assertEquals(21_406, MemoryEstimate.activationFloatsPerToken(ref));
+        var m = MemoryEstimate.training(ref, 16, false, 1_000_000);
+        assertEquals(4 * 820_480L, m.weights());
+        assertEquals(2 * 4 * 820_480L, m.optimizer());
+        // 16 × 128 tokens × 21,406 floats × 4 bytes × 1.2 ≈ 210 MB (92 KB per token measured, see MemoryEstimate)
+        assertEquals(210.4e6, m.activations(), 0.1e6);
+        assertTrue(catchUsage(() -> m.checkTraining(ref, 16, 1, 100_000_000L)).contains("use --batch 6 or less (--batch 4 --accumulate 4 trains on the same 16 sequences per step), or raise the limit with LLMBOOK_JAVA_OPTS=-Xmx1g"),
+                catchUsage(() -> m.checkTraining(ref, 16, 1, 100_000_000L)));
+        m.checkTraining(ref, 16, 1, 1L << 30);                               // fits in 1 GB
+        // with a heap big enough for anything, Java's arrays still stop at 2^31 elements
+        var huge = MemoryEstimate.training(ref, 100_000, false, 0);
+        assertTrue(catchUsage(() -> huge.checkTraining(ref, 100_000, 1, Long.MAX_VALUE)).startsWith("--batch 100000 × --context 128 is too big: "
+                + "one (B·T, 512) array of 6,553,600,000 floats exceeds Java's array limit of 2^31"));
+    }
+
+    private static String catchUsage(Runnable r) {
+        try {
+            r.run();
+            return "";
+        } catch (Flags.UsageException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void longGenerationsAreStreamedNotHeldInOneArray() throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, train("--text " + text() + " --out " + run + " " + TINY), err());
+        var c = llmbook.model.gpt.Checkpoint.load(run);
+        var gen = new llmbook.model.gpt.Generator(c.model());
+        int[] prompt = c.tokenizer().encode("the ");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> gen.generate(prompt, Integer.MAX_VALUE, 0f, 0, 1f, null, true));
+        assertTrue(e.getMessage().contains("do not fit in one array"), e.getMessage());
+        int[] count = {0};
+        class Enough extends RuntimeException {}
+        org.junit.jupiter.api.Assertions.assertThrows(Enough.class, () -> gen.stream(prompt, Integer.MAX_VALUE, 0.8f, 0, 1f,
+                new llmbook.tensor.Rng(1), true, id -> { if (++count[0] == 3000) throw new Enough(); }));
+        assertEquals(3000, count[0], "2^31 - 1 tokens asked for: they start coming at once, many windows past the context");
+        // the streamed text is the text of the array version, with and without the cache
+        int[] all = gen.generate(prompt, 100, 0.8f, 5, 0.9f, new llmbook.tensor.Rng(7), true);
+        assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "100", "--top-k", "5", "--top-p", "0.9", "--seed", "7"));
+        assertEquals(c.tokenizer().decode(all) + "\n", out());
+        assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "100", "--top-k", "5", "--top-p", "0.9", "--seed", "7",
+                "--no-cache"));
+        assertEquals(c.tokenizer().decode(all) + "\n", out());
+    }
+
+    // item 6: files that are not UTF-8 are named, with the offset of the first bad byte
+    @Test
+    void nonUtf8FilesAreNamedWithTheOffset() throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, train("--text " + text() + " --out " + run + " " + TINY), err());
+        byte[] config = Files.readAllBytes(run.resolve("config.json"));
+
+        Files.write(run.resolve("config.json"), new byte[] {'{', '"', (byte) 0xE9, '"', '}'});     // Latin-1 é
+        assertEquals(1, generate("--run", run.toString()));
+        assertEquals("llmbook generate: model config " + run.resolve("config.json")
+                + " is not UTF-8 text: byte 0xE9 at offset 2 is not valid UTF-8 (Latin-1 or another encoding, or binary data?)\n", err());
+        Files.write(run.resolve("config.json"), config);
+
+        Files.write(run.resolve("tokenizer.json"), new byte[] {(byte) 0xFF, (byte) 0xFE, '{', 0, '}', 0});   // UTF-16
+        assertEquals(1, generate("--run", run.toString()));
+        assertTrue(err().contains("tokenizer description " + run.resolve("tokenizer.json") + " is not UTF-8 text: byte 0xFF at offset 0"), err());
+
+        Files.write(run.resolve("run.json"), new byte[0]);
+        assertEquals(1, train("--resume --out " + run));
+        assertTrue(err().contains("run settings " + run.resolve("run.json") + " are empty"), err());
+        Files.write(run.resolve("run.json"), new byte[] {'{', (byte) 0x80});
+        assertEquals(1, train("--resume --out " + run));
+        assertTrue(err().contains(run.resolve("run.json") + " is not UTF-8 text: byte 0x80 at offset 1"), err());
+        Files.writeString(run.resolve("run.json"), "[1]");
+        assertEquals(1, train("--resume --out " + run));
+        assertTrue(err().contains("run settings " + run.resolve("run.json") + " are not valid: JSON: expected an object"), err());
+        Files.writeString(run.resolve("run.json"), "{\"batch\": \"lots\"}");
+        assertEquals(1, train("--resume --out " + run));
+        assertTrue(err().contains("are not valid: --batch must be a whole number, got 'lots'"), err());
+
+        Path latin1 = dir.resolve("latin1.txt");
+        Files.write(latin1, "caf\u00e9 au lait\n".repeat(100).getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(1, train("--text " + latin1 + " --out " + dir.resolve("l") + " " + TINY));
+        assertEquals("llmbook train: --text file " + latin1 + " is not UTF-8 text: byte 0xE9 at offset 3 is not valid UTF-8"
+                + " (Latin-1 or another encoding, or binary data?)\n", err());
+    }
+
+    // item 7: a config.json edited by hand no longer matches the weights, even when the shapes still do
+    @Test
+    void anEditedConfigIsRefused() throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, train("--text " + text() + " --out " + run + " " + TINY), err());
+        Path cfg = run.resolve("config.json");
+        String saved = Files.readString(cfg);
+        Files.writeString(cfg, saved.replace("\"heads\":2", "\"heads\":1"));
+        assertEquals(1, generate("--run", run.toString()));
+        assertTrue(err().contains("config.json does not match the config the weights were trained with (heads is 1 in config.json but 2 in "
+                + "model.safetensors): was config.json edited? Put back " + saved.trim()), err());
+        Files.writeString(cfg, saved);
+        assertEquals(0, generate("--run", run.toString(), "--prompt", "the ", "--max-tokens", "3"), err());
+    }
+
+    // item 8: characters a character model has never seen are named, not turned into U+FFFD
+    @Test
+    void unknownPromptCharactersAreNamed() throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, train("--text " + text() + " --out " + run + " " + TINY), err());
+        assertEquals(2, generate("--run", run.toString(), "--prompt", "th\u00e9 s\u2603a \u00e9", "--max-tokens", "3"));
+        assertTrue(err().startsWith("llmbook generate: --prompt: 2 character(s) are not in this character model's vocabulary of "),
+                err());
+        assertTrue(err().contains(": '\u00e9' (U+00E9), '\u2603' (U+2603); remove or replace them"), err());
+        assertTrue(out().isEmpty(), out());
+    }
+
+    // item 10: temporary files of an interrupted save are removed on the next start
+    @Test
+    void unfinishedTemporaryFilesAreRemovedOnTheNextStart() throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(0, train("--text " + text() + " --out " + run + " " + TINY), err());
+        for (String f : new String[] {"model.safetensors8031295731.tmp", "train_state.safetensors77.tmp", "notes123.tmp", "run.json.tmp"})
+            Files.writeString(run.resolve(f), "x");
+        assertEquals(0, train("--resume --out " + run), err());
+        assertTrue(out().contains("removed 2 unfinished temporary file(s)"), out());
+        assertTrue(!Files.exists(run.resolve("model.safetensors8031295731.tmp")) && !Files.exists(run.resolve("train_state.safetensors77.tmp")));
+        assertTrue(Files.exists(run.resolve("notes123.tmp")) && Files.exists(run.resolve("run.json.tmp")), "only what AtomicFiles names");
+    }
 }

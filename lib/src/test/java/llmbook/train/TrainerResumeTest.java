@@ -59,6 +59,28 @@ class TrainerResumeTest {
         for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i).data(), b.get(i).data(), "final weights " + i);
     }
 
+    // issue 10, item 10: saves happen mid-run (at each evaluation), and elapsed_s goes on from them after a resume
+    @Test
+    void elapsedTimeContinuesAfterAResume() throws IOException {
+        Path f = dir.resolve(TrainState.FILE);
+        Trainer first = trainer(config(20));
+        first.runUntil(10, m -> {
+            try {
+                first.save(f, Map.of());                                 // as ./llmbook train does, from inside the run
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        double before = col(first, "elapsed_s")[9];
+        assertTrue(before > 0);
+        Trainer second = trainer(config(20));
+        second.resume(f);
+        second.run(null);
+        double[] elapsed = col(second, "elapsed_s");
+        assertEquals(before, elapsed[9], "restored with the metrics");
+        for (int i = 10; i < 20; i++) assertTrue(elapsed[i] >= before, "step " + (i + 1) + ": " + elapsed[i] + " < " + before);
+    }
+
     @Test
     void accumulatingTwoHalfBatchesIsOneFullBatch() {
         // the batch RNG draws the same 6 windows either way: as one batch of 6, or as two micro-batches of 3

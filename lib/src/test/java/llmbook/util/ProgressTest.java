@@ -36,4 +36,17 @@ class ProgressTest {
         assertThrows(IllegalArgumentException.class, () -> Progress.of("x", 1, System.err, "fancy"));
         assertThrows(IllegalArgumentException.class, () -> Progress.of("x", -1));
     }
+
+    // issue 10, item 10: a resumed run's bar counts its rate from the resumed step, not from zero
+    @Test
+    void aResumedBarCountsTheRateFromWhereItResumed() throws InterruptedException {
+        Progress p = Progress.of("training", 2000, new PrintStream(new ByteArrayOutputStream()), "off");
+        p.resumeAt(1000);
+        Thread.sleep(100);
+        p.step(5);
+        String line = p.line();
+        assertTrue(line.contains("| 1005/2000 ["), line);
+        double rate = Double.parseDouble(line.replaceAll(".*, ([0-9.]+) it/s].*", "$1"));
+        assertTrue(rate > 0 && rate <= 50, "5 steps in at least 0.1 s, not 1005: " + line);
+    }
 }

@@ -16,6 +16,7 @@ import llmbook.tokenizer.CharTokenizer;
 import llmbook.tokenizer.Tokenizer;
 import llmbook.util.AtomicFiles;
 import llmbook.util.Json;
+import llmbook.util.TextFiles;
 
 /**
  * A trained GPT on disk, in one folder: {@code model.safetensors} (the weights, by parameter name, with a CRC-32
@@ -46,18 +47,12 @@ public final class Checkpoint {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
         for (var e : model.namedParameters().entrySet())
             tensors.put(e.getKey(), new SafeTensors.Entry(e.getValue().shape(), e.getValue().toArray()));
+        String config = configJson(model.config);
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put("crc32", Long.toHexString(checksum(tensors)));
+        meta.put(CONFIG_KEY, config);                                    // what config.json must say when it is loaded again
         SafeTensors.write(dir.resolve(WEIGHTS), tensors, meta);
-        GptConfig c = model.config;
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("vocab", c.vocab());
-        cfg.put("context", c.context());
-        cfg.put("layers", c.layers());
-        cfg.put("heads", c.heads());
-        cfg.put("width", c.width());
-        cfg.put("dropout", (double) c.dropout());
-        AtomicFiles.writeString(dir.resolve(CONFIG), Json.write(cfg) + "\n");
+        AtomicFiles.writeString(dir.resolve(CONFIG), config + "\n");
         Map<String, Object> tok = new LinkedHashMap<>();
         if (tokenizer instanceof BpeTokenizer bpe) {
             bpe.save(dir.resolve(BPE_FILE));
@@ -78,9 +73,7 @@ public final class Checkpoint {
             if (!Files.isRegularFile(dir.resolve(f))) throw new IOException("checkpoint " + dir + " has no " + f);
         GptConfig config;
         try {
-            Map<String, Object> c = Json.parseObject(Files.readString(dir.resolve(CONFIG)));
-            config = new GptConfig(num(c, "vocab"), num(c, "context"), num(c, "layers"), num(c, "heads"), num(c, "width"),
-                    ((Number) c.getOrDefault("dropout", 0.0)).floatValue());
+            config = parseConfig(TextFiles.readUtf8(dir.resolve(CONFIG), "model config"));
         } catch (RuntimeException e) {
             throw new IOException("checkpoint " + dir + ": bad " + CONFIG + ": " + e.getMessage());
         }
@@ -92,6 +85,18 @@ public final class Checkpoint {
         if (crc != null && !crc.equals(Long.toHexString(checksum(w.tensors()))))
             throw new IOException("checkpoint " + dir + ": " + WEIGHTS + " is corrupt: its tensors' checksum is "
                     + Long.toHexString(checksum(w.tensors())) + " but the header records " + crc);
+        String saved = w.metadata().get(CONFIG_KEY);               // absent in checkpoints written before it was recorded
+        if (saved != null) {
+            GptConfig was;
+            try {
+                was = parseConfig(saved);
+            } catch (RuntimeException e) {
+                throw new IOException("checkpoint " + dir + ": " + WEIGHTS + " records a bad config: " + e.getMessage());
+            }
+            if (!was.equals(config))
+                throw new IOException("checkpoint " + dir + ": " + CONFIG + " does not match the config the weights were trained with ("
+                        + configDiff(config, was) + "): was " + CONFIG + " edited? Put back " + configJson(was));
+        }
         Gpt model = new Gpt(config, new Rng(0));
         Map<String, Tensor> params = model.namedParameters();
         for (var e : params.entrySet()) {
@@ -113,7 +118,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(f)) throw new IOException("checkpoint " + dir + " has no " + TOKENIZER);
         Map<String, Object> t;
         try {
-            t = Json.parseObject(Files.readString(f));
+            t = Json.parseObject(TextFiles.readUtf8(f, "tokenizer description"));
         } catch (IllegalArgumentException e) {
             throw new IOException("checkpoint " + dir + ": " + TOKENIZER + " is not valid JSON: " + e.getMessage());
         }
@@ -145,8 +150,41 @@ public final class Checkpoint {
         return crc.getValue();
     }
 
+    /** The key of the safetensors metadata that holds {@link #CONFIG} as saved, to catch a hand-edited config. */
+    static final String CONFIG_KEY = "config";
+
+    private static String configJson(GptConfig c) {
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("vocab", c.vocab());
+        cfg.put("context", c.context());
+        cfg.put("layers", c.layers());
+        cfg.put("heads", c.heads());
+        cfg.put("width", c.width());
+        cfg.put("dropout", (double) c.dropout());
+        return Json.write(cfg);
+    }
+
+    private static GptConfig parseConfig(String json) {
+        Map<String, Object> c = Json.parseObject(json);
+        if (!(c.getOrDefault("dropout", 0.0) instanceof Number dropout)) throw new IllegalArgumentException("'dropout' is not a number");
+        return new GptConfig(num(c, "vocab"), num(c, "context"), num(c, "layers"), num(c, "heads"), num(c, "width"), dropout.floatValue());
+    }
+
+    /** "heads 2 in config.json, 4 in the weights' record" for every field that differs. */
+    private static String configDiff(GptConfig now, GptConfig was) {
+        String[] names = {"vocab", "context", "layers", "heads", "width", "dropout"};
+        Object[] a = {now.vocab(), now.context(), now.layers(), now.heads(), now.width(), now.dropout()};
+        Object[] b = {was.vocab(), was.context(), was.layers(), was.heads(), was.width(), was.dropout()};
+        java.util.List<String> d = new java.util.ArrayList<>();
+        for (int i = 0; i < names.length; i++)
+            if (!a[i].equals(b[i])) d.add(names[i] + " is " + a[i] + " in " + CONFIG + " but " + b[i] + " in " + WEIGHTS);
+        return String.join(", ", d);
+    }
+
     private static int num(Map<String, Object> m, String key) {
         if (!(m.get(key) instanceof Number n)) throw new IllegalArgumentException("'" + key + "' is missing or not a number");
+        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("'" + key + "' must be a whole number, got " + n);
         return n.intValue();
     }
 

@@ -1,6 +1,7 @@
 package llmbook.model.gpt;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
@@ -40,6 +41,20 @@ public final class Generator {
      * top-p (1 = off) filtering of each next-token distribution, then a draw from {@code rng} (unused if greedy).
      */
     public int[] generate(int[] prompt, int maxNew, float temperature, int topK, float topP, Rng rng, boolean useCache) {
+        if ((long) prompt.length + maxNew > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("Generator: " + prompt.length + " prompt + " + maxNew + " new tokens do not fit in one array; "
+                    + "stream() hands them over one at a time instead");
+        int[] out = Arrays.copyOf(prompt, prompt.length + Math.max(0, maxNew));
+        int[] n = {prompt.length};
+        stream(prompt, maxNew, temperature, topK, topP, rng, useCache, id -> out[n[0]++] = id);
+        return out;
+    }
+
+    /**
+     * Like {@link #generate}, but each new id goes to {@code onToken} as soon as it is chosen, and only the current
+     * window is kept: {@code maxNew} may be as large as you like (the CLI prints the text as it comes).
+     */
+    public void stream(int[] prompt, long maxNew, float temperature, int topK, float topP, Rng rng, boolean useCache, IntConsumer onToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("Generator: the prompt must have at least one token");
         if (maxNew < 0) throw new IllegalArgumentException("Generator: maxNew must be >= 0, got " + maxNew);
         if (!(temperature >= 0)) throw new IllegalArgumentException("Generator: temperature must be >= 0, got " + temperature);
@@ -49,33 +64,40 @@ public final class Generator {
         int T = model.config.context(), V = model.config.vocab();
         for (int id : prompt)
             if (id < 0 || id >= V) throw new IllegalArgumentException("Generator: prompt token " + id + " outside the vocabulary [0, " + V + ")");
-        int[] out = Arrays.copyOf(prompt, prompt.length + maxNew);
-        int start = Math.max(0, prompt.length - T);
+        // the window: tokens start .. n-1 of the whole text are win[0 .. len-1]; it never holds more than T + 1
+        int from = Math.max(0, prompt.length - T), len = prompt.length - from;
+        int[] win = Arrays.copyOf(Arrays.copyOfRange(prompt, from, prompt.length), T + 1);
         boolean wasTraining = model.isTraining();
         model.eval();
         decoder.reset();
-        int cachedFrom = -1;                                   // window start the cache was filled for
+        boolean cacheValid = false;                            // the cache holds win[0 .. decoder.length()-1]
         try (var g = Tensor.noGrad()) {
-            for (int n = prompt.length; n < out.length; n++) {
-                if (n - start > T) start = n - T / 2;
+            for (long k = 0; k < maxNew; k++) {
+                if (len > T) {                                 // jump: keep the last half window (see the class comment)
+                    int drop = len - T / 2;
+                    System.arraycopy(win, drop, win, 0, len - drop);
+                    len -= drop;
+                    cacheValid = false;
+                }
                 float[] logits;
                 int off = 0;
                 if (useCache) {
-                    if (cachedFrom != start) { decoder.reset(); cachedFrom = start; }
-                    int have = start + decoder.length();           // tokens start .. have-1 are cached
-                    logits = decoder.append(Arrays.copyOfRange(out, have, n));
-                    positionsComputed += n - have;
+                    if (!cacheValid) { decoder.reset(); cacheValid = true; }
+                    int have = decoder.length();
+                    logits = decoder.append(Arrays.copyOfRange(win, have, len));
+                    positionsComputed += len - have;
                 } else {
-                    logits = model.forward(Arrays.copyOfRange(out, start, n), 1, n - start).toArray();
-                    off = (n - start - 1) * V;
-                    positionsComputed += n - start;
+                    logits = model.forward(Arrays.copyOf(win, len), 1, len).toArray();
+                    off = (len - 1) * V;
+                    positionsComputed += len;
                 }
-                out[n] = Sampler.next(logits, off, V, temperature, topK, topP, rng);
+                int next = Sampler.next(logits, off, V, temperature, topK, topP, rng);
+                win[len++] = next;
+                onToken.accept(next);
             }
         } finally {
             if (wasTraining) model.train();
         }
-        return out;
     }
 
     /** Positions pushed through the model so far (by all calls): the work the cache saves. */

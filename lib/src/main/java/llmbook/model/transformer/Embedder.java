@@ -1,54 +1,63 @@
 package llmbook.model.transformer;
 
 import llmbook.attention.SinusoidalPositions;
-import llmbook.nn.Dropout;
 import llmbook.nn.Embedding;
-import llmbook.nn.Module;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
 /**
- * Token ids to the first residual stream, and the stream back to logits with the same (tied) table. Q8.
+ * Token ids to the first residual stream, and the stream back to logits through the same (tied) table. Q8. The
+ * models register the tables themselves ({@code wte}, {@code wpe}), so their paths read as in GPT-2; this class holds
+ * what the three architectures share: how the tables are drawn, the positions, and the checks.
  * <pre>
- *   x = drop(√C · E[ids] + P[0 … T−1])        E (V, C) ~ N(0, 1/C), so √C·E has unit-size entries
- *   P = sinusoidal table | learned table (T_max, C) ~ N(0, 1) | 0 (RoPE rotates q, k inside attention; NONE: nothing)
- *   logits = h · Eᵀ                            (B, T, C) @ (C, V)
+ *   x = s · E[ids] + P[start … start+T−1]     s = √C under CLASSIC init (E ~ N(0, 1/C), so √C·E has unit-size entries),
+ *                                             s = 1 under GPT2 init (E ~ N(0, 0.02))
+ *   P = sinusoidal table | learned table wpe (T_max, C) | 0 (RoPE rotates q, k inside attention; NONE: nothing)
+ *   logits = h · Eᵀ                           (B, T, C) @ (C, V), when the output is tied
  * </pre>
  * Refuses a sequence longer than the context window with both numbers, and token ids outside the vocabulary.
  */
-public final class Embedder extends Module {
+final class Embedder {
     private final TransformerConfig cfg;
-    public final Embedding tokens;              // (V, C)
-    public final Embedding positions;           // (T_max, C), LEARNED only
     private final SinusoidalPositions sinusoidal;
-    private final Dropout drop;
     private final float scale;
 
-    public Embedder(TransformerConfig cfg, Rng rng) {
+    Embedder(TransformerConfig cfg) {
         this.cfg = cfg;
-        int c = cfg.width();
-        tokens = module("tokens", new Embedding(cfg.vocab(), c, rng, (float) (1 / Math.sqrt(c))));
-        positions = cfg.positions() == TransformerConfig.Positions.LEARNED ? module("positions", new Embedding(cfg.context(), c, rng, 1f)) : null;
-        sinusoidal = cfg.positions() == TransformerConfig.Positions.SINUSOIDAL ? new SinusoidalPositions(c, cfg.context()) : null;
-        drop = module("drop", new Dropout(cfg.dropout(), rng));
-        scale = (float) Math.sqrt(c);
+        sinusoidal = cfg.positions() == TransformerConfig.Positions.SINUSOIDAL ? new SinusoidalPositions(cfg.width(), cfg.context()) : null;
+        scale = cfg.init() == TransformerConfig.InitScheme.GPT2 ? 1f : (float) Math.sqrt(cfg.width());
     }
 
-    /** ids laid out (B, T) → (B, T, C); {@code layer} names the caller in errors. */
-    public Tensor forward(String layer, int[] ids, int b, int t) {
-        check(layer, ids, b, t, cfg);
-        Tensor x = tokens.forward(ids, b, t).mul(scale);                       // (B, T, C)
-        if (sinusoidal != null) x = x.add(sinusoidal.table(t));                // (T, C) broadcast over B
-        if (positions != null) x = x.add(positions.weight.slice(0, 0, t));     // (T, C)
-        return drop.forward(x);
+    /** The token table E (V, C): N(0, 0.02) under GPT2 init, N(0, 1/C) under CLASSIC. */
+    static Embedding tokens(TransformerConfig cfg, Rng rng) {
+        boolean gpt2 = cfg.init() == TransformerConfig.InitScheme.GPT2;
+        return new Embedding(cfg.vocab(), cfg.width(), rng, gpt2 ? 0.02f : (float) (1 / Math.sqrt(cfg.width())));
+    }
+
+    /** The learned position table (T_max, C), or null for other positions: N(0, 0.02) under GPT2 init, N(0, 1) under CLASSIC. */
+    static Embedding positions(TransformerConfig cfg, Rng rng) {
+        if (cfg.positions() != TransformerConfig.Positions.LEARNED) return null;
+        return new Embedding(cfg.context(), cfg.width(), rng, cfg.init() == TransformerConfig.InitScheme.GPT2 ? 0.02f : 1f);
+    }
+
+    /** ids laid out (B, T), at positions {@code start …} of their sequences → (B, T, C), before dropout; {@code layer} names the caller in errors. */
+    Tensor forward(String layer, Embedding wte, Embedding wpe, int[] ids, int b, int t, int start) {
+        check(layer, ids, b, t, start, cfg);
+        Tensor x = wte.forward(ids, b, t);                                            // (B, T, C)
+        if (scale != 1f) x = x.mul(scale);
+        if (sinusoidal != null) x = x.add(sinusoidal.table(start + t).slice(0, start, start + t));   // (T, C) broadcast over B
+        if (wpe != null) x = x.add(wpe.weight.slice(0, start, start + t));           // (T, C)
+        return x;
     }
 
     /** Tied output layer: h (B, T, C) → logits (B, T, V). */
-    public Tensor logits(Tensor h) { return h.matmul(tokens.weight.t()); }
+    static Tensor logits(Tensor h, Embedding wte) { return h.matmul(wte.weight.t()); }
 
-    static void check(String layer, int[] ids, int b, int t, TransformerConfig cfg) {
-        if (t > cfg.context())
-            throw new IllegalArgumentException(layer + ": cannot forward a sequence of length " + t + ", the context window is only " + cfg.context());
+    static void check(String layer, int[] ids, int b, int t, int start, TransformerConfig cfg) {
+        if (start + t > cfg.context())
+            throw new IllegalArgumentException(start == 0
+                    ? layer + ": cannot forward a sequence of length " + t + ", the context window is only " + cfg.context()
+                    : layer + ": " + t + " more tokens after " + start + " cached ones make " + (start + t) + ", the context window is only " + cfg.context());
         if (b < 1 || t < 1) throw new IllegalArgumentException(layer + ": batch and length must be >= 1, got (" + b + ", " + t + ")");
         if (ids.length != b * t)
             throw new IllegalArgumentException(layer + ": " + ids.length + " ids do not fill a (" + b + ", " + t + ") batch of " + b * t);

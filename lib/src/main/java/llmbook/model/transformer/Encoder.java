@@ -1,8 +1,11 @@
 package llmbook.model.transformer;
 
 import llmbook.attention.Mask;
+import llmbook.nn.Dropout;
+import llmbook.nn.Embedding;
 import llmbook.nn.Layer;
 import llmbook.nn.Module;
+import llmbook.nn.ModuleList;
 import llmbook.tensor.Functional;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
@@ -11,39 +14,43 @@ import llmbook.tensor.Tensor;
  * An encoder-only transformer (BERT-like): every token sees every other token of its sequence, padding excepted.
  * Q8, Q11.
  * <pre>
- *   h = normF(block_L(… block_1(embed(ids), padding mask)))      (B, T, C)
- *   logits = h·Eᵀ (token-level head, e.g. masked language modelling)     pooled = mean of h over the real tokens (B, C)
+ *   h = ln_f(h.L−1(… h.0(drop(wte[ids] + positions), padding mask)))      (B, T, C)
+ *   logits = h·wteᵀ (token-level head, e.g. masked language modelling)     pooled = mean of h over the real tokens (B, C)
  * </pre>
  * Without positions ({@link TransformerConfig.Positions#NONE}) an encoder is permutation-equivariant: shuffling the
  * tokens shuffles the outputs the same way, so the pooled vector of "dog bites man" equals that of "man bites dog".
+ * Same blocks ({@link Block}) and paths as the {@link Decoder}.
  */
 public final class Encoder extends Module {
     public final TransformerConfig config;
-    public final Embedder embed;
-    public final Block[] blocks;
-    private final Layer normF;
+    private final Embedder embed;
 
     public Encoder(TransformerConfig config, Rng rng) {
         if (config.arch() != TransformerConfig.Arch.ENCODER)
             throw new IllegalArgumentException("Encoder: config.arch must be ENCODER, got " + config.arch());
         this.config = config;
-        embed = module("embed", new Embedder(config, rng));
-        blocks = new Block[config.layers()];
-        for (int l = 0; l < blocks.length; l++) blocks[l] = module("block" + l, new Block(config, false, rng));
-        normF = Block.newNorm(config);
-        if (normF instanceof Module m) module("norm_f", m);
+        embed = new Embedder(config);
+        module("wte", Embedder.tokens(config, rng));
+        Embedding wpe = Embedder.positions(config, rng);
+        if (wpe != null) module("wpe", wpe);
+        module("drop", new Dropout(config.dropout(), rng));
+        ModuleList h = module("h", new ModuleList());
+        for (int l = 0; l < config.layers(); l++) h.add(new Block(config, false, rng));
+        if (config.normalize()) module("ln_f", Block.newNorm(config));
     }
 
     /** Hidden states (B, T, C); {@code lengths} (one per sequence, or null) hides the padding after each sequence's end. */
     public Tensor hidden(int[] ids, int[] lengths, int b, int t) {
-        Tensor x = embed.forward("Encoder", ids, b, t);                  // (B, T, C)
+        Embedding wpe = config.positions() == TransformerConfig.Positions.LEARNED ? child("wpe") : null;
+        Tensor x = this.<Layer>child("drop").forward(embed.forward("Encoder", child("wte"), wpe, ids, b, t, 0));   // (B, T, C)
         Mask mask = lengths == null ? Mask.NONE : Mask.padding(lengths);
-        for (Block blk : blocks) x = blk.forward(x, mask);
-        return normF.forward(x);
+        ModuleList h = child("h");
+        for (int l = 0; l < h.size(); l++) x = h.<Block>get(l).forward(x, mask);
+        return config.normalize() ? this.<Layer>child("ln_f").forward(x) : x;
     }
 
     /** Token logits (B, T, V) through the tied output layer. */
-    public Tensor logits(int[] ids, int[] lengths, int b, int t) { return embed.logits(hidden(ids, lengths, b, t)); }
+    public Tensor logits(int[] ids, int[] lengths, int b, int t) { return Embedder.logits(hidden(ids, lengths, b, t), child("wte")); }
 
     /** Mean of the hidden states over each sequence's real tokens: (B, C). */
     public Tensor pooled(int[] ids, int[] lengths, int b, int t) {

@@ -3,8 +3,11 @@ package llmbook.model.transformer;
 import java.util.Arrays;
 import llmbook.attention.Mask;
 import llmbook.model.Seq2SeqModel;
+import llmbook.nn.Dropout;
+import llmbook.nn.Embedding;
 import llmbook.nn.Layer;
 import llmbook.nn.Module;
+import llmbook.nn.ModuleList;
 import llmbook.tensor.Functional;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
@@ -12,9 +15,9 @@ import llmbook.tensor.Tensor;
 /**
  * An encoder–decoder transformer, the architecture of "Attention Is All You Need". Q4, Q7, Q11.
  * <pre>
- *   memory = normE(encBlock_L(… encBlock_1(embed(src), padding(srcLengths))))          (B, Ts, C)
- *   h      = normD(decBlock_L(… decBlock_1(embed(tgtIn), causal, memory)))             (B, Tt, C)
- *   logits = h · Eᵀ                                                                     (B, Tt, V)
+ *   memory = enc_norm(enc.L−1(… enc.0(embed(src), padding(srcLengths))))              (B, Ts, C)
+ *   h      = dec_norm(dec.L−1(… dec.0(embed(tgtIn), causal, memory)))                 (B, Tt, C)
+ *   logits = h · wteᵀ                                                                    (B, Tt, V)
  * </pre>
  * The encoder reads the whole source in both directions; each decoder block attends causally to the output so far
  * and, through cross-attention, to every source position. Source and target share the vocabulary and the token
@@ -23,40 +26,50 @@ import llmbook.tensor.Tensor;
  */
 public final class Seq2Seq extends Module implements Seq2SeqModel {
     public final TransformerConfig config;
-    public final Embedder embed;
-    public final Block[] encoder, decoder;
-    private final Layer normE, normD;
+    private final Embedder embedder;
 
     public Seq2Seq(TransformerConfig config, Rng rng) {
         if (config.arch() != TransformerConfig.Arch.SEQ2SEQ)
             throw new IllegalArgumentException("Seq2Seq: config.arch must be SEQ2SEQ, got " + config.arch());
         this.config = config;
-        embed = module("embed", new Embedder(config, rng));
-        encoder = new Block[config.layers()];
-        for (int l = 0; l < encoder.length; l++) encoder[l] = module("enc" + l, new Block(config, false, rng));
-        normE = Block.newNorm(config);
-        if (normE instanceof Module m) module("enc_norm", m);
-        decoder = new Block[config.layers()];
-        for (int l = 0; l < decoder.length; l++) decoder[l] = module("dec" + l, new Block(config, true, rng));
-        normD = Block.newNorm(config);
-        if (normD instanceof Module m) module("dec_norm", m);
+        embedder = new Embedder(config);
+        module("wte", Embedder.tokens(config, rng));
+        Embedding wpe = Embedder.positions(config, rng);
+        if (wpe != null) module("wpe", wpe);
+        module("drop", new Dropout(config.dropout(), rng));
+        ModuleList enc = module("enc", new ModuleList());
+        for (int l = 0; l < config.layers(); l++) enc.add(new Block(config, false, rng));
+        if (config.normalize()) module("enc_norm", Block.newNorm(config));
+        ModuleList dec = module("dec", new ModuleList());
+        for (int l = 0; l < config.layers(); l++) dec.add(new Block(config, true, rng));
+        if (config.normalize()) module("dec_norm", Block.newNorm(config));
     }
+
+    /** Embedded ids (B, T, C) after dropout; {@code layer} names the caller in errors. */
+    private Tensor embed(String layer, int[] ids, int b, int t) {
+        Embedding wpe = config.positions() == TransformerConfig.Positions.LEARNED ? child("wpe") : null;
+        return this.<Layer>child("drop").forward(embedder.forward(layer, child("wte"), wpe, ids, b, t, 0));
+    }
+
+    private Tensor norm(String name, Tensor x) { return config.normalize() ? this.<Layer>child(name).forward(x) : x; }
 
     /** The encoder's output (B, Ts, C). */
     public Tensor encode(int[] src, int[] srcLengths, int b, int ts) {
         checkLengths(srcLengths, b, ts);
-        Tensor x = embed.forward("Seq2Seq encoder", src, b, ts);
+        Tensor x = embed("Seq2Seq encoder", src, b, ts);
         Mask mask = Mask.padding(srcLengths);
-        for (Block blk : encoder) x = blk.forward(x, mask);
-        return normE.forward(x);
+        ModuleList enc = child("enc");
+        for (int l = 0; l < enc.size(); l++) x = enc.<Block>get(l).forward(x, mask);
+        return norm("enc_norm", x);
     }
 
     /** Decoder logits (B, Tt, V) for {@code tgtIn} given the encoder's {@code memory}. */
     public Tensor decode(Tensor memory, int[] srcLengths, int[] tgtIn, int b, int tt) {
-        Tensor x = embed.forward("Seq2Seq decoder", tgtIn, b, tt);
+        Tensor x = embed("Seq2Seq decoder", tgtIn, b, tt);
         Mask memMask = Mask.padding(srcLengths);
-        for (Block blk : decoder) x = blk.forward(x, Mask.CAUSAL, memory, memMask);
-        return embed.logits(normD.forward(x));
+        ModuleList dec = child("dec");
+        for (int l = 0; l < dec.size(); l++) x = dec.<Block>get(l).forward(x, Mask.CAUSAL, memory, memMask);
+        return Embedder.logits(norm("dec_norm", x), child("wte"));
     }
 
     @Override

@@ -1,33 +1,52 @@
 package llmbook.model.transformer;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The shape of a transformer, one immutable record for the three architectures of chapter 5. Q4, Q8, Q10, Q11.
+ * The shape of a transformer: one immutable record for the three architectures of chapter 5 and every decoder variant
+ * of chapters 6–13 (GPT-2, LLaMA, MQA/GQA/MLA attention, adaptive softmax). Q4, Q8, Q9, Q10, Q11, Q42.
  *
  * <pre>{@code
- * var cfg = TransformerConfig.small(Arch.SEQ2SEQ, 16, 40);                // 2 + 2 layers, width 64, sinusoidal
- * var noPos = cfg.withPositions(Positions.NONE);                          // every other field kept
- * System.out.println(cfg);                                                // prints the fields and the parameter count
+ * var gpt2  = TransformerConfig.gpt2(65);                                 // the book's reference model
+ * var llama = TransformerConfig.llama(65);                                // RMSNorm, SwiGLU, RoPE, GQA, no biases, untied
+ * var mqa   = gpt2.withAttention(Attention.MQA);                          // every other field kept
+ * var mla   = gpt2.toBuilder().mla(32, 8).positions(Positions.NONE).build();
+ * System.out.println(gpt2);                                               // the fields and the parameter count
  * }</pre>
  *
- * @param arch       {@link Arch#ENCODER} (bidirectional, BERT-like), {@link Arch#DECODER} (causal, GPT-like) or
- *                   {@link Arch#SEQ2SEQ} (encoder + decoder with cross-attention, as in the original Transformer)
- * @param vocab      tokens V (shared by source and target; the output layer reuses the token embedding)
- * @param context    longest sequence accepted, T (also the size of a learned position table)
- * @param layers     blocks L (for SEQ2SEQ: L encoder blocks and L decoder blocks)
- * @param heads      attention heads H; must divide the width
- * @param width      model width C
- * @param hidden     inner width of the feed-forward network (usually 4C; SwiGLU often uses 8C/3)
- * @param positions  how order enters the model (Q8)
- * @param norm       LayerNorm or RMSNorm (Q10)
- * @param ffn        GELU / ReLU MLP, or SwiGLU
- * @param dropout    dropout on embeddings and on each sub-layer's output (0 = off)
- * @param residual   {@code x + f(norm(x))} if true, {@code f(norm(x))} if false (only to study Q10)
- * @param normalize  norms before each sub-layer and at the end if true, none if false (only to study Q10)
+ * @param arch      {@link Arch#ENCODER} (bidirectional, BERT-like), {@link Arch#DECODER} (causal, GPT-like) or
+ *                  {@link Arch#SEQ2SEQ} (encoder + decoder with cross-attention, as in the original Transformer)
+ * @param vocab     tokens V (shared by source and target)
+ * @param context   longest sequence accepted, T (also the size of a learned position table)
+ * @param layers    blocks L (for SEQ2SEQ: L encoder blocks and L decoder blocks)
+ * @param heads     query heads H; must divide the width
+ * @param width     model width C
+ * @param hidden    inner width h of the feed-forward network (usually 4C; SwiGLU about 8C/3)
+ * @param positions how order enters the model (Q8)
+ * @param norm      LayerNorm or RMSNorm (Q10)
+ * @param ffn       GELU / ReLU MLP, or SwiGLU
+ * @param dropout   dropout on embeddings and on each sub-layer's output (0 = off)
+ * @param residual  {@code x + f(norm(x))} if true, {@code f(norm(x))} if false (only to study Q10)
+ * @param normalize norms before each sub-layer and at the end if true, none if false (only to study Q10)
+ * @param attention MHA, GQA, MQA or MLA (Q9)
+ * @param kvHeads   key/value heads G: H for MHA, 1 for MQA, a divisor of H for GQA (set from {@code attention})
+ * @param latent    MLA only: d_c, the joint key/value latent cached per token (0 otherwise)
+ * @param ropeDim   MLA only: d_R, the decoupled RoPE width of queries and of the shared key (0 otherwise)
+ * @param bias      biases in the attention and MLP linears and in LayerNorm (GPT-2: yes; LLaMA: no). MLA's
+ *                  projections and the cross-attention of SEQ2SEQ keep their fixed choice (none; all)
+ * @param tied      the output layer reuses the token embedding (decoder with a full softmax head only)
+ * @param head      output layer: full softmax over V, or adaptive softmax (decoder only, untied)
+ * @param cutoffs   adaptive softmax cluster boundaries (increasing, in (0, V)); empty for a full softmax
+ * @param init      how the weights are drawn: chapter 5's {@link InitScheme#CLASSIC} or {@link InitScheme#GPT2}
  */
 public record TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden,
-                                Positions positions, Norm norm, Ffn ffn, float dropout, boolean residual, boolean normalize) {
+                                Positions positions, Norm norm, Ffn ffn, float dropout, boolean residual, boolean normalize,
+                                Attention attention, int kvHeads, int latent, int ropeDim, boolean bias, boolean tied,
+                                Head head, List<Integer> cutoffs, InitScheme init) {
 
     public enum Arch { ENCODER, DECODER, SEQ2SEQ }
 
@@ -36,12 +55,25 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
 
     public enum Norm { LAYER_NORM, RMS_NORM }
 
-    /** {@code W₂·act(W₁x + b₁) + b₂} with GELU or ReLU; SwiGLU {@code W₂·(silu(W₁x) ⊙ W₃x)} without biases. */
+    /** {@code W₂·act(W₁x + b₁) + b₂} with GELU or ReLU; SwiGLU {@code W₂·(silu(W₁x) ⊙ W₃x)}. */
     public enum Ffn { GELU, RELU, SWIGLU }
 
+    /** Q9: what a decoder caches per token: MHA {@code 2C}, GQA {@code 2G·C/H}, MQA {@code 2C/H}, MLA {@code d_c + d_R} floats. */
+    public enum Attention { MHA, GQA, MQA, MLA }
+
+    /** Output layer: logits over the whole vocabulary, or adaptive softmax's head + tail clusters (Q42). */
+    public enum Head { FULL, ADAPTIVE }
+
+    /**
+     * CLASSIC (chapter 5): linears at PyTorch's default U(±1/√in), token table N(0, 1/C) read ×√C, learned positions
+     * N(0, 1). GPT2 (nanoGPT): every weight N(0, 0.02), the projections writing into the residual stream
+     * N(0, 0.02/√(2L)), biases 0, embeddings N(0, 0.02) read as they are.
+     */
+    public enum InitScheme { CLASSIC, GPT2 }
+
     public TransformerConfig {
-        if (arch == null || positions == null || norm == null || ffn == null)
-            throw new IllegalArgumentException("TransformerConfig: arch, positions, norm and ffn must not be null");
+        if (arch == null || positions == null || norm == null || ffn == null || attention == null || head == null || init == null)
+            throw new IllegalArgumentException("TransformerConfig: arch, positions, norm, ffn, attention, head and init must not be null");
         if (vocab < 1) throw new IllegalArgumentException("TransformerConfig: vocab must be >= 1, got " + vocab);
         if (context < 1) throw new IllegalArgumentException("TransformerConfig: context must be >= 1, got " + context);
         if (layers < 0) throw new IllegalArgumentException("TransformerConfig: layers must be >= 0, got " + layers);
@@ -50,9 +82,42 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         if (hidden < 1) throw new IllegalArgumentException("TransformerConfig: hidden must be >= 1, got " + hidden);
         if (positions == Positions.SINUSOIDAL && width % 2 != 0)
             throw new IllegalArgumentException("TransformerConfig: sinusoidal positions need an even width, got " + width);
-        if (positions == Positions.ROPE && (width / heads) % 2 != 0)
+        if (positions == Positions.ROPE && attention != Attention.MLA && (width / heads) % 2 != 0)
             throw new IllegalArgumentException("TransformerConfig: RoPE needs an even head size, got width/heads = " + width / heads);
         if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("TransformerConfig: dropout must be in [0, 1), got " + dropout);
+        switch (attention) {
+            case MHA -> kvHeads = heads;
+            case MQA -> kvHeads = 1;
+            case GQA -> {
+                if (kvHeads < 1 || heads % kvHeads != 0)
+                    throw new IllegalArgumentException("TransformerConfig: GQA needs key/value heads G dividing the " + heads + " query heads, got G = " + kvHeads);
+            }
+            case MLA -> {
+                kvHeads = 0;
+                if (latent < 1) throw new IllegalArgumentException("TransformerConfig: MLA needs a latent width d_c >= 1, got " + latent);
+                if (ropeDim < 2 || ropeDim % 2 != 0)
+                    throw new IllegalArgumentException("TransformerConfig: MLA needs an even decoupled-RoPE width d_R >= 2, got " + ropeDim);
+            }
+        }
+        if (attention != Attention.MLA) { latent = 0; ropeDim = 0; }
+        cutoffs = cutoffs == null ? List.of() : List.copyOf(cutoffs);
+        if (head == Head.FULL && !cutoffs.isEmpty())
+            throw new IllegalArgumentException("TransformerConfig: cutoffs " + cutoffs + " given for a FULL softmax head; use Head.ADAPTIVE");
+        if (head == Head.ADAPTIVE) {
+            if (tied) throw new IllegalArgumentException("TransformerConfig: an adaptive softmax head has its own weights; set tied = false");
+            for (int i = 0; i < cutoffs.size(); i++)
+                if (cutoffs.get(i) <= (i == 0 ? 0 : cutoffs.get(i - 1)) || cutoffs.get(i) >= vocab)
+                    throw new IllegalArgumentException("TransformerConfig: adaptive softmax cutoffs must increase strictly within (0, " + vocab + "), got " + cutoffs);
+        }
+        if (arch != Arch.DECODER && (!tied || head != Head.FULL))
+            throw new IllegalArgumentException("TransformerConfig: untied and adaptive output layers are for DECODER models; " + arch + " reuses the token embedding");
+    }
+
+    /** Chapter 5's shape (13 fields): MHA with biases, tied output, CLASSIC initialisation. */
+    public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
+                             Ffn ffn, float dropout, boolean residual, boolean normalize) {
+        this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize,
+                Attention.MHA, heads, 0, 0, true, true, Head.FULL, List.of(), InitScheme.CLASSIC);
     }
 
     /** A small model: 2 layers, 4 heads, width 64, hidden 256, sinusoidal positions, LayerNorm, GELU, no dropout. */
@@ -60,53 +125,263 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         return new TransformerConfig(arch, vocab, context, 2, 4, 64, 256, Positions.SINUSOIDAL, Norm.LAYER_NORM, Ffn.GELU, 0f, true, true);
     }
 
-    public TransformerConfig withArch(Arch a) { return new TransformerConfig(a, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize); }
-    public TransformerConfig withLayers(int l) { return new TransformerConfig(arch, vocab, context, l, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize); }
-    public TransformerConfig withShape(int h, int c, int hid) { return new TransformerConfig(arch, vocab, context, layers, h, c, hid, positions, norm, ffn, dropout, residual, normalize); }
-    public TransformerConfig withPositions(Positions p) { return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, p, norm, ffn, dropout, residual, normalize); }
-    public TransformerConfig withNorm(Norm n) { return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, n, ffn, dropout, residual, normalize); }
-    public TransformerConfig withFfn(Ffn f) { return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, f, dropout, residual, normalize); }
-    public TransformerConfig withDropout(float d) { return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, d, residual, normalize); }
-    public TransformerConfig withResidual(boolean r) { return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, r, normalize); }
-    public TransformerConfig withNormalize(boolean n) { return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, n); }
+    /**
+     * The book's reference GPT (chapter 6): 4 layers, 4 heads, width 128, context 128, learned positions, LayerNorm,
+     * GELU MLP 4C wide, biases, output tied to the token embedding, no dropout, GPT-2 initialisation.
+     */
+    public static TransformerConfig gpt2(int vocab) {
+        return new TransformerConfig(Arch.DECODER, vocab, 128, 4, 4, 128, 512, Positions.LEARNED, Norm.LAYER_NORM, Ffn.GELU, 0f, true, true,
+                Attention.MHA, 4, 0, 0, true, true, Head.FULL, List.of(), InitScheme.GPT2);
+    }
+
+    /**
+     * The LLaMA recipe at the reference size: RMSNorm, SwiGLU, RoPE, grouped-query attention (4 query heads share 2
+     * key/value heads), no biases, untied output, GPT-2 initialisation. The SwiGLU width is chosen (a multiple of 8)
+     * so the parameter count is as close as possible to {@link #gpt2}'s for the same vocabulary.
+     */
+    public static TransformerConfig llama(int vocab) {
+        var c = gpt2(vocab).toBuilder().positions(Positions.ROPE).norm(Norm.RMS_NORM).ffn(Ffn.SWIGLU).gqa(2).bias(false).tied(false);
+        long target = gpt2(vocab).parameterCount(), without = c.hidden(8).build().parameterCount() - 3L * 128 * 8 * 4;   // all but the MLPs
+        long h = Math.round((target - without) / (3.0 * 128 * 4 * 8)) * 8;
+        return c.hidden((int) Math.max(8, h)).build();
+    }
+
+    public Builder toBuilder() { return new Builder(this); }
+
+    public TransformerConfig withArch(Arch a) { return toBuilder().arch(a).build(); }
+    public TransformerConfig withVocab(int v) { return toBuilder().vocab(v).build(); }
+    public TransformerConfig withContext(int t) { return toBuilder().context(t).build(); }
+    public TransformerConfig withLayers(int l) { return toBuilder().layers(l).build(); }
+    /** Heads H, width C and feed-forward width h at once (they constrain each other). */
+    public TransformerConfig withShape(int h, int c, int hid) { return toBuilder().heads(h).width(c).hidden(hid).build(); }
+    public TransformerConfig withPositions(Positions p) { return toBuilder().positions(p).build(); }
+    public TransformerConfig withNorm(Norm n) { return toBuilder().norm(n).build(); }
+    public TransformerConfig withFfn(Ffn f) { return toBuilder().ffn(f).build(); }
+    public TransformerConfig withDropout(float d) { return toBuilder().dropout(d).build(); }
+    public TransformerConfig withResidual(boolean r) { return toBuilder().residual(r).build(); }
+    public TransformerConfig withNormalize(boolean n) { return toBuilder().normalize(n).build(); }
+    /** MHA or MQA (for GQA use {@link #withGqa}, for MLA {@link #withMla}). */
+    public TransformerConfig withAttention(Attention a) { return toBuilder().attention(a).build(); }
+    public TransformerConfig withGqa(int kvHeads) { return toBuilder().gqa(kvHeads).build(); }
+    public TransformerConfig withMla(int latent, int ropeDim) { return toBuilder().mla(latent, ropeDim).build(); }
+    public TransformerConfig withBias(boolean b) { return toBuilder().bias(b).build(); }
+    public TransformerConfig withTied(boolean t) { return toBuilder().tied(t).build(); }
+    /** An untied adaptive softmax head with these cutoffs (Q42). */
+    public TransformerConfig withAdaptiveHead(int... cutoffs) { return toBuilder().adaptive(cutoffs).build(); }
+    public TransformerConfig withInit(InitScheme i) { return toBuilder().init(i).build(); }
 
     /** Head size C/H. */
     public int headDim() { return width / heads; }
 
-    /** Parameters of one norm: LayerNorm {@code 2C} (scale and shift), RMSNorm {@code C} (scale), none 0. */
-    public long normParameters() { return !normalize ? 0 : norm == Norm.LAYER_NORM ? 2L * width : width; }
+    /** Parameters of one norm: LayerNorm {@code 2C} (scale and shift; {@code C} without biases), RMSNorm {@code C}, none 0. */
+    public long normParameters() { return !normalize ? 0 : norm == Norm.LAYER_NORM && bias ? 2L * width : width; }
 
-    /** One attention layer (self or cross): four C×C projections with biases, {@code 4C² + 4C}. */
-    public long attentionParameters() { return 4L * width * width + 4L * width; }
+    /**
+     * One self-attention layer. MHA/GQA/MQA: q and o are C×C, k and v are C×(G·d), {@code 2C² + 2C·Gd} (+ {@code 2C + 2Gd}
+     * biases). MLA: {@code C·d_c} (down), {@code 2·d_c·C} (key and value up-projections), {@code C·d_R} (shared RoPE
+     * key), {@code C²} (content queries), {@code C·H·d_R} (RoPE queries), {@code C²} (output); no biases.
+     */
+    public long attentionParameters() {
+        long c = width;
+        if (attention == Attention.MLA) return c * latent + 2L * latent * c + c * ropeDim + c * c + c * (long) heads * ropeDim + c * c;
+        long kv = (long) kvHeads * headDim();
+        return 2 * c * c + 2 * c * kv + (bias ? 2 * c + 2 * kv : 0);
+    }
 
-    /** Feed-forward: {@code 2Ch + h + C} (two linears with biases) or SwiGLU {@code 3Ch} (three, no biases). */
-    public long ffnParameters() { return ffn == Ffn.SWIGLU ? 3L * width * hidden : 2L * width * hidden + hidden + width; }
+    /** Cross-attention of a seq2seq decoder block: four C×C projections with biases, {@code 4C² + 4C}. */
+    public long crossAttentionParameters() { return 4L * width * width + 4L * width; }
+
+    /** Feed-forward: {@code 2Ch} (+ {@code h + C} biases), SwiGLU {@code 3Ch} (+ {@code 2h + C}). */
+    public long ffnParameters() {
+        long c = width, h = hidden;
+        return ffn == Ffn.SWIGLU ? 3 * c * h + (bias ? 2 * h + c : 0) : 2 * c * h + (bias ? h + c : 0);
+    }
 
     /** A self-attention block: two norms, attention, feed-forward. */
     public long blockParameters() { return 2 * normParameters() + attentionParameters() + ffnParameters(); }
 
     /** A decoder block of a seq2seq model: three norms, self-attention, cross-attention, feed-forward. */
-    public long crossBlockParameters() { return 3 * normParameters() + 2 * attentionParameters() + ffnParameters(); }
+    public long crossBlockParameters() { return 3 * normParameters() + attentionParameters() + crossAttentionParameters() + ffnParameters(); }
 
-    /** Token embedding {@code V·C} (also the output layer) plus a learned position table {@code T·C} if any. */
+    /** Token embedding {@code V·C} plus a learned position table {@code T·C} if any. */
     public long embeddingParameters() { return (long) vocab * width + (positions == Positions.LEARNED ? (long) context * width : 0); }
+
+    /**
+     * The output layer's own parameters: 0 when tied, {@code V·C} untied, adaptive softmax {@code C·(c₀ + k)} for the
+     * head plus {@code C·d_i + d_i·|cluster i|} per tail cluster with {@code d_i = C / 4ⁱ}.
+     */
+    public long headParameters() {
+        if (head == Head.FULL) return tied ? 0 : (long) vocab * width;
+        int k = cutoffs.size();
+        long n = (long) width * (cutoffs.get(0) + k);
+        for (int i = 1; i <= k; i++) {
+            long d = adaptiveWidth(i), size = (i == k ? vocab : cutoffs.get(i)) - cutoffs.get(i - 1);
+            n += width * d + d * size;
+        }
+        return n;
+    }
+
+    /** Projection width of adaptive softmax cluster i (1-based): {@code max(1, C / 4ⁱ)}. */
+    public int adaptiveWidth(int i) { return Math.max(1, (int) (width / Math.pow(ADAPTIVE_DIV, i))); }
+
+    /** Each adaptive softmax cluster projects {@code 4×} narrower than the previous one. */
+    public static final float ADAPTIVE_DIV = 4f;
 
     /**
      * The formula, checked against the counted tensors in the tests:
      * <pre>
-     *   ENCODER, DECODER:  V·C [+ T·C] + L·block + norm
+     *   ENCODER, DECODER:  V·C [+ T·C] + L·block + norm [+ head]
      *   SEQ2SEQ:           V·C [+ T·C] + L·block + norm + L·crossBlock + norm      (embeddings shared)
      * </pre>
      */
     public long parameterCount() {
-        long stack = embeddingParameters() + layers * blockParameters() + normParameters();
+        long stack = embeddingParameters() + layers * blockParameters() + normParameters() + headParameters();
         return arch == Arch.SEQ2SEQ ? stack + layers * crossBlockParameters() + normParameters() : stack;
+    }
+
+    /** fp32 bytes a decoder caches per token, all layers: {@code L · 2·G·d · 4} (MHA/GQA/MQA) or {@code L · (d_c + d_R) · 4} (MLA). */
+    public long kvCacheBytesPerToken() {
+        long perLayer = attention == Attention.MLA ? (long) latent + ropeDim : 2L * kvHeads * headDim();
+        return layers * perLayer * Float.BYTES;
+    }
+
+    /** What {@link #attention} prints: {@code MHA}, {@code GQA(G=2)}, {@code MQA}, {@code MLA(d_c=32, d_R=8)}. */
+    public String attentionName() {
+        return switch (attention) {
+            case MHA, MQA -> attention.name();
+            case GQA -> "GQA(G=" + kvHeads + ")";
+            case MLA -> "MLA(d_c=" + latent + ", d_R=" + ropeDim + ")";
+        };
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Transformer %s(vocab=%d, context=%d, layers=%d, heads=%d, width=%d, hidden=%d, positions=%s, norm=%s, ffn=%s, "
-                        + "dropout=%.2f%s%s): %,d parameters", arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout,
+                        + "dropout=%.2f%s%s%s%s%s%s%s): %,d parameters", arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout,
+                attention == Attention.MHA ? "" : ", attention=" + attentionName(), bias ? "" : ", no biases", tied ? "" : ", untied",
+                head == Head.FULL ? "" : ", adaptive head " + cutoffs, init == InitScheme.CLASSIC ? "" : ", init=" + init,
                 residual ? "" : ", NO RESIDUAL", normalize ? "" : ", NO NORM", parameterCount());
+    }
+
+    /** The config as a JSON object (what {@code config.json} holds); {@link #fromJson} reads it back. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("arch", arch.name());
+        m.put("vocab", vocab);
+        m.put("context", context);
+        m.put("layers", layers);
+        m.put("heads", heads);
+        m.put("width", width);
+        m.put("hidden", hidden);
+        m.put("positions", positions.name());
+        m.put("norm", norm.name());
+        m.put("ffn", ffn.name());
+        m.put("dropout", (double) dropout);
+        m.put("residual", residual);
+        m.put("normalize", normalize);
+        m.put("attention", attention.name());
+        m.put("kv_heads", kvHeads);
+        m.put("latent", latent);
+        m.put("rope_dim", ropeDim);
+        m.put("bias", bias);
+        m.put("tied", tied);
+        m.put("head", head.name());
+        m.put("cutoffs", new ArrayList<>(cutoffs));
+        m.put("init", init.name());
+        return m;
+    }
+
+    /** Reads {@link #toJson}'s object; a missing or malformed field is refused with its name. */
+    public static TransformerConfig fromJson(Map<String, Object> m) {
+        List<Integer> cut = new ArrayList<>();
+        if (!(m.get("cutoffs") instanceof List<?> l)) throw new IllegalArgumentException("config: 'cutoffs' is missing or not a list");
+        for (Object o : l) {
+            if (!(o instanceof Integer || o instanceof Long)) throw new IllegalArgumentException("config: 'cutoffs' must hold integers, got " + l);
+            cut.add(((Number) o).intValue());
+        }
+        if (!(m.get("dropout") instanceof Number d)) throw new IllegalArgumentException("config: 'dropout' is missing or not a number");
+        return new TransformerConfig(enumOf(Arch.class, m, "arch"), num(m, "vocab"), num(m, "context"), num(m, "layers"), num(m, "heads"),
+                num(m, "width"), num(m, "hidden"), enumOf(Positions.class, m, "positions"), enumOf(Norm.class, m, "norm"),
+                enumOf(Ffn.class, m, "ffn"), d.floatValue(), bool(m, "residual"), bool(m, "normalize"), enumOf(Attention.class, m, "attention"),
+                num(m, "kv_heads"), num(m, "latent"), num(m, "rope_dim"), bool(m, "bias"), bool(m, "tied"), enumOf(Head.class, m, "head"), cut,
+                enumOf(InitScheme.class, m, "init"));
+    }
+
+    private static int num(Map<String, Object> m, String key) {
+        if (!(m.get(key) instanceof Number n) || !(n instanceof Integer || n instanceof Long) || n.longValue() != n.intValue())
+            throw new IllegalArgumentException("config: '" + key + "' is missing or not an integer (got " + m.get(key) + ")");
+        return n.intValue();
+    }
+
+    private static boolean bool(Map<String, Object> m, String key) {
+        if (!(m.get(key) instanceof Boolean b)) throw new IllegalArgumentException("config: '" + key + "' is missing or not true/false (got " + m.get(key) + ")");
+        return b;
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        for (E e : type.getEnumConstants()) if (e.name().equals(v)) return e;
+        throw new IllegalArgumentException("config: '" + key + "' must be one of " + java.util.Arrays.toString(type.getEnumConstants()) + ", got " + v);
+    }
+
+    /** A mutable copy of a config, for changing several fields at once: {@code cfg.toBuilder().gqa(2).bias(false).build()}. */
+    public static final class Builder {
+        private Arch arch;
+        private int vocab, context, layers, heads, width, hidden, kvHeads, latent, ropeDim;
+        private Positions positions;
+        private Norm norm;
+        private Ffn ffn;
+        private float dropout;
+        private boolean residual, normalize, bias, tied;
+        private Attention attention;
+        private Head head;
+        private List<Integer> cutoffs;
+        private InitScheme init;
+
+        private Builder(TransformerConfig c) {
+            arch = c.arch; vocab = c.vocab; context = c.context; layers = c.layers; heads = c.heads; width = c.width; hidden = c.hidden;
+            positions = c.positions; norm = c.norm; ffn = c.ffn; dropout = c.dropout; residual = c.residual; normalize = c.normalize;
+            attention = c.attention; kvHeads = c.kvHeads; latent = c.latent; ropeDim = c.ropeDim; bias = c.bias; tied = c.tied;
+            head = c.head; cutoffs = c.cutoffs; init = c.init;
+        }
+
+        public Builder arch(Arch a) { arch = a; return this; }
+        public Builder vocab(int v) { vocab = v; return this; }
+        public Builder context(int t) { context = t; return this; }
+        public Builder layers(int l) { layers = l; return this; }
+        public Builder heads(int h) { heads = h; return this; }
+        public Builder width(int c) { width = c; return this; }
+        public Builder hidden(int h) { hidden = h; return this; }
+        public Builder positions(Positions p) { positions = p; return this; }
+        public Builder norm(Norm n) { norm = n; return this; }
+        public Builder ffn(Ffn f) { ffn = f; return this; }
+        public Builder dropout(float d) { dropout = d; return this; }
+        public Builder residual(boolean r) { residual = r; return this; }
+        public Builder normalize(boolean n) { normalize = n; return this; }
+        /** MHA or MQA; GQA and MLA need their sizes ({@link #gqa}, {@link #mla}). */
+        public Builder attention(Attention a) {
+            if (a == Attention.GQA || a == Attention.MLA)
+                throw new IllegalArgumentException("TransformerConfig: " + a + " needs its sizes: use gqa(kvHeads) or mla(latent, ropeDim)");
+            attention = a;
+            return this;
+        }
+        public Builder gqa(int g) { attention = Attention.GQA; kvHeads = g; return this; }
+        public Builder mla(int dc, int dr) { attention = Attention.MLA; latent = dc; ropeDim = dr; return this; }
+        public Builder bias(boolean b) { bias = b; return this; }
+        public Builder tied(boolean t) { tied = t; return this; }
+        public Builder fullHead() { head = Head.FULL; cutoffs = List.of(); return this; }
+        /** Untied adaptive softmax with these cutoffs. */
+        public Builder adaptive(int... cut) {
+            head = Head.ADAPTIVE;
+            tied = false;
+            cutoffs = java.util.Arrays.stream(cut).boxed().toList();
+            return this;
+        }
+        public Builder init(InitScheme i) { init = i; return this; }
+
+        public TransformerConfig build() {
+            return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize,
+                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init);
+        }
     }
 }

@@ -9,7 +9,9 @@ import llmbook.model.transformer.TransformerConfig.Ffn;
 import llmbook.model.transformer.TransformerConfig.Norm;
 import llmbook.model.transformer.TransformerConfig.Positions;
 import llmbook.nn.Module;
+import java.util.List;
 import llmbook.tensor.Rng;
+import llmbook.util.Json;
 import org.junit.jupiter.api.Test;
 
 /** The parameter formula equals the counted tensors for every combination of the config's switches. */
@@ -34,6 +36,57 @@ class TransformerConfigTest {
                             checked++;
                         }
         assertEquals(3 * 4 * 2 * 3 * 2, checked);
+    }
+
+    /** Every decoder variant: attention kind × biases × output head × positions × norm × MLP; formula = counted tensors, and the JSON round-trip. */
+    @Test void formulaMatchesEveryDecoderVariant() {
+        var base = new TransformerConfig(Arch.DECODER, 11, 7, 2, 4, 16, 12, Positions.LEARNED, Norm.LAYER_NORM, Ffn.GELU, 0f, true, true);
+        List<TransformerConfig> attn = List.of(base, base.withGqa(2), base.withAttention(TransformerConfig.Attention.MQA), base.withMla(6, 4));
+        int checked = 0;
+        for (TransformerConfig a : attn)
+            for (boolean bias : new boolean[] {true, false})
+                for (int head = 0; head < 3; head++)
+                    for (Positions p : Positions.values())
+                        for (Norm n : Norm.values())
+                            for (Ffn f : Ffn.values())
+                                for (var init : TransformerConfig.InitScheme.values()) {
+                                    var b = a.toBuilder().bias(bias).positions(p).norm(n).ffn(f).init(init);
+                                    if (head == 1) b.tied(false);
+                                    if (head == 2) b.adaptive(3, 7);
+                                    var c = b.build();
+                                    assertEquals(c.parameterCount(), build(c).numParameters(), c.toString());
+                                    assertEquals(c, TransformerConfig.fromJson(Json.parseObject(Json.write(c.toJson()))), "JSON round-trip");
+                                    checked++;
+                                }
+        assertEquals(4 * 2 * 3 * 4 * 2 * 3 * 2, checked);
+    }
+
+    @Test void jsonRefusesABadField() {
+        var m = new java.util.LinkedHashMap<>(TransformerConfig.llama(65).toJson());
+        m.put("attention", "FLASH");
+        var e = assertThrows(IllegalArgumentException.class, () -> TransformerConfig.fromJson(m));
+        assertTrue(e.getMessage().contains("'attention'") && e.getMessage().contains("FLASH"), e.getMessage());
+        m.remove("attention");
+        m.put("attention", "GQA");
+        m.remove("kv_heads");
+        e = assertThrows(IllegalArgumentException.class, () -> TransformerConfig.fromJson(m));
+        assertTrue(e.getMessage().contains("'kv_heads'"), e.getMessage());
+    }
+
+    @Test void variantValidation() {
+        var g = TransformerConfig.gpt2(65);
+        var e = assertThrows(IllegalArgumentException.class, () -> g.withGqa(3));
+        assertTrue(e.getMessage().contains("G = 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> g.withMla(8, 3));
+        assertTrue(e.getMessage().contains("d_R"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> g.withAdaptiveHead(10, 70));
+        assertTrue(e.getMessage().contains("(0, 65)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> g.withArch(Arch.ENCODER).withTied(false));
+        assertTrue(e.getMessage().contains("DECODER"), e.getMessage());
+        assertEquals(4, g.kvHeads());
+        assertEquals(1, g.withAttention(TransformerConfig.Attention.MQA).kvHeads());
+        assertEquals(4L * 2 * 128 * 4, g.kvCacheBytesPerToken(), "MHA: L·2C floats per token");
+        assertEquals(4L * (32 + 8) * 4, g.withMla(32, 8).kvCacheBytesPerToken());
     }
 
     @Test void worksOutByHand() {
