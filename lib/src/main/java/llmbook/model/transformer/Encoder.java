@@ -75,8 +75,11 @@ public final class Encoder extends Module {
     public Tensor logits(int[] ids, int[] lengths, int b, int t) { return Embedder.logits(hidden(ids, lengths, b, t), child("wte")); }
 
     /** Mean of the hidden states over each sequence's real tokens: (B, C). */
-    public Tensor pooled(int[] ids, int[] lengths, int b, int t) {
-        Tensor h = hidden(ids, lengths, b, t);                           // (B, T, C)
+    public Tensor pooled(int[] ids, int[] lengths, int b, int t) { return pooled(ids, null, lengths, b, t); }
+
+    /** As {@link #pooled(int[], int[], int, int)}, with token types (or null). */
+    public Tensor pooled(int[] ids, int[] types, int[] lengths, int b, int t) {
+        Tensor h = hidden(ids, types, lengths, b, t);                    // (B, T, C)
         float[] w = new float[b * t];
         for (int s = 0; s < b; s++) {
             int n = lengths == null ? t : lengths[s];
