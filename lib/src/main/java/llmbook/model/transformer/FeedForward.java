@@ -42,7 +42,7 @@ public final class FeedForward extends Module implements Layer {
         Tensor a = this.<Layer>child("w1").forward(x);         // (..., h)
         Tensor h = switch (kind) {
             case GELU -> a.gelu();
-            case GELU_ERF -> llmbook.tensor.Functional.geluErf(a);
+            case GELU_ERF -> a.geluErf();
             case RELU -> a.relu();
             case SWIGLU -> a.silu().mul(this.<Layer>child("w3").forward(x));   // gate ⊙ value
         };
