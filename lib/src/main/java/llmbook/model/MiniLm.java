@@ -58,9 +58,14 @@ public final class MiniLm {
 
     /** The model from a copy of the jar at {@code jar}. */
     public static MiniLm load(Path jar) throws IOException {
-        Onnx.Graph g = Onnx.read(MiniLmJar.read(jar, MiniLmJar.ONNX), jar + "!/" + MiniLmJar.ONNX);
         String json = new String(MiniLmJar.read(jar, MiniLmJar.TOKENIZER), StandardCharsets.UTF_8);
-        return fromOnnx(g, WordPiece.fromJson("minilm", json));
+        WordPiece tokenizer;
+        try {
+            tokenizer = WordPiece.fromJson("minilm", json);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(jar + "!/" + MiniLmJar.TOKENIZER + ": " + e.getMessage());
+        }
+        return fromOnnx(Onnx.read(MiniLmJar.read(jar, MiniLmJar.ONNX), jar + "!/" + MiniLmJar.ONNX), tokenizer);
     }
 
     /** Builds the encoder whose shape the graph implies and copies every weight into it. */
