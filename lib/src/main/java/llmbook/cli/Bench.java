@@ -196,6 +196,7 @@ public final class Bench {
         cs.addAll(attentionLayerCases(rng));
         cs.addAll(decodeKernelCases(rng));
         cs.addAll(attentionVariantCases());
+        cs.addAll(miniLmCases());
         return cs;
     }
 
@@ -279,6 +280,36 @@ public final class Bench {
         return cs;
     }
 
+    /**
+     * The pretrained sentence encoder all-MiniLM-L6-v2 ({@link llmbook.model.MiniLm}): 32 sentences of 9 to 40 tokens,
+     * embedded one at a time and as one batch of 32; the model loads on first use. ONNX Runtime is not a runtime
+     * dependency of llmbook, so its speed on the same work is measured by the test-scope {@code MiniLmSpeed}
+     * ({@code mvn -pl lib test -Dtest=MiniLmSpeed -Dllmbook.bench=true}).
+     */
+    static List<Case> miniLmCases() {
+        String[] base = {
+                "We the People of the United States, in Order to form a more perfect Union, establish Justice and insure domestic Tranquility.",
+                "The price of cotton fell again this year.",
+                "A treaty of peace and friendship was concluded with the powers of Europe, and commerce has since revived in every port.",
+                "Congress passed a new tariff on wool.",
+                "The army and the navy stand ready, but our first hope is for a lasting peace among the nations of the world.",
+                "Call me Ishmael.",
+                "The whale, the white whale, was seen again off the coast of Japan by the crew of the Pequod.",
+                "Education is the foundation of a free and prosperous people."};
+        List<String> text = new ArrayList<>();
+        for (int i = 0; i < 32; i++) text.add(base[i % base.length] + (i >= base.length ? " (" + i + ")" : ""));
+        List<Case> cs = new ArrayList<>();
+        for (int batch : new int[] {1, 32}) {
+            Runnable vector = () -> MiniLmHolder.MODEL.embed(text, batch);
+            Runnable scalar = () -> {
+                Kernels.useVector(false);
+                try { vector.run(); } finally { Kernels.useVector(true); }
+            };
+            cs.add(new Case("minilm embed", "32 sentences batch=" + batch, text.size(), "sent/s", vector, scalar, null));
+        }
+        return cs;
+    }
+
     /** Forward + backward of the attention core alone: the fused op, or the composed function (weights requested). */
     private static void coreStep(llmbook.tensor.Tensor q, llmbook.tensor.Tensor k, llmbook.tensor.Tensor v, float[] g, float scale, boolean composed) {
         q.zeroGrad(); k.zeroGrad(); v.zeroGrad();
@@ -296,6 +327,15 @@ public final class Bench {
         llmbook.tensor.Tensor y = a.forward(x, llmbook.attention.Mask.CAUSAL);
         y.backward(seed);
         y.releaseGraph();
+    }
+
+    /** The MiniLM model, loaded once on first use (class initialisation is lazy and thread-safe). */
+    private static final class MiniLmHolder {
+        static final llmbook.model.MiniLm MODEL;
+        static {
+            try { MODEL = llmbook.model.MiniLm.load(); }
+            catch (IOException e) { throw new java.io.UncheckedIOException(e); }
+        }
     }
 
     /**
@@ -336,8 +376,8 @@ public final class Bench {
         return cs;
     }
 
-    /** Work units per reported unit: GFLOP/s and GB/s count in 1e9, tokens/s in ones. */
-    static double unitDiv(String unit) { return unit.equals("tok/s") ? 1 : 1e9; }
+    /** Work units per reported unit: GFLOP/s and GB/s count in 1e9, tokens/s and sentences/s in ones. */
+    static double unitDiv(String unit) { return unit.equals("tok/s") || unit.equals("sent/s") ? 1 : 1e9; }
 
     // ---- the harness ----
 

@@ -9,6 +9,7 @@ import llmbook.data.Corpus;
 import llmbook.tokenizer.BpeTokenizer;
 import llmbook.tokenizer.CharTokenizer;
 import llmbook.tokenizer.Tokenizer;
+import llmbook.tokenizer.WordPiece;
 import llmbook.util.TextFiles;
 
 /**
@@ -27,11 +28,13 @@ public final class Tokenize {
     private Tokenize() {}
 
     static final String HELP = """
-            usage: ./llmbook tokenize [--tokenizer gpt2|cl100k|char|FILE] [--ids|--pieces] < text
+            usage: ./llmbook tokenize [--tokenizer gpt2|cl100k|wordpiece|char|FILE] [--ids|--pieces] < text
 
             Reads UTF-8 text on standard input and prints its tokens on one line.
               --tokenizer gpt2   GPT-2's BPE (r50k_base ranks, our encoder)            [default]
               --tokenizer cl100k GPT-4's BPE (cl100k_base ranks, our encoder)
+              --tokenizer wordpiece  BERT's uncased WordPiece (all-MiniLM-L6-v2's vocabulary,
+                                 our encoder): lower case, no accents, ## continuations
               --tokenizer char   one token per character, vocabulary = the characters of
                                  the moby-dick training split, <unk> for the rest
               --tokenizer FILE   a BPE saved by './llmbook tokenizer train ... --out FILE'
@@ -69,7 +72,7 @@ public final class Tokenize {
                 case "--ids" -> pieces = false;
                 case "--pieces" -> pieces = true;
                 case "--tokenizer" -> {
-                    if (i + 1 >= args.length) return usage(err, "--tokenizer needs a value: gpt2, cl100k, char or a FILE");
+                    if (i + 1 >= args.length) return usage(err, "--tokenizer needs a value: gpt2, cl100k, wordpiece, char or a FILE");
                     which = args[++i];
                 }
                 default -> {
@@ -82,11 +85,12 @@ public final class Tokenize {
             t = switch (which) {
                 case "gpt2" -> BpeTokenizer.gpt2();
                 case "cl100k" -> BpeTokenizer.cl100k();
+                case "wordpiece" -> WordPiece.minilm();
                 case "char" -> CharTokenizer.fit(Corpus.load("moby-dick").train());
                 default -> {
                     Path f = Path.of(which);
                     if (!Files.exists(f)) {
-                        err.println("llmbook tokenize: no tokenizer '" + which + "': expected gpt2, cl100k, char or an existing file");
+                        err.println("llmbook tokenize: no tokenizer '" + which + "': expected gpt2, cl100k, wordpiece, char or an existing file");
                         yield null;
                     }
                     yield BpeTokenizer.load(f);

@@ -36,6 +36,12 @@ class TokenizeCliTest {
     }
 
     @Test
+    void wordPiecePieces() {
+        assertEquals(0, tokenize("Unaffable tokenizers!", "--tokenizer", "wordpiece", "--pieces"));
+        assertEquals("\"una\" \"##ffa\" \"##ble\" \"token\" \"##izer\" \"##s\" \"!\"\n", out());
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, tokenize("x", "--bogus"));
         assertTrue(err.toString().contains("unknown argument '--bogus'"));

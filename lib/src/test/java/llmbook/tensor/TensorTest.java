@@ -106,6 +106,14 @@ class TensorTest {
         assertEquals(Math.log(1 + Math.exp(-2)), l, 1e-6, "the ignored row does not count in the mean");
     }
 
+    /** The fast erf of exact GELU stays within A&S 7.1.26's bound of the series on a fine grid over [−6, 6]. */
+    @Test void erfFastIsWithinItsBound() {
+        double worst = 0;
+        for (int i = -60_000; i <= 60_000; i++) worst = Math.max(worst, Math.abs(Functional.erfFast(i / 1e4) - Functional.erf(i / 1e4)));
+        assertTrue(worst <= 1.5e-7 && worst > 1e-9, "max |erfFast − erf| = " + worst);
+        assertEquals(0.0, Functional.erfFast(0.0), 1e-9);
+    }
+
     @Test void geluErfMatchesKnownValues() {
         assertEquals(0.8427007929497149, Functional.erf(1.0), 1e-14);
         assertEquals(-0.9953222650189527, Functional.erf(-2.0), 1e-14);

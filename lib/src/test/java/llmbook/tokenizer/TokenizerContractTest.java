@@ -22,7 +22,8 @@ class TokenizerContractTest {
                 BpeTrainer.train(TRAIN, 300),
                 BpeTrainer.train(TRAIN, 300, SplitPattern.CL100K, List.of("<|endoftext|>"), null),
                 BpeTokenizer.gpt2(),
-                BpeTokenizer.cl100k());
+                BpeTokenizer.cl100k(),
+                WordPiece.minilm());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -35,6 +36,8 @@ class TokenizerContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("tokenizers")
     void trainingTextRoundTripsWithIdsInRange(Tokenizer t) {
+        // WordPiece normalises (case, accents, spaces around punctuation): its round trip is tested in WordPieceTest.
+        org.junit.jupiter.api.Assumptions.assumeFalse(t instanceof WordPiece);
         int[] ids = t.encode(TRAIN);
         for (int id : ids) assertTrue(id >= 0 && id < t.vocabSize(), () -> t.name() + " id " + id);
         assertEquals(TRAIN, t.decode(ids));

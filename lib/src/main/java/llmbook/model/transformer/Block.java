@@ -26,6 +26,8 @@ import llmbook.tensor.Tensor;
  *   x = x + drop(cross(ln_cross(x), memory))     decoder of a seq2seq model only
  *   x = x + drop(mlp(ln_2(x)))
  * </pre>
+ * With {@link TransformerConfig#postNorm()} (BERT, the original Transformer's encoder) the norms come after the add:
+ * {@code x = ln_1(x + drop(attn(x, mask)))}, {@code x = ln_2(x + drop(mlp(x)))}.
  * Sub-modules {@code ln_1}, {@code attn}, {@code ln_cross}, {@code cross}, {@code ln_2}, {@code mlp} (GPT-2's names) are
  * read through {@link #child} at every forward, so {@code model.replace("h.*.mlp", ...)} (mixture of experts) and
  * {@code model.replace("h.*.attn.q", ...)} (LoRA) take effect. The attention is whatever {@link SelfAttention} the
@@ -56,7 +58,7 @@ public final class Block extends Module {
 
     /** LayerNorm (without its shift when the config has no biases) or RMSNorm of width C. */
     static Module newNorm(TransformerConfig c) {
-        return c.norm() == TransformerConfig.Norm.LAYER_NORM ? new LayerNorm(c.width(), 1e-5f, c.bias()) : new RMSNorm(c.width());
+        return c.norm() == TransformerConfig.Norm.LAYER_NORM ? new LayerNorm(c.width(), c.normEps(), c.bias()) : new RMSNorm(c.width(), c.normEps());
     }
 
     /**
@@ -108,6 +110,10 @@ public final class Block extends Module {
 
     /** Seq2seq decoder block: x (B, T, C) attends causally to itself and to {@code memory} (B, Tm, C) hidden by {@code memoryMask}. */
     public Tensor forward(Tensor x, Mask mask, Tensor memory, Mask memoryMask) {
+        if (cfg.postNorm()) {                                         // BERT: normalise after the residual add
+            x = norm("ln_1", add(x, attention().forward(x, mask)));
+            return norm("ln_2", add(x, this.<Layer>child("mlp").forward(x)));
+        }
         x = add(x, attention().forward(norm("ln_1", x), mask));
         if (withCross) {
             if (memory == null) throw new IllegalArgumentException("Block: a decoder block with cross-attention needs the encoder's memory");

@@ -20,6 +20,12 @@ import llmbook.tensor.Tensor;
  * Without positions ({@link TransformerConfig.Positions#NONE}) an encoder is permutation-equivariant: shuffling the
  * tokens shuffles the outputs the same way, so the pooled vector of "dog bites man" equals that of "man bites dog".
  * Same blocks ({@link Block}) and paths as the {@link Decoder}.
+ *
+ * <p>BERT's variant ({@link TransformerConfig#postNorm()}, {@link TransformerConfig#typeVocab()}): a token-type
+ * (segment) table {@code wtt} joins the embeddings, which are normalised ({@code ln_emb}) before the post-norm blocks,
+ * and nothing is normalised after the last block:
+ * {@code h = h.L−1(… h.0(drop(ln_emb(wte[ids] + wpe + wtt[types])), mask))}. {@code llmbook.model.MiniLm} loads a
+ * pretrained one.
  */
 public final class Encoder extends Module {
     public final TransformerConfig config;
@@ -33,28 +39,47 @@ public final class Encoder extends Module {
         module("wte", Embedder.tokens(config, rng));
         Embedding wpe = Embedder.positions(config, rng);
         if (wpe != null) module("wpe", wpe);
+        if (config.typeVocab() > 0) module("wtt", new Embedding(config.typeVocab(), config.width(), rng, 0.02f));
+        if (config.postNorm() && config.normalize()) module("ln_emb", Block.newNorm(config));
         module("drop", new Dropout(config.dropout(), rng));
         ModuleList h = module("h", new ModuleList());
         for (int l = 0; l < config.layers(); l++) h.add(new Block(config, false, rng));
-        if (config.normalize()) module("ln_f", Block.newNorm(config));
+        if (config.normalize() && !config.postNorm()) module("ln_f", Block.newNorm(config));
     }
 
     /** Hidden states (B, T, C); {@code lengths} (one per sequence, or null) hides the padding after each sequence's end. */
-    public Tensor hidden(int[] ids, int[] lengths, int b, int t) {
+    public Tensor hidden(int[] ids, int[] lengths, int b, int t) { return hidden(ids, null, lengths, b, t); }
+
+    /** Hidden states (B, T, C) with token types {@code types} (B·T, or null for all 0) when the config has a type table. */
+    public Tensor hidden(int[] ids, int[] types, int[] lengths, int b, int t) {
         Embedding wpe = config.positions() == TransformerConfig.Positions.LEARNED ? child("wpe") : null;
-        Tensor x = this.<Layer>child("drop").forward(embed.forward("Encoder", child("wte"), wpe, ids, b, t, 0));   // (B, T, C)
+        Tensor x = embed.forward("Encoder", child("wte"), wpe, ids, b, t, 0);         // (B, T, C)
+        if (config.typeVocab() > 0) {
+            int[] ty = types == null ? new int[b * t] : types;
+            if (ty.length != b * t) throw new IllegalArgumentException("Encoder: " + ty.length + " token types for a (" + b + ", " + t + ") batch");
+            for (int v : ty)
+                if (v < 0 || v >= config.typeVocab()) throw new IllegalArgumentException("Encoder: token type " + v + " outside [0, " + config.typeVocab() + ")");
+            x = x.add(this.<Embedding>child("wtt").forward(ty, b, t));              // (B, T, C)
+        } else if (types != null) {
+            throw new IllegalArgumentException("Encoder: token types given, but the config has no type table (typeVocab 0)");
+        }
+        if (config.postNorm() && config.normalize()) x = this.<Layer>child("ln_emb").forward(x);
+        x = this.<Layer>child("drop").forward(x);
         Mask mask = lengths == null ? Mask.NONE : Mask.padding(lengths);
         ModuleList h = child("h");
         for (int l = 0; l < h.size(); l++) x = h.<Block>get(l).forward(x, mask);
-        return config.normalize() ? this.<Layer>child("ln_f").forward(x) : x;
+        return config.normalize() && !config.postNorm() ? this.<Layer>child("ln_f").forward(x) : x;
     }
 
     /** Token logits (B, T, V) through the tied output layer. */
     public Tensor logits(int[] ids, int[] lengths, int b, int t) { return Embedder.logits(hidden(ids, lengths, b, t), child("wte")); }
 
     /** Mean of the hidden states over each sequence's real tokens: (B, C). */
-    public Tensor pooled(int[] ids, int[] lengths, int b, int t) {
-        Tensor h = hidden(ids, lengths, b, t);                           // (B, T, C)
+    public Tensor pooled(int[] ids, int[] lengths, int b, int t) { return pooled(ids, null, lengths, b, t); }
+
+    /** As {@link #pooled(int[], int[], int, int)}, with token types (or null). */
+    public Tensor pooled(int[] ids, int[] types, int[] lengths, int b, int t) {
+        Tensor h = hidden(ids, types, lengths, b, t);                    // (B, T, C)
         float[] w = new float[b * t];
         for (int s = 0; s < b; s++) {
             int n = lengths == null ? t : lengths[s];

@@ -9,7 +9,7 @@ import llmbook.tensor.Tensor;
 /**
  * The position-wise feed-forward network of a transformer block, applied to every token independently.
  * <pre>
- *   GELU / ReLU:  y = W₂·act(W₁x + b₁) + b₂                 W₁ (h, C), W₂ (C, h)
+ *   GELU / ReLU:  y = W₂·act(W₁x + b₁) + b₂                 W₁ (h, C), W₂ (C, h); GELU_ERF: exact x·Φ(x) (BERT)
  *   SwiGLU:       y = W₂·(silu(W₁x) ⊙ W₃x)                  W₁, W₃ (h, C), W₂ (C, h); LLaMA has no biases
  * </pre>
  * SwiGLU's gate {@code silu(W₁x)} multiplies a second linear view {@code W₃x} of the same input; with three matrices
@@ -42,6 +42,7 @@ public final class FeedForward extends Module implements Layer {
         Tensor a = this.<Layer>child("w1").forward(x);         // (..., h)
         Tensor h = switch (kind) {
             case GELU -> a.gelu();
+            case GELU_ERF -> a.geluErf();
             case RELU -> a.relu();
             case SWIGLU -> a.silu().mul(this.<Layer>child("w3").forward(x));   // gate ⊙ value
         };

@@ -42,11 +42,16 @@ import java.util.Map;
  * @param head      output layer: full softmax over V, or adaptive softmax (decoder only, untied)
  * @param cutoffs   adaptive softmax cluster boundaries (increasing, in (0, V)); empty for a full softmax
  * @param init      how the weights are drawn: chapter 5's {@link InitScheme#CLASSIC} or {@link InitScheme#GPT2}
+ * @param postNorm  ENCODER only: BERT's post-norm blocks {@code x = ln(x + f(x))}, the embeddings normalised
+ *                  ({@code ln_emb}) instead of the final output ({@code ln_f}); false: pre-norm {@code x + f(ln(x))}
+ * @param normEps   ε of every LayerNorm/RMSNorm (GPT-2 1e-5, BERT 1e-12)
+ * @param typeVocab ENCODER only: token types (segments) with a learned table {@code wtt} added to the embeddings
+ *                  (BERT: 2, sentence A and B); 0 for none
  */
 public record TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden,
                                 Positions positions, Norm norm, Ffn ffn, float dropout, boolean residual, boolean normalize,
                                 Attention attention, int kvHeads, int latent, int ropeDim, boolean bias, boolean tied,
-                                Head head, List<Integer> cutoffs, InitScheme init) {
+                                Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm, float normEps, int typeVocab) {
 
     public enum Arch { ENCODER, DECODER, SEQ2SEQ }
 
@@ -55,8 +60,11 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
 
     public enum Norm { LAYER_NORM, RMS_NORM }
 
-    /** {@code W₂·act(W₁x + b₁) + b₂} with GELU or ReLU; SwiGLU {@code W₂·(silu(W₁x) ⊙ W₃x)}. */
-    public enum Ffn { GELU, RELU, SWIGLU }
+    /**
+     * {@code W₂·act(W₁x + b₁) + b₂} with GELU (tanh form, GPT-2), GELU_ERF (exact {@code x·Φ(x)}, BERT) or ReLU;
+     * SwiGLU {@code W₂·(silu(W₁x) ⊙ W₃x)}.
+     */
+    public enum Ffn { GELU, RELU, SWIGLU, GELU_ERF }
 
     /** Q9: what a decoder caches per token: MHA {@code 2C}, GQA {@code 2G·C/H}, MQA {@code 2C/H}, MLA {@code d_c + d_R} floats. */
     public enum Attention { MHA, GQA, MQA, MLA }
@@ -109,9 +117,24 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 if (cutoffs.get(i) <= (i == 0 ? 0 : cutoffs.get(i - 1)) || cutoffs.get(i) >= vocab)
                     throw new IllegalArgumentException("TransformerConfig: adaptive softmax cutoffs must increase strictly within (0, " + vocab + "), got " + cutoffs);
         }
+        if (!(normEps > 0f) || Float.isInfinite(normEps)) throw new IllegalArgumentException("TransformerConfig: normEps must be > 0, got " + normEps);
+        if (typeVocab < 0) throw new IllegalArgumentException("TransformerConfig: typeVocab must be >= 0, got " + typeVocab);
+        if (arch != Arch.ENCODER && (postNorm || typeVocab > 0))
+            throw new IllegalArgumentException("TransformerConfig: post-norm and token types are implemented for ENCODER (BERT) models, not " + arch);
         if (arch != Arch.DECODER && (!tied || head != Head.FULL))
             throw new IllegalArgumentException("TransformerConfig: untied and adaptive output layers are for DECODER models; " + arch + " reuses the token embedding");
     }
+
+    /** Every field but BERT's three: pre-norm, ε 1e-5, no token types. */
+    public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
+                             Ffn ffn, float dropout, boolean residual, boolean normalize, Attention attention, int kvHeads, int latent,
+                             int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init) {
+        this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
+                latent, ropeDim, bias, tied, head, cutoffs, init, false, DEFAULT_EPS, 0);
+    }
+
+    /** ε of the norms unless a config says otherwise (GPT-2's). */
+    public static final float DEFAULT_EPS = 1e-5f;
 
     /** Chapter 5's shape (13 fields): MHA with biases, tied output, CLASSIC initialisation. */
     public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
@@ -169,6 +192,9 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     /** An untied adaptive softmax head with these cutoffs (Q42). */
     public TransformerConfig withAdaptiveHead(int... cutoffs) { return toBuilder().adaptive(cutoffs).build(); }
     public TransformerConfig withInit(InitScheme i) { return toBuilder().init(i).build(); }
+    public TransformerConfig withPostNorm(boolean p) { return toBuilder().postNorm(p).build(); }
+    public TransformerConfig withNormEps(float e) { return toBuilder().normEps(e).build(); }
+    public TransformerConfig withTypeVocab(int t) { return toBuilder().typeVocab(t).build(); }
 
     /** Head size C/H. */
     public int headDim() { return width / heads; }
@@ -203,8 +229,10 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     /** A decoder block of a seq2seq model: three norms, self-attention, cross-attention, feed-forward. */
     public long crossBlockParameters() { return 3 * normParameters() + attentionParameters() + crossAttentionParameters() + ffnParameters(); }
 
-    /** Token embedding {@code V·C} plus a learned position table {@code T·C} if any. */
-    public long embeddingParameters() { return (long) vocab * width + (positions == Positions.LEARNED ? (long) context * width : 0); }
+    /** Token embedding {@code V·C}, plus a learned position table {@code T·C} and a token-type table {@code types·C} if any. */
+    public long embeddingParameters() {
+        return (long) vocab * width + (positions == Positions.LEARNED ? (long) context * width : 0) + (long) typeVocab * width;
+    }
 
     /**
      * The output layer's own parameters: 0 when tied, {@code V·C} untied, adaptive softmax {@code C·(c₀ + k)} for the
@@ -230,7 +258,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     /**
      * The formula, checked against the counted tensors in the tests:
      * <pre>
-     *   ENCODER, DECODER:  V·C [+ T·C] + L·block + norm [+ head]
+     *   ENCODER, DECODER:  V·C [+ T·C] [+ types·C] + L·block + norm [+ head]     (post-norm: ln_emb instead of ln_f)
      *   SEQ2SEQ:           V·C [+ T·C] + L·block + norm + L·crossBlock + norm      (embeddings shared)
      * </pre>
      */
@@ -257,10 +285,12 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Transformer %s(vocab=%d, context=%d, layers=%d, heads=%d, width=%d, hidden=%d, positions=%s, norm=%s, ffn=%s, "
-                        + "dropout=%.2f%s%s%s%s%s%s%s): %,d parameters", arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout,
+                        + "dropout=%.2f%s%s%s%s%s%s%s%s): %,d parameters", arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout,
                 attention == Attention.MHA ? "" : ", attention=" + attentionName(), bias ? "" : ", no biases", tied ? "" : ", untied",
                 head == Head.FULL ? "" : ", adaptive head " + cutoffs, init == InitScheme.CLASSIC ? "" : ", init=" + init,
-                residual ? "" : ", NO RESIDUAL", normalize ? "" : ", NO NORM", parameterCount());
+                residual ? "" : ", NO RESIDUAL", normalize ? "" : ", NO NORM",
+                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : ""),
+                parameterCount());
     }
 
     /** The config as a JSON object (what {@code config.json} holds); {@link #fromJson} reads it back. */
@@ -288,10 +318,16 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         m.put("head", head.name());
         m.put("cutoffs", new ArrayList<>(cutoffs));
         m.put("init", init.name());
+        m.put("post_norm", postNorm);
+        m.put("norm_eps", (double) normEps);
+        m.put("type_vocab", typeVocab);
         return m;
     }
 
-    /** Reads {@link #toJson}'s object; a missing or malformed field is refused with its name. */
+    /**
+     * Reads {@link #toJson}'s object; a missing or malformed field is refused with its name, except BERT's three
+     * (post_norm, norm_eps, type_vocab), which configs written before them lack: absent, they take their defaults.
+     */
     public static TransformerConfig fromJson(Map<String, Object> m) {
         List<Integer> cut = new ArrayList<>();
         if (!(m.get("cutoffs") instanceof List<?> l)) throw new IllegalArgumentException("config: 'cutoffs' is missing or not a list");
@@ -304,7 +340,13 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 num(m, "width"), num(m, "hidden"), enumOf(Positions.class, m, "positions"), enumOf(Norm.class, m, "norm"),
                 enumOf(Ffn.class, m, "ffn"), d.floatValue(), bool(m, "residual"), bool(m, "normalize"), enumOf(Attention.class, m, "attention"),
                 num(m, "kv_heads"), num(m, "latent"), num(m, "rope_dim"), bool(m, "bias"), bool(m, "tied"), enumOf(Head.class, m, "head"), cut,
-                enumOf(InitScheme.class, m, "init"));
+                enumOf(InitScheme.class, m, "init"), m.containsKey("post_norm") && bool(m, "post_norm"),
+                m.containsKey("norm_eps") ? eps(m) : DEFAULT_EPS, m.containsKey("type_vocab") ? num(m, "type_vocab") : 0);
+    }
+
+    private static float eps(Map<String, Object> m) {
+        if (!(m.get("norm_eps") instanceof Number n)) throw new IllegalArgumentException("config: 'norm_eps' is not a number (got " + m.get("norm_eps") + ")");
+        return n.floatValue();
     }
 
     private static int num(Map<String, Object> m, String key) {
@@ -327,7 +369,9 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     /** A mutable copy of a config, for changing several fields at once: {@code cfg.toBuilder().gqa(2).bias(false).build()}. */
     public static final class Builder {
         private Arch arch;
-        private int vocab, context, layers, heads, width, hidden, kvHeads, latent, ropeDim;
+        private int vocab, context, layers, heads, width, hidden, kvHeads, latent, ropeDim, typeVocab;
+        private boolean postNorm;
+        private float normEps;
         private Positions positions;
         private Norm norm;
         private Ffn ffn;
@@ -342,7 +386,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
             arch = c.arch; vocab = c.vocab; context = c.context; layers = c.layers; heads = c.heads; width = c.width; hidden = c.hidden;
             positions = c.positions; norm = c.norm; ffn = c.ffn; dropout = c.dropout; residual = c.residual; normalize = c.normalize;
             attention = c.attention; kvHeads = c.kvHeads; latent = c.latent; ropeDim = c.ropeDim; bias = c.bias; tied = c.tied;
-            head = c.head; cutoffs = c.cutoffs; init = c.init;
+            head = c.head; cutoffs = c.cutoffs; init = c.init; postNorm = c.postNorm; normEps = c.normEps; typeVocab = c.typeVocab;
         }
 
         public Builder arch(Arch a) { arch = a; return this; }
@@ -378,10 +422,13 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
             return this;
         }
         public Builder init(InitScheme i) { init = i; return this; }
+        public Builder postNorm(boolean p) { postNorm = p; return this; }
+        public Builder normEps(float e) { normEps = e; return this; }
+        public Builder typeVocab(int t) { typeVocab = t; return this; }
 
         public TransformerConfig build() {
             return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize,
-                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init);
+                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab);
         }
     }
 }

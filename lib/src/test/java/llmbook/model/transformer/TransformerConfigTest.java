@@ -35,7 +35,7 @@ class TransformerConfigTest {
                             assertEquals(c.parameterCount(), build(c).numParameters(), c.toString());
                             checked++;
                         }
-        assertEquals(3 * 4 * 2 * 3 * 2, checked);
+        assertEquals(3 * 4 * 2 * Ffn.values().length * 2, checked);
     }
 
     /** Every decoder variant: attention kind × biases × output head × positions × norm × MLP; formula = counted tensors, and the JSON round-trip. */
@@ -58,7 +58,7 @@ class TransformerConfigTest {
                                     assertEquals(c, TransformerConfig.fromJson(Json.parseObject(Json.write(c.toJson()))), "JSON round-trip");
                                     checked++;
                                 }
-        assertEquals(4 * 2 * 3 * 4 * 2 * 3 * 2, checked);
+        assertEquals(4 * 2 * 3 * 4 * 2 * Ffn.values().length * 2, checked);
     }
 
     @Test void jsonRefusesABadField() {
