@@ -41,14 +41,16 @@ def launch_times():
 class KernelStartup(unittest.TestCase):
     """JShell starts in the background: the kernel answers kernel_info before it is ready."""
 
-    def test_kernel_info_reply_within_a_second(self):
+    def test_kernel_info_does_not_wait_for_jshell(self):
+        # A measurement, printed for the record (the goal is a median under 1 s on an idle machine), and a check that
+        # does not depend on the machine's speed or load: the reply comes well before JShell could run a first cell.
         runs = [launch_times() for _ in range(5)]
         info = statistics.median(r[0] for r in runs)
         cell = statistics.median(r[1] for r in runs)
         load = os.getloadavg()[0]
         print(f"\n[kernel start-up, median of 5: kernel_info reply {info:.2f} s, first cell {cell:.2f} s "
               f"(load average {load:.1f}); runs {[(round(a, 2), round(b, 2)) for a, b in runs]}]")
-        self.assertLess(info, 1.0, "kernel_info must not wait for JShell")
+        self.assertLess(info, 0.6 * cell, "kernel_info must not wait for JShell to start")
 
 
 class JavaKernelConformance(jupyter_kernel_test.KernelTests):
