@@ -77,6 +77,12 @@ class Question:
         return [k for k in KINDS if not have[k]]
 
 
+def shown(path):
+    """PATH relative to the repository when it is in it, else absolute: how messages name files."""
+    rel = os.path.relpath(os.path.abspath(path), ROOT)
+    return os.path.abspath(path) if rel.startswith("..") else rel
+
+
 def read(path):
     with open(path, encoding="utf-8") as f:
         return f.read()
@@ -120,13 +126,13 @@ def read_tsv(path):
             continue
         cols = line.split("\t")
         if len(cols) != 3 or not cols[0].isdigit() or not cols[1].isdigit():
-            raise IndexError_(f"{os.path.relpath(path, ROOT)}:{i}: expected 'N<tab>chapter<tab>wording', got {line!r}")
+            raise IndexError_(f"{shown(path)}:{i}: expected 'N<tab>chapter<tab>wording', got {line!r}")
         rows.append((int(cols[0]), int(cols[1]), cols[2].strip()))
     numbers = [r[0] for r in rows]
     if sorted(numbers) != list(range(1, 51)):
         dup = sorted({n for n in numbers if numbers.count(n) > 1})
         lack = sorted(set(range(1, 51)) - set(numbers))
-        raise IndexError_(f"{os.path.relpath(path, ROOT)} must list Q1..Q50 once each (missing {lack}, repeated {dup})")
+        raise IndexError_(f"{shown(path)} must list Q1..Q50 once each (missing {lack}, repeated {dup})")
     return sorted(rows)
 
 
