@@ -79,7 +79,7 @@ def main():
     try:
         qs = qindex.build(ROOT)
         strict = qindex.strict(ROOT)
-    except qindex.IndexError_ as e:
+    except qindex.IndexProblem as e:
         print(f"book: the question index: {e}", file=sys.stderr)
         return 1
     problems = qindex.check(qs, strict)

@@ -155,7 +155,7 @@ def main(argv):
     args = parse(argv)
     try:
         questions = qindex.build()
-    except qindex.IndexError_ as e:
+    except qindex.IndexProblem as e:
         fail(f"the question index: {e}")
     chosen = pick(questions, args)
     chapters = qindex.chapter_files(qindex.ROOT)

@@ -38,15 +38,11 @@ STRICT_ENV = "LLMBOOK_QUESTIONS_STRICT"
 KINDS = ("answer", "notebook", "exercise", "library class")
 
 
-def tag(n):
-    """The regex of tag QN as a whole word: Q1 does not match Q10 or Q1_0."""
-    return re.compile(r"(?<![\w])Q%d(?![\w])" % n)
-
-
+# A tag QN as a whole word (like grep -w): Q1 does not match Q10 or Q1_0.
 TAGS = re.compile(r"(?<![\w])Q([1-9]\d?)(?![\w])")
 
 
-class IndexError_(Exception):
+class IndexProblem(Exception):
     """A problem that makes the question index wrong (not merely incomplete); the message says where."""
 
 
@@ -126,13 +122,13 @@ def read_tsv(path):
             continue
         cols = line.split("\t")
         if len(cols) != 3 or not cols[0].isdigit() or not cols[1].isdigit():
-            raise IndexError_(f"{shown(path)}:{i}: expected 'N<tab>chapter<tab>wording', got {line!r}")
+            raise IndexProblem(f"{shown(path)}:{i}: expected 'N<tab>chapter<tab>wording', got {line!r}")
         rows.append((int(cols[0]), int(cols[1]), cols[2].strip()))
     numbers = [r[0] for r in rows]
     if sorted(numbers) != list(range(1, 51)):
         dup = sorted({n for n in numbers if numbers.count(n) > 1})
         lack = sorted(set(range(1, 51)) - set(numbers))
-        raise IndexError_(f"{shown(path)} must list Q1..Q50 once each (missing {lack}, repeated {dup})")
+        raise IndexProblem(f"{shown(path)} must list Q1..Q50 once each (missing {lack}, repeated {dup})")
     return sorted(rows)
 
 
@@ -147,7 +143,7 @@ def book_sections(root):
                 continue
             n = int(m.group(2))
             if n in found:
-                raise IndexError_(f"Q{n} is answered twice: {os.path.relpath(found[n][0], root)} and {os.path.relpath(p, root)}")
+                raise IndexProblem(f"Q{n} is answered twice: {os.path.relpath(found[n][0], root)} and {os.path.relpath(p, root)}")
             answer = []
             for line2 in lines[i + 1:]:
                 if line2.startswith("#"):
@@ -169,7 +165,7 @@ def notebook_sections(root):
         try:
             cells = json.loads(read(p))["cells"]
         except (ValueError, KeyError) as e:
-            raise IndexError_(f"{rel}: not a notebook ({e})")
+            raise IndexProblem(f"{rel}: not a notebook ({e})")
         for cell in cells:
             src = "".join(cell.get("source", ""))
             for m in TAGS.finditer(src):
@@ -227,14 +223,14 @@ def build(root=ROOT):
             path, title, answer, _ = sections[n]
             rel = os.path.relpath(path, root)
             if wording:
-                raise IndexError_(f"Q{n}: {rel} now asks it; remove the wording from {tsv} (the book's heading is the question)")
+                raise IndexProblem(f"Q{n}: {rel} now asks it; remove the wording from {tsv} (the book's heading is the question)")
             if int(os.path.basename(path)[2:4]) != chapter:
-                raise IndexError_(f"Q{n} is answered in {rel} but {tsv} puts it in chapter {chapter}")
+                raise IndexProblem(f"Q{n} is answered in {rel} but {tsv} puts it in chapter {chapter}")
             q.text = re.sub(r"^Q\d+\.\s+", "", plain(title))
             q.answer = answer
             q.book = Link(rel, os.path.basename(rel)[:-3], plain(title), section_id(plain(title)))
         elif not wording:
-            raise IndexError_(f"Q{n}: no wording in {tsv} and no '## Q{n}.' heading in book/ch*.md")
+            raise IndexProblem(f"Q{n}: no wording in {tsv} and no '## Q{n}.' heading in book/ch*.md")
         q.notebook = notebooks.get(n)
         # the question's own chapter first, then the others that name it
         q.exercises = sorted(exercises.get(n, []), key=lambda link: f"/ch{chapter:02d}/" not in link.path)

@@ -138,7 +138,7 @@ class Index(unittest.TestCase):
                 self.assertNotEqual(tsv, edited)
                 with open(os.path.join(tmp, "book", "questions.tsv"), "w", encoding="utf-8") as f:
                     f.write(edited)
-                with self.assertRaises(qindex.IndexError_) as e:
+                with self.assertRaises(qindex.IndexProblem) as e:
                     qindex.build(tmp)
                 self.assertIn(message, str(e.exception))
 
