@@ -6,7 +6,10 @@ Usage: build.py --notebooks DIR --out HTML_DIR
 The Sphinx source tree is assembled in build/book-src: the chapter texts and conf.py from book/,
 and the notebooks from DIR (already executed: nbsphinx never re-executes them). The table of
 contents pairs each chapter text chNN-*.md with its notebook chNN-*.ipynb, so adding a chapter
-needs no edit here.
+needs no edit here. Two pages are generated from the questions' QN tags (book/questions.py): "The
+50 questions" and "Drill", after the chapters, with a page per tagged source under code/; the build
+fails if one of their links does not resolve, and, once every planned chapter exists (or with
+LLMBOOK_QUESTIONS_STRICT=1), if any question lacks an answer, notebook, exercise or library class.
 """
 import argparse
 import glob
@@ -71,6 +74,21 @@ def main():
         toc += [f"notebooks/{nb[:-6]}" for nb in notebooks if nb[:4] == ch[:4]]
     orphans = [nb for nb in notebooks if not any(nb[:4] == ch[:4] for ch in chapters)]
     toc += [f"notebooks/{nb[:-6]}" for nb in orphans]
+    sys.path.insert(0, BOOK)
+    import questions as qindex
+    try:
+        qs = qindex.build(ROOT)
+        strict = qindex.strict(ROOT)
+    except qindex.IndexProblem as e:
+        print(f"book: the question index: {e}", file=sys.stderr)
+        return 1
+    problems = qindex.check(qs, strict)
+    if problems:
+        print("book: questions missing a link (every planned chapter exists, or " + qindex.STRICT_ENV + " is set):",
+              *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    toc += qindex.write_pages(qs, src)
+
     index = os.path.join(src, "index.md")
     with open(index, encoding="utf-8") as f:
         text = f.read()
@@ -82,7 +100,15 @@ def main():
     if r.returncode != 0:
         print("book: sphinx-build failed", file=sys.stderr)
         return r.returncode
+    sources = qindex.write_source_pages(qs, args.out)
+    bad = qindex.broken_links(args.out, ["questions.html", "drill.html"] + [qindex.code_page(p) for p in sources])
+    if bad:
+        print("book: links of the generated question pages do not resolve:", *bad, sep="\n  ", file=sys.stderr)
+        return 1
     copy_mathjax(args.out)
+    missing = sum(1 for q in qs if q.missing())
+    print(f"book: the 50 questions: {sum(1 for q in qs if q.answer)} answered, {missing} missing something"
+          f" (listed on questions.html; {'a failure' if strict else 'allowed until chapters 7-12 exist'})")
     page = os.path.join(os.path.abspath(args.out), "index.html")
     print(f"book: {len(chapters)} chapter texts, {len(notebooks)} notebooks -> {page}")
     return 0

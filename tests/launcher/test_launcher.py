@@ -69,8 +69,10 @@ class Packages(unittest.TestCase):
         tools = {mod: pkg for kind, mod, pkg in entries("TOOLS") + entries("BROWSER_TOOLS") if kind == "py"}
         used = set()
         local = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, "tests/browser/*.py")) + glob.glob(os.path.join(ROOT, "book/*.py"))}
-        for f in ["book/execute.py", "book/build.py", "kernel/src/test/python/test_kernel.py", "tests/launcher/test_launcher.py"] \
-                + [os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "tests/browser/*.py"))]:
+        for f in ["book/execute.py", "book/build.py", "book/questions.py", "book/drill.py",
+                  "kernel/src/test/python/test_kernel.py", "tests/launcher/test_launcher.py"] \
+                + [os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, "tests/browser/*.py"))
+                   + glob.glob(os.path.join(ROOT, "tests/book/*.py"))]:
             used |= third_party(imports(os.path.join(ROOT, f))) - local
         conf = {}
         with open(os.path.join(ROOT, "book/conf.py"), encoding="utf-8") as f:
