@@ -1,7 +1,7 @@
 package llmbook.kernels;
 
 /**
- * Elementwise activations over n floats, forward overwriting {@code y} and backward accumulating into {@code dx}. Q14.
+ * Elementwise activations over n floats, forward overwriting {@code y} and backward accumulating into {@code dx}. Q39.
  *
  * <p>GELU (tanh approximation, as in GPT-2): {@code y = ½·x·(1 + tanh(u))}, {@code u = √(2/π)·(x + 0.044715·x³)};
  * {@code dy/dx = ½(1 + tanh u) + ½·x·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²)}.

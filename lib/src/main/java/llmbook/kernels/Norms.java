@@ -1,7 +1,7 @@
 package llmbook.kernels;
 
 /**
- * LayerNorm and RMSNorm over the last axis of a rows×cols matrix, forward saving what backward needs. Q13.
+ * LayerNorm and RMSNorm over the last axis of a rows×cols matrix, forward saving what backward needs. Q10.
  *
  * <p>LayerNorm: {@code μ = mean(x)}, {@code σ² = mean((x−μ)²)} (biased), {@code rstd = 1/√(σ²+ε)},
  * {@code x̂ = (x−μ)·rstd}, {@code y = x̂ ⊙ w + b}. Backward (accumulating), with {@code g = dy ⊙ w}:

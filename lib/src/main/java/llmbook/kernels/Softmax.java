@@ -1,7 +1,7 @@
 package llmbook.kernels;
 
 /**
- * Softmax and log-softmax along the last axis of a rows×cols matrix. Q22.
+ * Softmax and log-softmax along the last axis of a rows×cols matrix. Q32.
  *
  * <p>{@code y[j] = exp(x[j] − max x) / Σ_i exp(x[i] − max x)}: subtracting the row max changes nothing
  * mathematically and keeps {@code exp} from overflowing. Log-softmax is {@code x[j] − max − log Σ exp(x[i] − max)}.
