@@ -465,7 +465,7 @@ final class AttentionVector {
                     scores(p, k, ko, cap, q, qo, dk, n, scale);
                     float max = Vec.max(p, 0, n);
                     float inv = 1f / Vec.expShift(p, 0, p, 0, n, max);
-                    for (int c = 0; c < dv; c++) out[oo + c] = Vec.dot(p, 0, v, vo + c * cap, n) * inv;
+                    Vec.matvec(out, oo, v, vo, cap, p, 0, dv, n, inv);   // out_c = Σ_j p_j·v[c, j] / Σ_j p_j, four rows of V per load of p
                 }
             }
         });
