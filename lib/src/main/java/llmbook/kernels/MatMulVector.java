@@ -106,7 +106,7 @@ final class MatMulVector {
         int slices = (long) rows * cols < MATVEC_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), Math.max(1, rows / 64));
         if (slices == 1) { Vec.matvec(y, yo, w, wo, cols, x, xo, rows, cols, 1f); return; }
         Kernels.parallel(slices, s -> {
-            int r0 = rows * s / slices / 4 * 4, r1 = s + 1 == slices ? rows : rows * (s + 1) / slices / 4 * 4;
+            int r0 = rows * s / slices / 8 * 8, r1 = s + 1 == slices ? rows : rows * (s + 1) / slices / 8 * 8;
             Vec.matvec(y, yo + r0, w, wo + r0 * cols, cols, x, xo, r1 - r0, cols, 1f);
         });
     }

@@ -90,13 +90,22 @@ final class Vec {
     }
 
     /**
-     * The sum of the lanes, always added in the same tree: lane i plus lane i + L/2, then again with L/4, down to
-     * lane 0. {@code reduceLanes(ADD)} leaves the order open, and its compiled form adds in a tree while the Java
-     * fallback adds in sequence: the last bit of a row sum would then depend on whether the JIT has compiled the
-     * loop yet. A fixed tree of rotations is the same arithmetic compiled or not; it costs log₂L shuffles, where
-     * adding the L lanes one by one (as this did before) made a one-token matrix-vector product 3–4× slower.
+     * The sum of the lanes, always added in lane order. {@code reduceLanes(ADD)} leaves the order open,
+     * and its compiled form adds in a tree while the Java fallback adds in sequence: the last bit of a
+     * row sum then depends on whether the JIT has compiled the loop yet.
      */
     static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    /**
+     * The sum of the lanes in a fixed tree of rotations (lane i plus lane i + L/2, then L/4, … down to lane 0): also
+     * the same arithmetic compiled or interpreted, and log₂L shuffles instead of L lane extractions. Used by the
+     * decoding path ({@link #matvec}); training keeps {@link #sumLanes}, so its loss curves are unchanged.
+     */
+    static float sumLanesTree(FloatVector v) {
         for (VectorShuffle<Float> f : FOLD) v = v.add(v.rearrange(f));
         return v.lane(0);
     }
@@ -308,6 +317,11 @@ final class Vec {
         d.intoArray(y, yo, FIRST8);
     }
 
+    /**
+     * {@code y[yo + r] = scale · W[r, :]·x} for r < rows, W row-major with leading dimension {@code ldw}: one token
+     * through a linear layer (decoding), where the row reductions dominate: eight rows at a time reduced together
+     * ({@link #matvec8}), the rest in fours with {@link #sumLanesTree}.
+     */
     static void matvec(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int rows, int cols, float scale) {
         int r = 0;
         if (EIGHT && cols % L == 0 && cols > 0)
@@ -323,13 +337,21 @@ final class Vec {
                 a2 = FloatVector.fromArray(S, w, w2 + j).fma(xv, a2);
                 a3 = FloatVector.fromArray(S, w, w3 + j).fma(xv, a3);
             }
-            float s0 = sumLanes(a0), s1 = sumLanes(a1), s2 = sumLanes(a2), s3 = sumLanes(a3);
+            float s0 = sumLanesTree(a0), s1 = sumLanesTree(a1), s2 = sumLanesTree(a2), s3 = sumLanesTree(a3);
             for (; j < cols; j++) {
                 float xj = x[xo + j];
                 s0 += w[w0 + j] * xj; s1 += w[w1 + j] * xj; s2 += w[w2 + j] * xj; s3 += w[w3 + j] * xj;
             }
             y[yo + r] = s0 * scale; y[yo + r + 1] = s1 * scale; y[yo + r + 2] = s2 * scale; y[yo + r + 3] = s3 * scale;
         }
-        for (; r < rows; r++) y[yo + r] = dot(w, wo + r * ldw, x, xo, cols) * scale;
+        for (; r < rows; r++) {
+            FloatVector a = FloatVector.zero(S);
+            int j = 0, wr = wo + r * ldw;
+            for (; j <= cols - L; j += L) a = FloatVector.fromArray(S, w, wr + j).fma(FloatVector.fromArray(S, x, xo + j), a);
+            float sum = sumLanesTree(a);
+            for (; j < cols; j++) sum += w[wr + j] * x[xo + j];
+            y[yo + r] = sum * scale;
+        }
     }
+
 }
