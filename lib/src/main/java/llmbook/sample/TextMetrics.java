@@ -52,28 +52,31 @@ public final class TextMetrics {
 
     /**
      * Mean negative log-likelihood (nats per token) that {@code model} gives {@code continuation} after {@code prompt}:
-     * every continuation token is scored given everything before it. The text must fit the context. Low for text the
-     * model finds predictable (its own greedy output), higher for human text and for high-temperature samples.
+     * every continuation token is scored given what comes before it. Low for text the model finds predictable (its
+     * own greedy output), higher for human text and for high-temperature samples. A text longer than the context is
+     * scored in windows, as the {@link Generator} reads it: each token sees at least half a context of history.
      */
     public static double nll(LanguageModel model, int[] prompt, int[] continuation) {
         if (prompt.length == 0) throw new IllegalArgumentException("nll: the prompt must have at least one token");
         if (continuation.length == 0) throw new IllegalArgumentException("nll: nothing to score (empty continuation)");
-        int n = prompt.length + continuation.length;
-        if (n - 1 > model.context())
-            throw new IllegalArgumentException("nll: prompt " + prompt.length + " + continuation " + continuation.length + " − 1 tokens exceed the context " + model.context());
-        int[] ids = new int[n - 1], targets = new int[n - 1];
+        int n = prompt.length + continuation.length, T = model.context(), stride = Math.max(1, T / 2);
         int[] all = Arrays.copyOf(prompt, n);
         System.arraycopy(continuation, 0, all, prompt.length, continuation.length);
-        System.arraycopy(all, 0, ids, 0, n - 1);
-        Arrays.fill(targets, -1);
-        for (int i = prompt.length - 1; i < n - 1; i++) targets[i] = all[i + 1];
         boolean wasTraining = model.isTraining();
         model.train(false);
+        double sum = 0;
         try (var g = Tensor.noGrad()) {
-            return model.loss(ids, targets, 1, n - 1).item();
+            for (int j = prompt.length; j < n; ) {                       // score targets j .. end-1
+                int end = Math.min(n, j + stride), s = Math.max(0, end - 1 - T), len = end - 1 - s;
+                int[] ids = Arrays.copyOfRange(all, s, end - 1), targets = new int[len];
+                for (int q = 0; q < len; q++) targets[q] = s + q + 1 >= j ? all[s + q + 1] : -1;
+                sum += model.loss(ids, targets, 1, len).item() * (end - j);
+                j = end;
+            }
         } finally {
             model.train(wasTraining);
         }
+        return sum / continuation.length;
     }
 
     /** The model's perplexity of {@code continuation} after {@code prompt}: e^{@link #nll}. */

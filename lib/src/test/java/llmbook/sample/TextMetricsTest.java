@@ -50,7 +50,22 @@ class TextMetricsTest {
         assertEquals(s / 3, TextMetrics.nll(lm, prompt, cont), 1e-5);
         assertEquals(Math.exp(s / 3), TextMetrics.perplexity(lm, prompt, cont), 1e-4);
         assertThrows(IllegalArgumentException.class, () -> TextMetrics.nll(lm, prompt, new int[0]));
-        assertThrows(IllegalArgumentException.class, () -> TextMetrics.nll(lm, prompt, new int[20]));
+        // longer than the context (16): scored in windows of at least 8 tokens of history, as the Generator reads it
+        int[] longText = new int[40];
+        for (int i = 0; i < longText.length; i++) longText[i] = (i * 7 + 3) % 5;
+        double windowed = 0;
+        for (int j = 2; j < 42; j += 8) {                                    // targets j .. j+7, history from max(0, end-1-16)
+            int end = Math.min(42, j + 8), s0 = Math.max(0, end - 1 - 16);
+            int[] whole = new int[42];
+            whole[0] = 1; whole[1] = 2;
+            System.arraycopy(longText, 0, whole, 2, 40);
+            float[] lg = lm.logits(java.util.Arrays.copyOfRange(whole, s0, end - 1), 1, end - 1 - s0).toArray();
+            for (int t = j; t < end; t++) {
+                int q = t - 1 - s0;
+                windowed -= BeamSearch.logSoftmax(java.util.Arrays.copyOfRange(lg, q * 5, q * 5 + 5))[whole[t]];
+            }
+        }
+        assertEquals(windowed / 40, TextMetrics.nll(lm, prompt, longText), 1e-5);
     }
 
     @Test
