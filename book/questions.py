@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TSV = os.path.join(ROOT, "book", "questions.tsv")
 # Chapters the syllabus plans but the book does not have yet: their titles, until book/chNN-*.md exists.
-PLANNED = {7: "Decoding", 8: "Prompting, retrieval and reasoning",
+PLANNED = {8: "Prompting, retrieval and reasoning",
            9: "Fine-tuning: LoRA, QLoRA, forgetting, distillation", 10: "Pre-training objectives",
            11: "Mixture of experts, scale and modalities", 12: "Grounding, bias, n-grams and deployment"}
 # The drill page's shuffled order: fixed, so the page is the same on every build.

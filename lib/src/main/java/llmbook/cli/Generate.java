@@ -11,7 +11,11 @@ import llmbook.kernels.Kernels;
 import llmbook.model.Checkpoint;
 import llmbook.model.transformer.Decoder;
 import llmbook.model.transformer.TransformerConfig;
+import llmbook.sample.BeamSearch;
+import llmbook.sample.FrequencyPenalty;
 import llmbook.sample.Generator;
+import llmbook.sample.LengthPenalty;
+import llmbook.sample.NoRepeatNgram;
 import llmbook.sample.LogitsProcessor;
 import llmbook.sample.MinP;
 import llmbook.sample.RepetitionPenalty;
@@ -44,6 +48,13 @@ public final class Generate {
               --top-p P          keep the smallest set of tokens with probability >= P (default 1.0)
               --min-p P          keep tokens at least P times as likely as the most likely one (default 0 = off)
               --repetition-penalty R  make tokens already in the window less likely (> 1; default 1 = off)
+              --frequency-penalty F   subtract F × (times a token occurred) from its logit (>= 0; default 0 = off)
+              --strategy S       greedy, sample, or beam:K (beam search keeping K beams, K in [1, 64]);
+                                 default: greedy if --temperature is 0, else sample
+              --length-penalty L beam only: none (default), average (mean log-probability per token), or a GNMT
+                                 alpha in [0, 10]: score = log p / ((5 + length) / 6)^alpha
+              --num-return N     sample: N samples; beam: the N best beams (N <= K) with their scores (default 1)
+              --no-repeat-ngram N  never write the same N-gram twice (N >= 1; default 0 = off)
               --seed N           random seed (default 1)
               --no-cache         recompute the whole window for every token (slow; same greedy text)
               --bench            time greedy generation of --max-tokens (default 256) tokens with and without the
@@ -93,7 +104,7 @@ public final class Generate {
     private static int runChecked(String[] args, PrintStream out, PrintStream err) {
         try {
             Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "min-p", "repetition-penalty", "seed",
-                    "threads", "preset"),
+                    "threads", "preset", "frequency-penalty", "strategy", "length-penalty", "num-return", "no-repeat-ngram"),
                     Set.of("help", "no-cache", "bench", "quick"));
             if (f.has("help")) { out.print(HELP); return 0; }
             // Every flag is checked before the (slower) model load, so a typo fails at once.
@@ -101,6 +112,28 @@ public final class Generate {
             int maxTokens = f.integer("max-tokens", f.has("bench") ? 256 : 300, 0), topK = f.integer("top-k", 0, 0), seed = f.integer("seed", 1, 0);
             float temperature = f.real("temperature", 0.8f, 0f, 100f), topP = f.real("top-p", 1f, 1e-6f, 1f), minP = f.real("min-p", 0f, 0f, 1f),
                     penalty = f.real("repetition-penalty", 1f, 1f, 100f);
+            float frequency = f.real("frequency-penalty", 0f, 0f, 100f);
+            int numReturn = f.integer("num-return", 1, 1), noRepeat = f.integer("no-repeat-ngram", 0, 0);
+            String strategy = f.string("strategy", temperature == 0f ? "greedy" : "sample");
+            int beamWidth = beamWidth(strategy);                            // 0 unless beam:K
+            if (strategy.equals("sample") && temperature == 0f)
+                throw new Flags.UsageException("--strategy sample needs --temperature > 0 (0 is greedy)");
+            for (String flag : new String[] {"temperature", "top-k", "top-p", "min-p", "seed"})
+                if (f.has(flag) && !strategy.equals("sample") && !(flag.equals("temperature") && temperature == 0f))
+                    throw new Flags.UsageException("--" + flag + " only goes with sampling; --strategy " + strategy + " does not draw at random");
+            if (f.has("bench") && (f.has("strategy") || f.has("num-return")))
+                throw new Flags.UsageException("--bench times greedy decoding; drop --strategy and --num-return");
+            if (f.has("length-penalty") && beamWidth == 0) throw new Flags.UsageException("--length-penalty only goes with --strategy beam:K");
+            LengthPenalty lengthPenalty;
+            try {
+                lengthPenalty = LengthPenalty.parse(f.string("length-penalty", "none"));
+            } catch (IllegalArgumentException e) {
+                throw new Flags.UsageException("--length-penalty: " + e.getMessage());
+            }
+            if (strategy.equals("greedy") && numReturn > 1)
+                throw new Flags.UsageException("--num-return " + numReturn + ": greedy decoding has one output; use --strategy beam:K or sample");
+            if (beamWidth > 0 && numReturn > beamWidth)
+                throw new Flags.UsageException("--num-return " + numReturn + " must be at most the beam width " + beamWidth);
             String preset = f.string("preset", "gpt2");
             Train.preset(preset, 2);                                      // refuses an unknown name now
             if (f.has("preset") && !f.has("bench")) throw new Flags.UsageException("--preset only goes with --bench (a run folder has its own model)");
@@ -117,11 +150,14 @@ public final class Generate {
             int[] ids = tok.encode(prompt);
             if (tok instanceof CharTokenizer) refuseUnknown(prompt, ids, tok.vocabSize() - 1);
             MemoryEstimate.generation(c.model().config).checkGeneration(Runtime.getRuntime().maxMemory());
-            // the text goes out as it is generated, so a long --max-tokens needs no big array and shows progress
-            TokenPrinter printer = new TokenPrinter(tok, out);
-            for (int id : ids) printer.accept(id);
             java.util.List<LogitsProcessor> ps = new java.util.ArrayList<>();
             if (penalty > 1f) ps.add(new RepetitionPenalty(penalty));
+            if (frequency > 0f) ps.add(new FrequencyPenalty(frequency));
+            if (noRepeat > 0) ps.add(new NoRepeatNgram(noRepeat));
+            if (beamWidth > 0) return beam(c, ids, maxTokens, beamWidth, lengthPenalty, numReturn, ps, !f.has("no-cache"), out);
+            // the text goes out as it is generated, so a long --max-tokens needs no big array and shows progress
+            TokenPrinter printer = new TokenPrinter(tok, out);
+            if (strategy.equals("greedy")) temperature = 0f;
             if (temperature > 0f) {
                 if (temperature != 1f) ps.add(new Temperature(temperature));   // the same chain as Sampler.of, plus min-p
                 if (topK > 0) ps.add(new TopK(topK));
@@ -130,8 +166,13 @@ public final class Generate {
             }
             LogitsProcessor[] chain = ps.toArray(new LogitsProcessor[0]);
             Sampler sampler = temperature == 0f ? Sampler.greedy(chain) : Sampler.sampling(new Rng(seed), chain);
-            new Generator(c.model()).useCache(!f.has("no-cache")).stream(ids, maxTokens, sampler, (id, pos) -> printer.accept(id));
-            printer.finish();
+            Generator gen = new Generator(c.model()).useCache(!f.has("no-cache"));
+            for (int n = 1; n <= numReturn; n++) {                        // the samples share one seeded Rng: all differ
+                if (numReturn > 1) out.println("--- sample " + n + " of " + numReturn);
+                for (int id : ids) printer.accept(id);
+                gen.stream(ids, maxTokens, sampler, (id, pos) -> printer.accept(id));
+                printer.finish();
+            }
             return 0;
         } catch (Flags.UsageException | IllegalArgumentException e) {
             err.println("llmbook generate: " + e.getMessage());
@@ -141,6 +182,48 @@ public final class Generate {
             err.println("llmbook generate: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** K of {@code beam:K} (1 … 64), 0 for greedy or sample; anything else is refused with the valid forms. */
+    static int beamWidth(String strategy) {
+        if (strategy.equals("greedy") || strategy.equals("sample")) return 0;
+        if (strategy.startsWith("beam:")) {
+            int k;
+            try {
+                k = Integer.parseInt(strategy.substring(5));
+            } catch (NumberFormatException e) {
+                throw new Flags.UsageException("--strategy beam:K needs a whole number K in [1, 64], got '" + strategy + "'");
+            }
+            if (k < 1 || k > 64) throw new Flags.UsageException("--strategy beam:K: the beam width K must be in [1, 64], got " + k);
+            return k;
+        }
+        throw new Flags.UsageException("--strategy must be greedy, sample or beam:K (K in [1, 64]), got '" + strategy + "'");
+    }
+
+    /**
+     * Beam search (no streaming: the best beam is only known at the end). One output prints as the other strategies
+     * do; several print each with its rank, score, log-probability and length.
+     */
+    private static int beam(Checkpoint.Loaded c, int[] ids, int maxTokens, int width, LengthPenalty lp, int numReturn,
+                            java.util.List<LogitsProcessor> ps, boolean cache, PrintStream out) {
+        if (maxTokens < 1) throw new Flags.UsageException("--max-tokens must be >= 1 with beam search");
+        int room = c.model().context() - ids.length;
+        if (maxTokens > room)
+            throw new Flags.UsageException("--max-tokens " + maxTokens + ": beam search keeps the whole text in the context of "
+                    + c.model().context() + " tokens; the prompt has " + ids.length + ", so at most " + Math.max(0, room) + " new tokens fit");
+        BeamSearch bs = new BeamSearch(c.model()).width(width).lengthPenalty(lp).useCache(cache);
+        for (LogitsProcessor p : ps) bs.with(p);
+        java.util.List<BeamSearch.Hypothesis> best = bs.search(ids, maxTokens);
+        for (int n = 0; n < Math.min(numReturn, best.size()); n++) {
+            BeamSearch.Hypothesis h = best.get(n);
+            if (numReturn > 1)
+                out.printf(Locale.ROOT, "--- beam %d of %d: score %.4f, log-probability %.4f, %d tokens%n", n + 1, width, h.score(), h.logProb(), h.length());
+            TokenPrinter printer = new TokenPrinter(c.tokenizer(), out);
+            for (int id : ids) printer.accept(id);
+            for (int id : h.tokens()) printer.accept(id);
+            printer.finish();
+        }
+        return 0;
     }
 
     /**
