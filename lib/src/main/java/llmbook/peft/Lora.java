@@ -101,6 +101,37 @@ public final class Lora {
     }
 
     /**
+     * Folds every adapter into its layer and puts a plain {@link Linear} back in its place, with weight W + ΔW (for
+     * QLoRA: the 4-bit Ŵ decoded, + ΔW): a model of the base's shape, saved as an ordinary checkpoint. Returns the
+     * number of layers unwrapped.
+     */
+    public static int mergeAndUnwrap(Module model) {
+        int n = 0;
+        for (var e : layers(model).entrySet()) {
+            n += model.replace(e.getKey(), old -> {
+                Linear lin;
+                float[] w;
+                if (old instanceof LoraLinear l) {
+                    lin = new Linear(l.in, l.out, l.bias != null, new Rng(0));
+                    w = l.weight.contiguous().toArray();
+                    if (!l.isMerged()) { float[] d = l.delta(); for (int i = 0; i < w.length; i++) w[i] += d[i]; }
+                    if (l.bias != null) System.arraycopy(l.bias.contiguous().toArray(), 0, lin.bias.data(), 0, l.out);
+                } else {
+                    QLoraLinear q = (QLoraLinear) old;
+                    lin = new Linear(q.in, q.out, q.bias != null, new Rng(0));
+                    w = q.base.dequantize();
+                    float[] d = LoraLinear.delta(q.loraA.data(), q.loraB.data(), q.in, q.out, q.rank, q.scale);
+                    for (int i = 0; i < w.length; i++) w[i] += d[i];
+                    if (q.bias != null) System.arraycopy(q.bias.contiguous().toArray(), 0, lin.bias.data(), 0, q.out);
+                }
+                System.arraycopy(w, 0, lin.weight.data(), 0, w.length);
+                return lin;
+            });
+        }
+        return n;
+    }
+
+    /**
      * Writes the adapters alone (safetensors, by path, with a checksum) plus {@code metadata} and each layer's rank and
      * α, atomically. The file is {@code 4·Σ r·(in + out)} bytes plus a header.
      */

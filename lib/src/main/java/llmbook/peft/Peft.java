@@ -25,6 +25,19 @@ public final class Peft {
         return n;
     }
 
+    /**
+     * Bytes of the model's weights as held: 4 per fp32 parameter, plus each {@link QLoraLinear}'s 4-bit base (codes and
+     * scales, {@link llmbook.quant.QuantizedTensor#bytes}).
+     */
+    public static long weightBytes(Module model) {
+        long b = 4L * model.numParameters();
+        for (Module m : model.namedModules().values()) if (m instanceof QLoraLinear q) b += q.base.bytes();
+        return b;
+    }
+
+    /** Bytes of training state beyond the weights: a gradient and AdamW's two moments (fp32) per trainable parameter. */
+    public static long trainingStateBytes(Module model) { return 12L * model.numTrainable(); }
+
     /** Freezes everything, then unfreezes the parameters under each pattern ({@link Module#unfreeze}); returns the scalars trainable. */
     public static long only(Module model, String... patterns) {
         model.freeze("");

@@ -151,5 +151,24 @@ class LoraTest {
         assertTrue(maxAbs(b) > 0, "B moved");
     }
 
+    @Test
+    void mergeAndUnwrapGivesAPlainModelWithTheSameLogits() throws Exception {
+        Decoder d = new Decoder(CFG, new Rng(3));
+        Lora.apply(d, "h.*.attn.q", 4, 8f, new Rng(9));
+        Lora.applyQuantized(d, "h.*.mlp.w1", 4, 8f, 0f, new Rng(10));
+        randomiseB(d, 5);
+        d.eval();
+        float[] before = logits(d);
+        assertTrue(Peft.weightBytes(d) < 4L * new Decoder(CFG, new Rng(3)).numParameters(), "the 4-bit MLP weights take less room");
+        assertEquals(4, Lora.mergeAndUnwrap(d));
+        assertTrue(d.get("h.0.attn.q") instanceof Linear && d.get("h.1.mlp.w1") instanceof Linear);
+        float[] after = logits(d);
+        for (int i = 0; i < after.length; i++) assertEquals(before[i], after[i], 1e-4f, "logit " + i);
+        // the result loads into a plain decoder
+        Path f = dir.resolve("merged.safetensors");
+        llmbook.io.Weights.save(f, d, Map.of());
+        llmbook.io.Weights.load(f, new Decoder(CFG, new Rng(0)));
+    }
+
     static float maxAbs(float[] a) { float m = 0; for (float v : a) m = Math.max(m, Math.abs(v)); return m; }
 }
