@@ -7,9 +7,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The 4-bit dequantise-and-multiply kernel: vector against scalar twin, forward and backward, at awkward sizes and
- * with 1 and 2 threads. Both decode the same Ŵ and differ only in summation order (four accumulators vs one), so
- * the bound is {@code 2γ_N·Σ|terms|} with N = in (forward) or out (backward), as in {@link VectorTwinTest}.
+ * The 4-bit dequantise-and-multiply kernel: the fast version (tiles of Ŵ through the packed vector matmul) against
+ * the scalar twin, forward and backward, at awkward sizes (several tiles and a partial one) and with 1 and 2
+ * threads. Both decode the same Ŵ and differ only in summation order, so the bound is {@code 2γ_N·Σ|terms|} with
+ * N = in (forward) or out (backward), as in {@link VectorTwinTest}; |terms| ≤ 4 (|x| ≲ 4σ, |Ŵ| ≤ 1.5).
  */
 class QuantMatMulTest {
     @AfterEach
@@ -20,7 +21,7 @@ class QuantMatMulTest {
         Random r = new Random(1);
         float[] table = new float[16];
         for (int i = 0; i < 16; i++) table[i] = (i - 7.5f) / 7.5f;
-        int[][] shapes = {{1, 2, 1}, {1, 7 * 2, 3}, {3, 18, 17}, {7, 66, 33}, {2, 130, 257}, {64, 256, 96}, {33, 1032, 130}};
+        int[][] shapes = {{1, 2, 1}, {1, 7 * 2, 3}, {3, 18, 17}, {7, 66, 33}, {2, 130, 257}, {64, 256, 96}, {33, 1032, 130}, {300, 128, 200}};
         for (int threads : new int[] {1, 2}) {
             Kernels.setThreads(threads);
             for (int[] s : shapes)
@@ -34,11 +35,12 @@ class QuantMatMulTest {
                     String what = "rows " + rows + ", in " + in + ", out " + out + ", block " + block + ", threads " + threads;
                     float[] ys = new float[rows * out], yv = new float[rows * out];
                     QuantMatMul.linear4ForwardScalar(ys, x, rows, in, out, codes, table, scales, block);
-                    QuantMatMulVector.forward(yv, x, rows, in, out, codes, table, scales, block);
+                    Kernels.useVector(true);
+                    QuantMatMul.linear4Forward(yv, x, rows, in, out, codes, table, scales, block);
                     VectorTwinTest.close("linear4Forward " + what, ys, yv, 2 * VectorTwinTest.gamma(in) * 1.5 * in * 4);
                     float[] dxs = VectorTwinTest.rand(new Random(2), rows * in, 1f), dxv = dxs.clone();
                     QuantMatMul.linear4BackwardScalar(dxs, dy, rows, in, out, codes, table, scales, block);
-                    QuantMatMulVector.backward(dxv, dy, rows, in, out, codes, table, scales, block);
+                    QuantMatMul.linear4Backward(dxv, dy, rows, in, out, codes, table, scales, block);
                     VectorTwinTest.close("linear4Backward " + what, dxs, dxv, 2 * VectorTwinTest.gamma(out) * 1.5 * out * 4);
                 }
         }
