@@ -29,8 +29,16 @@ public final class Weights {
 
     /** Writes every parameter of {@code module} under its path, plus {@code metadata} and the checksum, atomically. */
     public static void save(Path file, Module module, Map<String, String> metadata) throws IOException {
+        save(file, module.namedParameters(), metadata);
+    }
+
+    /**
+     * Writes the named tensors (a part of a model: LoRA adapters, chapter 9), plus {@code metadata} and the checksum,
+     * atomically.
+     */
+    public static void save(Path file, Map<String, Tensor> named, Map<String, String> metadata) throws IOException {
         Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
-        for (var e : module.namedParameters().entrySet())
+        for (var e : named.entrySet())
             tensors.put(e.getKey(), new SafeTensors.Entry(e.getValue().shape(), e.getValue().toArray()));
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(CRC, Long.toHexString(checksum(tensors)));
@@ -45,16 +53,27 @@ public final class Weights {
 
     /** {@link #load(Path, Module)} for a file already read ({@code file} names it in errors). */
     public static Map<String, String> load(Path file, SafeTensors.Contents w, Module module) throws IOException {
+        return load(file, w, module.namedParameters(), module.getClass().getSimpleName());
+    }
+
+    /**
+     * Copies the tensors of {@code file} into {@code named} (a part of a model, e.g. its LoRA adapters) with the same
+     * checks as {@link #load(Path, Module)}; {@code what} names the target in errors.
+     */
+    public static Map<String, String> load(Path file, Map<String, Tensor> named, String what) throws IOException {
+        return load(file, SafeTensors.read(file), named, what);
+    }
+
+    private static Map<String, String> load(Path file, SafeTensors.Contents w, Map<String, Tensor> params, String what) throws IOException {
         String crc = w.metadata().get(CRC);
         if (crc != null && !crc.equals(Long.toHexString(checksum(w.tensors()))))
             throw new IOException(file + " is corrupt: its tensors' checksum is " + Long.toHexString(checksum(w.tensors()))
                     + " but the header records " + crc);
-        Map<String, Tensor> params = module.namedParameters();
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>();
         for (String name : params.keySet()) if (!w.tensors().containsKey(name)) missing.add(name);
         for (String name : w.tensors().keySet()) if (!params.containsKey(name)) unexpected.add(name);
         if (!missing.isEmpty() || !unexpected.isEmpty())
-            throw new IOException(file + " does not fit this " + module.getClass().getSimpleName() + ": "
+            throw new IOException(file + " does not fit this " + what + ": "
                     + (missing.isEmpty() ? "" : "missing " + shortList(missing)) + (missing.isEmpty() || unexpected.isEmpty() ? "" : "; ")
                     + (unexpected.isEmpty() ? "" : "unexpected " + shortList(unexpected)));
         for (var e : params.entrySet()) {

@@ -169,6 +169,41 @@ public final class Functional {
         });
     }
 
+    /**
+     * {@code KL(P‖Q) = Σ_j p_j (log p_j − log q_j)} per row, for P = softmax(logitsP), Q = softmax(logitsQ) along the
+     * last axis: (…, V) and (…, V) → (…). Q38. Built from log-softmax, so it is stable and needs no backward of its
+     * own; gradients reach both arguments ({@code ∂/∂zQ = q − p}; detach P for a fixed target, as distillation does).
+     * Not symmetric: KL(P‖Q) is large where P has mass and Q has none (Q must cover P's modes, "mean seeking"),
+     * KL(Q‖P) where Q has mass that P lacks (Q may drop modes, "mode seeking").
+     */
+    public static Tensor klDivergence(Tensor logitsP, Tensor logitsQ) {
+        if (!java.util.Arrays.equals(logitsP.shape, logitsQ.shape) || logitsP.shape.length == 0)
+            throw new IllegalArgumentException("klDivergence: logits " + Shape.str(logitsP.shape) + " and " + Shape.str(logitsQ.shape)
+                    + " must have one shape (…, V)");
+        Tensor lp = logitsP.logSoftmax(), lq = logitsQ.logSoftmax();
+        return lp.exp().mul(lp.sub(lq)).sum(-1, false);
+    }
+
+    /**
+     * {@code KL(p‖q) = Σ p_i ln(p_i / q_i)} in nats for two probability vectors (each summing to 1 within 1e-6), with
+     * {@code 0·ln 0 = 0}; {@code +∞} when some {@code q_i = 0 < p_i}. Q38. Example: p = (½, ½), q = (0.9, 0.1) gives
+     * 0.5108, and the other way round 0.3681.
+     */
+    public static double klDivergence(double[] p, double[] q) {
+        if (p.length != q.length) throw new IllegalArgumentException("klDivergence: p has " + p.length + " entries, q has " + q.length);
+        double sp = 0, sq = 0, kl = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (!(p[i] >= 0) || !(q[i] >= 0)) throw new IllegalArgumentException("klDivergence: probabilities must be >= 0, got p[" + i + "] = " + p[i] + ", q[" + i + "] = " + q[i]);
+            sp += p[i];
+            sq += q[i];
+            if (p[i] == 0) continue;
+            kl += q[i] == 0 ? Double.POSITIVE_INFINITY : p[i] * Math.log(p[i] / q[i]);
+        }
+        if (Math.abs(sp - 1) > 1e-6 || Math.abs(sq - 1) > 1e-6)
+            throw new IllegalArgumentException("klDivergence: p and q must each sum to 1, got " + sp + " and " + sq);
+        return kl;
+    }
+
     /** Cross-entropy with no ignored targets. */
     public static Tensor crossEntropy(Tensor logits, int[] targets) { return crossEntropy(logits, targets, Integer.MIN_VALUE); }
 

@@ -14,4 +14,12 @@ import llmbook.tensor.Tensor;
 public interface LossFunction<B> {
     /** The mean loss of {@code batch}, a scalar tensor. */
     Tensor loss(B batch);
+
+    /**
+     * This loss plus a penalty that does not depend on the batch (EWC, L2-SP: {@link AnchorPenalty}), asked for
+     * anew at every batch so it sees the current weights.
+     */
+    default LossFunction<B> plus(java.util.function.Supplier<Tensor> penalty) {
+        return b -> loss(b).add(penalty.get());
+    }
 }
