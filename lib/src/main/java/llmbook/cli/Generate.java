@@ -20,9 +20,6 @@ import llmbook.sample.LogitsProcessor;
 import llmbook.sample.MinP;
 import llmbook.sample.RepetitionPenalty;
 import llmbook.sample.Sampler;
-import llmbook.sample.Temperature;
-import llmbook.sample.TopK;
-import llmbook.sample.TopP;
 import llmbook.tensor.Rng;
 import llmbook.tokenizer.BpeTokenizer;
 import llmbook.tokenizer.CharTokenizer;
@@ -158,12 +155,8 @@ public final class Generate {
             // the text goes out as it is generated, so a long --max-tokens needs no big array and shows progress
             TokenPrinter printer = new TokenPrinter(tok, out);
             if (strategy.equals("greedy")) temperature = 0f;
-            if (temperature > 0f) {
-                if (temperature != 1f) ps.add(new Temperature(temperature));   // the same chain as Sampler.of, plus min-p
-                if (topK > 0) ps.add(new TopK(topK));
-                if (topP < 1f) ps.add(new TopP(topP));
-                if (minP > 0f) ps.add(new MinP(minP));
-            }
+            ps.addAll(Sampler.filters(temperature, topK, topP));             // Sampler.of's chain, plus min-p
+            if (temperature > 0f && minP > 0f) ps.add(new MinP(minP));
             LogitsProcessor[] chain = ps.toArray(new LogitsProcessor[0]);
             Sampler sampler = temperature == 0f ? Sampler.greedy(chain) : Sampler.sampling(new Rng(seed), chain);
             Generator gen = new Generator(c.model()).useCache(!f.has("no-cache"));

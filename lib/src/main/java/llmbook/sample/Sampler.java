@@ -38,16 +38,26 @@ public final class Sampler {
      * {@code rng} (unused, and may be null, when greedy).
      */
     public static Sampler of(float temperature, int topK, float topP, Rng rng) {
+        List<LogitsProcessor> ps = filters(temperature, topK, topP);
+        if (temperature == 0) return greedy();
+        if (rng == null) throw new IllegalArgumentException("Sampler: sampling (temperature > 0) needs an Rng");
+        return new Sampler(ps, rng);
+    }
+
+    /**
+     * The processors of {@link #of}'s classic settings, in order: temperature (left out at 1), top-k (0 = off), top-p
+     * (1 = off); none when greedy (temperature 0). Callers that add other processors (min-p, penalties) start here.
+     */
+    public static List<LogitsProcessor> filters(float temperature, int topK, float topP) {
         if (!(temperature >= 0)) throw new IllegalArgumentException("Sampler: temperature must be >= 0, got " + temperature);
         if (topK < 0) throw new IllegalArgumentException("Sampler: top-k must be >= 0 (0 = off), got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("Sampler: top-p must be in (0, 1], got " + topP);
-        if (temperature == 0) return greedy();
-        if (rng == null) throw new IllegalArgumentException("Sampler: sampling (temperature > 0) needs an Rng");
         List<LogitsProcessor> ps = new ArrayList<>();
+        if (temperature == 0) return ps;
         if (temperature != 1f) ps.add(new Temperature(temperature));
         if (topK > 0) ps.add(new TopK(topK));
         if (topP < 1f) ps.add(new TopP(topP));
-        return new Sampler(ps, rng);
+        return ps;
     }
 
     /** This sampler with {@code p} applied after its processors. */
