@@ -193,6 +193,10 @@ public final class Bench {
         var llama = llmbook.model.transformer.TransformerConfig.llama(BenchTrain.V);
         cs.add(new Case("train step", "llama preset (÷ gpt2 preset) B=16 T=128", tokens, "tok/s", BenchTrain.step(llama, true),
                 BenchTrain.step(true), null));
+        // the kernels' spinning worker team against the plain sleeping pool it replaced (identical results)
+        Runnable teamStep = BenchTrain.step(true), plainStep = BenchTrain.step(true);
+        cs.add(new Case("train step", "team workers (÷ plain pool) B=16 T=128", tokens, "tok/s", teamStep,
+                () -> { Kernels.useTeam(false); try { plainStep.run(); } finally { Kernels.useTeam(true); } }, null));
         cs.addAll(attentionLayerCases(rng));
         cs.addAll(decodeKernelCases(rng));
         cs.addAll(attentionVariantCases());

@@ -115,12 +115,12 @@ public final class Attention {
         Kernels.checkDim(kn, "heads", heads);
         Kernels.checkDim(kn, "T", T);
         Kernels.checkDim(kn, "d", d);
-        Kernels.checkArray(kn, "lse (heads×T=" + heads + "×" + T + ")", lse, lseOff, (long) heads * T);
+        if (Kernels.outside(lse, lseOff, (long) heads * T)) Kernels.checkArray(kn, "lse (heads×T=" + heads + "×" + T + ")", lse, lseOff, (long) heads * T);
     }
 
     /** Throws unless {@code arr} holds heads×T×d floats from {@code off}; names the array and the sizes. */
     private static void checkHTd(String kn, String name, float[] arr, int off, int heads, int T, int d) {
-        Kernels.checkArray(kn, name + " (heads×T×d=" + heads + "×" + T + "×" + d + ")", arr, off, (long) heads * T * d);
+        if (Kernels.outside(arr, off, (long) heads * T * d)) Kernels.checkArray(kn, name + " (heads×T×d=" + heads + "×" + T + "×" + d + ")", arr, off, (long) heads * T * d);
     }
 
     // ---- a batch of grouped heads (MHA, GQA, MQA; MLA with dv ≠ dk) ----
@@ -259,19 +259,19 @@ public final class Attention {
                                      float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
         checkGroups(kn, B, H, G, T, dk, dv);
         String bh = " (B×H×T×", bg = " (B×G×T×";
-        Kernels.checkArray(kn, "q" + bh + "dk=" + B + "×" + H + "×" + T + "×" + dk + ")", q, qOff, (long) B * H * T * dk);
-        Kernels.checkArray(kn, "k" + bg + "dk=" + B + "×" + G + "×" + T + "×" + dk + ")", k, kOff, (long) B * G * T * dk);
-        Kernels.checkArray(kn, "v" + bg + "dv=" + B + "×" + G + "×" + T + "×" + dv + ")", v, vOff, (long) B * G * T * dv);
-        Kernels.checkArray(kn, "out" + bh + "dv=" + B + "×" + H + "×" + T + "×" + dv + ")", out, 0, (long) B * H * T * dv);
-        Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
+        if (Kernels.outside(q, qOff, (long) B * H * T * dk)) Kernels.checkArray(kn, "q" + bh + "dk=" + B + "×" + H + "×" + T + "×" + dk + ")", q, qOff, (long) B * H * T * dk);
+        if (Kernels.outside(k, kOff, (long) B * G * T * dk)) Kernels.checkArray(kn, "k" + bg + "dk=" + B + "×" + G + "×" + T + "×" + dk + ")", k, kOff, (long) B * G * T * dk);
+        if (Kernels.outside(v, vOff, (long) B * G * T * dv)) Kernels.checkArray(kn, "v" + bg + "dv=" + B + "×" + G + "×" + T + "×" + dv + ")", v, vOff, (long) B * G * T * dv);
+        if (Kernels.outside(out, 0, (long) B * H * T * dv)) Kernels.checkArray(kn, "out" + bh + "dv=" + B + "×" + H + "×" + T + "×" + dv + ")", out, 0, (long) B * H * T * dv);
+        if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
     }
 
     private static void checkGradients(String kn, int B, int H, int G, int T, int dk, int dv, float[] dq, float[] dK, float[] dV, float[] dout) {
         String bh = " (B×H×T×", bg = " (B×G×T×";
-        Kernels.checkArray(kn, "dq" + bh + "dk=" + B + "×" + H + "×" + T + "×" + dk + ")", dq, 0, (long) B * H * T * dk);
-        Kernels.checkArray(kn, "dK" + bg + "dk=" + B + "×" + G + "×" + T + "×" + dk + ")", dK, 0, (long) B * G * T * dk);
-        Kernels.checkArray(kn, "dV" + bg + "dv=" + B + "×" + G + "×" + T + "×" + dv + ")", dV, 0, (long) B * G * T * dv);
-        Kernels.checkArray(kn, "dout" + bh + "dv=" + B + "×" + H + "×" + T + "×" + dv + ")", dout, 0, (long) B * H * T * dv);
+        if (Kernels.outside(dq, 0, (long) B * H * T * dk)) Kernels.checkArray(kn, "dq" + bh + "dk=" + B + "×" + H + "×" + T + "×" + dk + ")", dq, 0, (long) B * H * T * dk);
+        if (Kernels.outside(dK, 0, (long) B * G * T * dk)) Kernels.checkArray(kn, "dK" + bg + "dk=" + B + "×" + G + "×" + T + "×" + dk + ")", dK, 0, (long) B * G * T * dk);
+        if (Kernels.outside(dV, 0, (long) B * G * T * dv)) Kernels.checkArray(kn, "dV" + bg + "dv=" + B + "×" + G + "×" + T + "×" + dv + ")", dV, 0, (long) B * G * T * dv);
+        if (Kernels.outside(dout, 0, (long) B * H * T * dv)) Kernels.checkArray(kn, "dout" + bh + "dv=" + B + "×" + H + "×" + T + "×" + dv + ")", dout, 0, (long) B * H * T * dv);
     }
 
     private static void checkCached(String kn, int B, int H, int G, int Tq, int start, int dk, int dv, float[] out, float[] q, int qOff,
@@ -282,10 +282,10 @@ public final class Attention {
             throw new IllegalArgumentException(kn + ": start " + start + " + Tq " + Tq + " new positions exceed the cache capacity " + cap);
         if (kRows < dk || vRows < dv)
             throw new IllegalArgumentException(kn + ": feature rows must cover the widths: kRows=" + kRows + " < dk=" + dk + " or vRows=" + vRows + " < dv=" + dv);
-        Kernels.checkArray(kn, "q (B×H×Tq×dk=" + B + "×" + H + "×" + Tq + "×" + dk + ")", q, qOff, (long) B * H * Tq * dk);
-        Kernels.checkArray(kn, "out (B×H×Tq×dv=" + B + "×" + H + "×" + Tq + "×" + dv + ")", out, 0, (long) B * H * Tq * dv);
-        Kernels.checkArray(kn, "k cache (B×G×kRows×cap=" + B + "×" + G + "×" + kRows + "×" + cap + ")", k, kOff, (long) B * G * kRows * cap);
-        Kernels.checkArray(kn, "v cache (B×G×vRows×cap=" + B + "×" + G + "×" + vRows + "×" + cap + ")", v, vOff, (long) B * G * vRows * cap);
+        if (Kernels.outside(q, qOff, (long) B * H * Tq * dk)) Kernels.checkArray(kn, "q (B×H×Tq×dk=" + B + "×" + H + "×" + Tq + "×" + dk + ")", q, qOff, (long) B * H * Tq * dk);
+        if (Kernels.outside(out, 0, (long) B * H * Tq * dv)) Kernels.checkArray(kn, "out (B×H×Tq×dv=" + B + "×" + H + "×" + Tq + "×" + dv + ")", out, 0, (long) B * H * Tq * dv);
+        if (Kernels.outside(k, kOff, (long) B * G * kRows * cap)) Kernels.checkArray(kn, "k cache (B×G×kRows×cap=" + B + "×" + G + "×" + kRows + "×" + cap + ")", k, kOff, (long) B * G * kRows * cap);
+        if (Kernels.outside(v, vOff, (long) B * G * vRows * cap)) Kernels.checkArray(kn, "v cache (B×G×vRows×cap=" + B + "×" + G + "×" + vRows + "×" + cap + ")", v, vOff, (long) B * G * vRows * cap);
     }
 
     // ---- scalar twins: materialise the T×T matrices ----
@@ -390,11 +390,11 @@ public final class Attention {
         Kernels.checkDim(kn, "d", d);
         String td = " (T×d=" + T + "×" + d + ")";
         long size = (long) T * d;
-        Kernels.checkArray(kn, "out" + td, out, outOff, size);
-        Kernels.checkArray(kn, "lse (T=" + T + ")", lse, lseOff, T);
-        Kernels.checkArray(kn, "q" + td, q, qOff, size);
-        Kernels.checkArray(kn, "k" + td, k, kOff, size);
-        Kernels.checkArray(kn, "v" + td, v, vOff, size);
+        if (Kernels.outside(out, outOff, size)) Kernels.checkArray(kn, "out" + td, out, outOff, size);
+        if (Kernels.outside(lse, lseOff, T)) Kernels.checkArray(kn, "lse (T=" + T + ")", lse, lseOff, T);
+        if (Kernels.outside(q, qOff, size)) Kernels.checkArray(kn, "q" + td, q, qOff, size);
+        if (Kernels.outside(k, kOff, size)) Kernels.checkArray(kn, "k" + td, k, kOff, size);
+        if (Kernels.outside(v, vOff, size)) Kernels.checkArray(kn, "v" + td, v, vOff, size);
     }
 
     private static void checkB(String kn, float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, float[] dout, int doutOff,
@@ -403,9 +403,9 @@ public final class Attention {
         checkF(kn, out, outOff, lse, lseOff, q, qOff, k, kOff, v, vOff, T, d);
         String td = " (T×d=" + T + "×" + d + ")";
         long size = (long) T * d;
-        Kernels.checkArray(kn, "dq" + td, dq, dqOff, size);
-        Kernels.checkArray(kn, "dk" + td, dk, dkOff, size);
-        Kernels.checkArray(kn, "dv" + td, dv, dvOff, size);
-        Kernels.checkArray(kn, "dout" + td, dout, doutOff, size);
+        if (Kernels.outside(dq, dqOff, size)) Kernels.checkArray(kn, "dq" + td, dq, dqOff, size);
+        if (Kernels.outside(dk, dkOff, size)) Kernels.checkArray(kn, "dk" + td, dk, dkOff, size);
+        if (Kernels.outside(dv, dvOff, size)) Kernels.checkArray(kn, "dv" + td, dv, dvOff, size);
+        if (Kernels.outside(dout, doutOff, size)) Kernels.checkArray(kn, "dout" + td, dout, doutOff, size);
     }
 }

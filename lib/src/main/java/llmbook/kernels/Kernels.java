@@ -44,6 +44,17 @@ public final class Kernels {
     /** The number of threads large kernels may use. */
     public static int threads() { return threads; }
 
+    private static volatile boolean team = !Boolean.getBoolean("llmbook.kernels.plainPool");
+
+    /**
+     * Whether parallel regions run on the spinning team of workers (the default) or on a plain thread pool whose
+     * workers sleep between regions (the previous version, kept so {@code ./llmbook bench} can time both in one run).
+     * Results are identical either way.
+     */
+    public static void useTeam(boolean on) { team = on; }
+
+    public static boolean usingTeam() { return team; }
+
     /** A body run once per slice index {@code 0 <= slice < slices}. */
     @FunctionalInterface
     interface Slice { void run(int slice); }
@@ -54,7 +65,8 @@ public final class Kernels {
      */
     static void parallel(int slices, Slice body) {
         if (slices <= 1) { if (slices == 1) body.run(0); return; }
-        ExecutorService p = pool(slices - 1);
+        if (team && threads > 1 && Team.run(slices, body)) return;
+        ExecutorService p = pool(slices - 1);                        // nested or concurrent regions: the plain pool
         @SuppressWarnings("unchecked")
         Future<?>[] fs = new Future<?>[slices - 1];
         for (int s = 1; s < slices; s++) {
@@ -66,9 +78,96 @@ public final class Kernels {
         for (Future<?> f : fs) {
             try { f.get(); } catch (Throwable t) { if (err == null) err = t.getCause() != null ? t.getCause() : t; }
         }
+        rethrow(err);
+    }
+
+    private static void rethrow(Throwable err) {
         if (err instanceof RuntimeException re) throw re;
         if (err instanceof Error e) throw e;
         if (err != null) throw new RuntimeException(err);
+    }
+
+    /**
+     * The fast path of {@link #parallel}: {@code threads() − 1} workers that wait for work by spinning a few tens of
+     * microseconds before they sleep, and the caller, all taking slice indices from one counter. A training step of the
+     * reference GPT runs a few hundred parallel regions of 0.05–1 ms; waking a sleeping pool thread for each (what an
+     * {@code ExecutorService} does) costs 10–50 µs a time, so at 2 threads the step was far from 2× the 1-thread one.
+     * Slices are independent and each is computed whole by one thread, so which thread takes which slice changes no
+     * result. One region at a time: a nested region (a slice body that calls a kernel) or one from another thread
+     * while a region is running uses the plain pool instead.
+     */
+    private static final class Team {
+        private static final java.util.concurrent.atomic.AtomicBoolean BUSY = new java.util.concurrent.atomic.AtomicBoolean();
+        private static final int SPINS = Integer.getInteger("llmbook.kernels.spins", 1 << 12);   // ≈ 0.1 ms of onSpinWait before parking
+        private static Thread[] workers = new Thread[0];
+        private static volatile Region current;
+
+        /** One parallel region: its body, slice count, how many workers join, and its own counters. */
+        private static final class Region {
+            final Slice body;
+            final int n, team;
+            final Thread owner = Thread.currentThread();
+            final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(), pending;
+            volatile Throwable error;
+
+            Region(Slice body, int n, int team) {
+                this.body = body;
+                this.n = n;
+                this.team = team;
+                this.pending = new java.util.concurrent.atomic.AtomicInteger(team);
+            }
+
+            void work() { for (int s; (s = next.getAndIncrement()) < n; ) body.run(s); }
+        }
+
+        static boolean run(int n, Slice body) {
+            if (!BUSY.compareAndSet(false, true)) return false;
+            try {
+                int team = Math.min(threads, n) - 1;
+                ensureWorkers(team);
+                Region r = new Region(body, n, team);
+                current = r;                                            // publishes the region to the workers
+                for (int i = 0; i < team; i++) java.util.concurrent.locks.LockSupport.unpark(workers[i]);
+                Throwable mine = null;
+                try { r.work(); } catch (Throwable t) { mine = t; }
+                for (int spin = 0; r.pending.get() > 0; spin++) {     // the last worker to finish unparks us
+                    if (spin < SPINS) Thread.onSpinWait(); else java.util.concurrent.locks.LockSupport.park(r);
+                }
+                rethrow(mine != null ? mine : r.error);
+                return true;
+            } finally {
+                BUSY.set(false);
+            }
+        }
+
+        private static void ensureWorkers(int want) {
+            if (workers.length >= want) return;
+            Thread[] grown = java.util.Arrays.copyOf(workers, want);
+            for (int i = workers.length; i < want; i++) {
+                final int id = i;
+                Thread t = new Thread(() -> loop(id), "llmbook-kernel-team-" + i);
+                t.setDaemon(true);
+                grown[i] = t;
+                t.start();
+            }
+            workers = grown;
+        }
+
+        /** Worker {@code id}: waits for a region it has not seen, joins it if the region wants this many workers, repeats. */
+        private static void loop(int id) {
+            Region last = null;
+            while (true) {
+                Region r;
+                for (int spin = 0; (r = current) == last || r == null; spin++) {
+                    if (spin < SPINS) Thread.onSpinWait();
+                    else java.util.concurrent.locks.LockSupport.park();
+                }
+                last = r;
+                if (id >= r.team) continue;                             // not needed in this region
+                try { r.work(); } catch (Throwable t) { r.error = t; }
+                if (r.pending.decrementAndGet() == 0) java.util.concurrent.locks.LockSupport.unpark(r.owner);
+            }
+        }
     }
 
     /** A loop body over the index range {@code [from, to)}. */
@@ -108,6 +207,13 @@ public final class Kernels {
     }
 
     /** Throws unless {@code arr[off .. off+size)} exists; the message names the kernel, the array and the sizes. */
+    /**
+     * True when {@code arr[off, off + size)} is not a valid range (null array, negative offset, too short): the cheap test
+     * callers make before {@link #checkArray}, so the message naming the array and its dimensions is only built when it
+     * is thrown (building it on every call cost a one-token decode step about a tenth of its time).
+     */
+    static boolean outside(float[] arr, int off, long size) { return arr == null || off < 0 || off + size > arr.length; }
+
     static void checkArray(String kernel, String name, float[] arr, int off, long size) {
         if (arr == null) throw new IllegalArgumentException(kernel + ": array " + name + " is null (needs " + size + " elements)");
         if (off < 0) throw new IllegalArgumentException(kernel + ": offset of " + name + " must be >= 0, got " + off);

@@ -88,9 +88,9 @@ public final class MatMul {
     private static void checkMatvec(String kn, float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
         Kernels.checkDim(kn, "rows", rows);
         Kernels.checkDim(kn, "cols", cols);
-        Kernels.checkArray(kn, "y (rows=" + rows + ")", y, yo, rows);
-        Kernels.checkArray(kn, "w (rows×cols=" + rows + "×" + cols + ")", w, wo, (long) rows * cols);
-        Kernels.checkArray(kn, "x (cols=" + cols + ")", x, xo, cols);
+        if (Kernels.outside(y, yo, rows)) Kernels.checkArray(kn, "y (rows=" + rows + ")", y, yo, rows);
+        if (Kernels.outside(w, wo, (long) rows * cols)) Kernels.checkArray(kn, "w (rows×cols=" + rows + "×" + cols + ")", w, wo, (long) rows * cols);
+        if (Kernels.outside(x, xo, cols)) Kernels.checkArray(kn, "x (cols=" + cols + ")", x, xo, cols);
         if (overlaps(y, yo, rows, w, wo, (long) rows * cols) || overlaps(y, yo, rows, x, xo, cols))
             throw new IllegalArgumentException(kn + ": output y overlaps an input");
     }
@@ -99,9 +99,9 @@ public final class MatMul {
         Kernels.checkDim(kernel, "m", m);
         Kernels.checkDim(kernel, "k", k);
         Kernels.checkDim(kernel, "n", n);
-        Kernels.checkArray(kernel, "c (m×n=" + m + "×" + n + ")", c, cOff, (long) m * n);
-        Kernels.checkArray(kernel, "a (m×k=" + m + "×" + k + ")", a, aOff, (long) m * k);
-        Kernels.checkArray(kernel, "b (k×n=" + k + "×" + n + ")", b, bOff, (long) k * n);
+        if (Kernels.outside(c, cOff, (long) m * n)) Kernels.checkArray(kernel, "c (m×n=" + m + "×" + n + ")", c, cOff, (long) m * n);
+        if (Kernels.outside(a, aOff, (long) m * k)) Kernels.checkArray(kernel, "a (m×k=" + m + "×" + k + ")", a, aOff, (long) m * k);
+        if (Kernels.outside(b, bOff, (long) k * n)) Kernels.checkArray(kernel, "b (k×n=" + k + "×" + n + ")", b, bOff, (long) k * n);
         if (overlaps(c, cOff, (long) m * n, a, aOff, (long) m * k) || overlaps(c, cOff, (long) m * n, b, bOff, (long) k * n))
             throw new IllegalArgumentException(kernel + ": output c [" + cOff + ", " + (cOff + (long) m * n) + ") overlaps an input");
     }

@@ -145,43 +145,43 @@ public final class Norms {
 
     static void checkLnF(String k, float[] y, int yOff, float[] mean, float[] rstd, float[] x, int xOff, float[] w, float[] b, int rows, int cols) {
         rowsCols(k, rows, cols);
-        Kernels.checkArray(k, rc("y", rows, cols), y, yOff, (long) rows * cols);
-        Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
-        Kernels.checkArray(k, "mean (rows=" + rows + ")", mean, 0, rows);
-        Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
-        Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
-        if (b != null) Kernels.checkArray(k, "b (cols=" + cols + ")", b, 0, cols);
+        if (Kernels.outside(y, yOff, (long) rows * cols)) Kernels.checkArray(k, rc("y", rows, cols), y, yOff, (long) rows * cols);
+        if (Kernels.outside(x, xOff, (long) rows * cols)) Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
+        if (Kernels.outside(mean, 0, rows)) Kernels.checkArray(k, "mean (rows=" + rows + ")", mean, 0, rows);
+        if (Kernels.outside(rstd, 0, rows)) Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
+        if (Kernels.outside(w, 0, cols)) Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
+        if (b != null) if (Kernels.outside(b, 0, cols)) Kernels.checkArray(k, "b (cols=" + cols + ")", b, 0, cols);
     }
 
     static void checkLnB(String k, float[] dx, int dxOff, float[] dw, float[] db, float[] dy, int dyOff, float[] x, int xOff,
                          float[] mean, float[] rstd, float[] w, int rows, int cols) {
         rowsCols(k, rows, cols);
-        Kernels.checkArray(k, rc("dx", rows, cols), dx, dxOff, (long) rows * cols);
-        Kernels.checkArray(k, rc("dy", rows, cols), dy, dyOff, (long) rows * cols);
-        Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
-        Kernels.checkArray(k, "mean (rows=" + rows + ")", mean, 0, rows);
-        Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
-        Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
-        Kernels.checkArray(k, "dw (cols=" + cols + ")", dw, 0, cols);
-        if (db != null) Kernels.checkArray(k, "db (cols=" + cols + ")", db, 0, cols);
+        if (Kernels.outside(dx, dxOff, (long) rows * cols)) Kernels.checkArray(k, rc("dx", rows, cols), dx, dxOff, (long) rows * cols);
+        if (Kernels.outside(dy, dyOff, (long) rows * cols)) Kernels.checkArray(k, rc("dy", rows, cols), dy, dyOff, (long) rows * cols);
+        if (Kernels.outside(x, xOff, (long) rows * cols)) Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
+        if (Kernels.outside(mean, 0, rows)) Kernels.checkArray(k, "mean (rows=" + rows + ")", mean, 0, rows);
+        if (Kernels.outside(rstd, 0, rows)) Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
+        if (Kernels.outside(w, 0, cols)) Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
+        if (Kernels.outside(dw, 0, cols)) Kernels.checkArray(k, "dw (cols=" + cols + ")", dw, 0, cols);
+        if (db != null) if (Kernels.outside(db, 0, cols)) Kernels.checkArray(k, "db (cols=" + cols + ")", db, 0, cols);
     }
 
     static void checkRmsF(String k, float[] y, int yOff, float[] rstd, float[] x, int xOff, float[] w, int rows, int cols) {
         rowsCols(k, rows, cols);
-        Kernels.checkArray(k, rc("y", rows, cols), y, yOff, (long) rows * cols);
-        Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
-        Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
-        Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
+        if (Kernels.outside(y, yOff, (long) rows * cols)) Kernels.checkArray(k, rc("y", rows, cols), y, yOff, (long) rows * cols);
+        if (Kernels.outside(x, xOff, (long) rows * cols)) Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
+        if (Kernels.outside(rstd, 0, rows)) Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
+        if (Kernels.outside(w, 0, cols)) Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
     }
 
     static void checkRmsB(String k, float[] dx, int dxOff, float[] dw, float[] dy, int dyOff, float[] x, int xOff,
                           float[] rstd, float[] w, int rows, int cols) {
         rowsCols(k, rows, cols);
-        Kernels.checkArray(k, rc("dx", rows, cols), dx, dxOff, (long) rows * cols);
-        Kernels.checkArray(k, rc("dy", rows, cols), dy, dyOff, (long) rows * cols);
-        Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
-        Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
-        Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
-        Kernels.checkArray(k, "dw (cols=" + cols + ")", dw, 0, cols);
+        if (Kernels.outside(dx, dxOff, (long) rows * cols)) Kernels.checkArray(k, rc("dx", rows, cols), dx, dxOff, (long) rows * cols);
+        if (Kernels.outside(dy, dyOff, (long) rows * cols)) Kernels.checkArray(k, rc("dy", rows, cols), dy, dyOff, (long) rows * cols);
+        if (Kernels.outside(x, xOff, (long) rows * cols)) Kernels.checkArray(k, rc("x", rows, cols), x, xOff, (long) rows * cols);
+        if (Kernels.outside(rstd, 0, rows)) Kernels.checkArray(k, "rstd (rows=" + rows + ")", rstd, 0, rows);
+        if (Kernels.outside(w, 0, cols)) Kernels.checkArray(k, "w (cols=" + cols + ")", w, 0, cols);
+        if (Kernels.outside(dw, 0, cols)) Kernels.checkArray(k, "dw (cols=" + cols + ")", dw, 0, cols);
     }
 }

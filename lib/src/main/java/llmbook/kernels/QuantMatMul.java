@@ -86,8 +86,8 @@ public final class QuantMatMul {
         Kernels.checkDim(k, "in", in);
         Kernels.checkDim(k, "out", out);
         long n = (long) in * out;
-        Kernels.checkArray(k, "x (rows×in = " + rows + "×" + in + ")", x, 0, (long) rows * in);
-        Kernels.checkArray(k, "y (rows×out = " + rows + "×" + out + ")", y, 0, (long) rows * out);
+        if (Kernels.outside(x, 0, (long) rows * in)) Kernels.checkArray(k, "x (rows×in = " + rows + "×" + in + ")", x, 0, (long) rows * in);
+        if (Kernels.outside(y, 0, (long) rows * out)) Kernels.checkArray(k, "y (rows×out = " + rows + "×" + out + ")", y, 0, (long) rows * out);
         if (block < 2 || block % 2 != 0) throw new IllegalArgumentException(k + ": block must be even and >= 2, got " + block);
         if (table == null || table.length != 16) throw new IllegalArgumentException(k + ": table must have 16 entries, got " + (table == null ? "null" : table.length));
         if (codes == null || codes.length < (n + 1) / 2)

@@ -2,7 +2,7 @@ package llmbook.kernels;
 
 import static jdk.incubator.vector.VectorOperators.ABS;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.IS_NAN;
+import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.MAX;
@@ -58,7 +58,7 @@ final class Vec {
         FloatVector y = er.mul((FloatVector) bits.reinterpretAsFloats());
         y = y.blend(0f, x.compare(LT, EXP_UNDERFLOW));
         y = y.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_OVERFLOW));
-        return y.blend(x, x.test(IS_NAN));
+        return y.blend(x, x.compare(NE, x));
     }
 
     /**
@@ -76,7 +76,7 @@ final class Vec {
         p = p.fma(z, FloatVector.broadcast(S, 1.33314422036E-1f));
         p = p.fma(z, FloatVector.broadcast(S, -3.33332819422E-1f));
         FloatVector small = p.mul(z).fma(x, x);
-        return big.blend(small, a.compare(LT, 0.625f)).blend(x, x.test(IS_NAN));
+        return big.blend(small, a.compare(LT, 0.625f)).blend(x, x.compare(NE, x));
     }
 
     /** Rotations by L/2, L/4, …, 1 lanes: the fixed tree of {@link #sumLanes}. */
@@ -314,8 +314,9 @@ final class Vec {
         for (VectorShuffle<Float> t : TAIL) d = d.add(d.rearrange(t));   // a row still spans L/8 neighbouring lanes
         d = d.rearrange(GATHER8);
         if (scale != 1f) d = d.mul(scale);
-        d.intoArray(y, yo, FIRST8);
-    }
+        if (yo + L <= y.length) d.intoArray(y, yo, FIRST8);
+        else for (int r = 0; r < 8; r++) y[yo + r] = d.lane(r);     // a masked store reaching past the array's end takes
+    }                                                                  // the JDK's lane-by-lane checked path: far slower
 
     /**
      * {@code y[yo + r] = scale · W[r, :]·x} for r < rows, W row-major with leading dimension {@code ldw}: one token
