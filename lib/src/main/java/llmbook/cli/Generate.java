@@ -38,6 +38,8 @@ public final class Generate {
             A character model refuses a prompt with characters its vocabulary lacks, and names them.
 
               --run DIR          run folder written by ./llmbook train (default runs/gpt)
+              --adapter FILE     a LoRA/QLoRA adapter written by ./llmbook finetune (adapter.safetensors), attached
+                                 to the --run model it was trained on (base + adapter, nothing merged)
               --prompt TEXT      text to continue (default "Call me Ishmael.")
               --max-tokens N     tokens to generate (default 300)
               --temperature T    0 = greedy; higher = more random (default 0.8)
@@ -101,7 +103,7 @@ public final class Generate {
     private static int runChecked(String[] args, PrintStream out, PrintStream err) {
         try {
             Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "min-p", "repetition-penalty", "seed",
-                    "threads", "preset", "frequency-penalty", "strategy", "length-penalty", "num-return", "no-repeat-ngram"),
+                    "threads", "preset", "frequency-penalty", "strategy", "length-penalty", "num-return", "no-repeat-ngram", "adapter"),
                     Set.of("help", "no-cache", "bench", "quick"));
             if (f.has("help")) { out.print(HELP); return 0; }
             // Every flag is checked before the (slower) model load, so a typo fails at once.
@@ -138,11 +140,19 @@ public final class Generate {
             Kernels.setThreads(f.integer("threads", 1, 1));
             Path run = Path.of(f.string("run", "runs/gpt"));
             if (f.has("quick") && !f.has("bench")) throw new Flags.UsageException("--quick only goes with --bench");
+            if (f.has("adapter") && f.has("bench")) throw new Flags.UsageException("--bench times a run folder's model; drop --adapter");
             if (f.has("no-cache") && f.has("bench")) throw new Flags.UsageException("--bench times both ways already; drop --no-cache");
             if (f.has("bench")) return bench(run, f.has("run") || Files.isDirectory(run), preset, prompt, maxTokens, f.has("quick"), out);
             if (!Files.isDirectory(run))
                 throw new Flags.UsageException("--run: no run folder " + run + "; train one first with ./llmbook train --out " + run);
             Checkpoint.Loaded c = Checkpoint.load(run);
+            if (f.has("adapter")) {
+                Path adapter = Path.of(f.string("adapter", ""));
+                if (!Files.isRegularFile(adapter)) throw new Flags.UsageException("--adapter: no file " + adapter);
+                llmbook.peft.Lora.attach(c.model(), adapter);
+                err.printf("attached %d LoRA layers from %s (%,d adapter parameters)%n", llmbook.peft.Lora.layers(c.model()).size(), adapter,
+                        llmbook.peft.Lora.adapters(c.model()).values().stream().mapToLong(t -> t.numel()).sum());
+            }
             Tokenizer tok = c.tokenizer();
             int[] ids = tok.encode(prompt);
             if (tok instanceof CharTokenizer) refuseUnknown(prompt, ids, tok.vocabSize() - 1);

@@ -160,6 +160,43 @@ public final class Lora {
         return Weights.load(file, ad, "model's LoRA adapters");
     }
 
+    /**
+     * Wraps {@code model} (the base the adapters were trained on, unmerged) exactly as the adapter file says — each path
+     * that has a {@code lora_A} in the file, at that tensor's rank, with the file's α, in NF4 when the file's
+     * {@code method} is QLoRA — and loads the adapters: base + adapter, no merged copy needed. Returns the file's
+     * metadata. {@code ./llmbook generate --run BASE --adapter FILE} is this. Q13.
+     */
+    public static Map<String, String> attach(Module model, Path file) throws IOException {
+        var contents = llmbook.io.SafeTensors.read(file);
+        String alphaText = contents.metadata().get(ALPHA);
+        if (alphaText == null || alphaText.contains(","))
+            throw new IOException(file + ": needs one " + ALPHA + " in its metadata to attach, found " + (alphaText == null ? "none" : alphaText)
+                    + " (is it a LoRA adapter file written by Lora.save?)");
+        float alpha;
+        try {
+            alpha = Float.parseFloat(alphaText);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": " + ALPHA + " '" + alphaText + "' is not a number");
+        }
+        boolean quantized = contents.metadata().getOrDefault("method", "").startsWith("qlora");
+        int wrapped = 0;
+        for (var e : contents.tensors().entrySet()) {
+            if (!e.getKey().endsWith(".lora_A")) continue;
+            String path = e.getKey().substring(0, e.getKey().length() - ".lora_A".length());
+            int r = e.getValue().shape()[0];
+            int n;
+            try {
+                n = quantized ? applyQuantized(model, path, r, alpha, 0f, new Rng(0)) : apply(model, path, r, alpha, 0f, new Rng(0));
+            } catch (IllegalArgumentException ex) {
+                n = 0;
+            }
+            if (n != 1) throw new IOException(file + ": adapter '" + path + "' names no Linear layer of this model (is it the base the adapter was trained on?)");
+            wrapped++;
+        }
+        if (wrapped == 0) throw new IOException(file + ": holds no lora_A tensors");
+        return load(file, model);
+    }
+
     private static String rankOf(Module model) {
         return layers(model).values().stream().map(m -> String.valueOf(m instanceof LoraLinear l ? l.rank : ((QLoraLinear) m).rank)).distinct()
                 .reduce((a, b) -> a + "," + b).orElse("");

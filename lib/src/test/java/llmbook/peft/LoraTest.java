@@ -107,6 +107,27 @@ class LoraTest {
     }
 
     @Test
+    void attachWrapsAFreshBaseAsTheAdapterFileSaysAndGivesTheAdaptedModel() throws Exception {
+        for (boolean quantized : new boolean[] {false, true}) {
+            Decoder d = new Decoder(CFG, new Rng(3));
+            if (quantized) Lora.applyQuantized(d, "h.*.mlp.*", 2, 4f, 0f, new Rng(9));
+            else Lora.apply(d, "h.1.attn.v", 3, 6f, new Rng(9));
+            randomiseB(d, 5);
+            Path f = dir.resolve("attach-" + quantized + ".safetensors");
+            Lora.save(f, d, Map.of("method", quantized ? "qlora:2" : "lora:3"));
+            Decoder e = new Decoder(CFG, new Rng(3));               // the base as saved by train, never wrapped
+            Lora.attach(e, f);
+            assertEquals(Lora.layers(d).keySet(), Lora.layers(e).keySet());
+            d.eval();
+            e.eval();
+            assertArrayEquals(logits(d), logits(e), "quantized " + quantized);
+        }
+        Decoder small = new Decoder(TestModels.gpt(11, 8, 1, 2, 16, 0f), new Rng(3));   // one layer: h.1 does not exist
+        var ex = assertThrows(java.io.IOException.class, () -> Lora.attach(small, dir.resolve("attach-false.safetensors")));
+        assertTrue(ex.getMessage().contains("h.1.attn.v"), ex.getMessage());
+    }
+
+    @Test
     void adaptersSaveAloneInAFewKilobytesAndLoadBack() throws Exception {
         Decoder d = new Decoder(CFG, new Rng(3));
         Lora.apply(d, "h.*.attn.q", 4, 8f, new Rng(9));
