@@ -43,6 +43,12 @@ public final class MixtureOfExperts extends Module implements Layer, AuxiliaryLo
     /** Experts built as {@code model}'s MLPs are (its GPT-2 initialisation): the layer {@code TransformerConfig.withMoe} asks for. */
     public static MixtureOfExperts of(TransformerConfig model, Rng rng) { return new MixtureOfExperts(MoeConfig.of(model), model, rng); }
 
+    /** Experts built as {@code model}'s MLPs are, with the knobs of {@code c} (e.g. the balancing loss off, a capacity, noise). */
+    public static MixtureOfExperts of(TransformerConfig model, MoeConfig c, Rng rng) {
+        if (c.width() != model.width()) throw new IllegalArgumentException("MixtureOfExperts: layer width " + c.width() + " != model width " + model.width());
+        return new MixtureOfExperts(c, model, rng);
+    }
+
     private MixtureOfExperts(MoeConfig config, TransformerConfig model, Rng rng) {
         this.config = config;
         this.rng = rng;
@@ -56,7 +62,8 @@ public final class MixtureOfExperts extends Module implements Layer, AuxiliaryLo
     }
 
     private static FeedForward expert(MoeConfig c, TransformerConfig model, Rng rng) {
-        return model != null ? new FeedForward(model, rng) : new FeedForward(c.ffn(), c.width(), c.hidden(), rng);
+        if (model == null) return new FeedForward(c.ffn(), c.width(), c.hidden(), rng);
+        return new FeedForward(model.toBuilder().hidden(c.hidden()).ffn(c.ffn()).bias(c.bias()).build(), rng);   // the model's initialisation
     }
 
     /** Expert e (as registered or replaced). */
