@@ -118,11 +118,30 @@ public final class ShapeImages {
      * two "right answers" in the contrastive loss), captions encoded by {@code encode} to T tokens each.
      */
     public static Batches<Batch> batches(List<Scene> from, int S, float noise, java.util.function.Function<String, int[]> encode) {
+        return batches(from, S, noise, encode, false);
+    }
+
+    /**
+     * As {@link #batches(List, int, float, java.util.function.Function)}; with {@code hardNegatives} each scene drawn
+     * brings along the scenes that differ from it only in shape (same colour, size and position), so within a batch
+     * the shape is the only way to tell those captions apart. A random batch of 32 out of 96 scenes rarely holds two
+     * scenes that differ only in shape, and a contrastive model can then match pairs on colour, size and position
+     * alone and never learn shapes.
+     */
+    public static Batches<Batch> batches(List<Scene> from, int S, float noise, java.util.function.Function<String, int[]> encode, boolean hardNegatives) {
         int T = encode.apply(from.get(0).caption()).length;
         return (rng, size) -> {
             if (size > from.size()) throw new IllegalArgumentException("ShapeImages: a batch of " + size + " distinct scenes, but only " + from.size() + " exist");
             List<Scene> pool = new ArrayList<>(from), picked = new ArrayList<>(size);
-            for (int i = 0; i < size; i++) picked.add(pool.remove(rng.nextInt(pool.size())));
+            while (picked.size() < size) {
+                Scene s = pool.remove(rng.nextInt(pool.size()));
+                picked.add(s);
+                if (!hardNegatives) continue;
+                for (int i = pool.size() - 1; i >= 0 && picked.size() < size; i--) {
+                    Scene o = pool.get(i);
+                    if (o.colour == s.colour && o.size == s.size && o.position == s.position) picked.add(pool.remove(i));
+                }
+            }
             return batch(picked, S, noise, encode, T, rng);
         };
     }
