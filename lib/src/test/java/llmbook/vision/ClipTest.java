@@ -70,6 +70,19 @@ class ClipTest {
     }
 
     @Test
+    void hardNegativeBatchesGroupScenesThatDifferOnlyInShape() {
+        var scenes = ShapeImages.scenes();
+        var b = ShapeImages.batches(scenes, 8, 0f, s -> new int[] {s.length()}, true).next(new Rng(1), 8).scenes();
+        assertEquals(8, b.size());
+        assertEquals(8, b.stream().distinct().count(), "distinct scenes");
+        var first = b.get(0);
+        assertEquals(4, b.stream().filter(s -> s.colour() == first.colour() && s.size() == first.size() && s.position() == first.position()).count(),
+                "the first scene brings its three other shapes: " + b);
+        var plain = ShapeImages.batches(scenes, 8, 0f, s -> new int[] {s.length()}, false).next(new Rng(1), 8).scenes();
+        assertEquals(8, plain.stream().distinct().count());
+    }
+
+    @Test
     void aFewStepsOfTrainingLowerTheContrastiveLoss() {
         var scenes = ShapeImages.scenes();
         WordTokenizer tok = WordTokenizer.fit(String.join("\n", scenes.stream().map(ShapeImages.Scene::caption).toList()), 100);
