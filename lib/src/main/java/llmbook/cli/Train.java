@@ -59,6 +59,7 @@ public final class Train {
                                  the flags below change one part of it
               --attention A      mha, gqa:G (G key/value heads, dividing --heads), mqa, or mla:DC:DR (latent width
                                  DC, decoupled-RoPE width DR, even)
+              --moe E:K          every block's MLP becomes E experts, K per token (mixture of experts, Q46)
               --positions P      learned, sinusoidal, rope or none
               --norm N           layer or rms
               --mlp M            gelu, relu or swiglu (swiglu's hidden width keeps the MLP's parameter count)
@@ -90,7 +91,7 @@ public final class Train {
 
     /** Flags that describe the run; with --resume they come from run.json instead. */
     private static final Set<String> SETTINGS = Set.of("corpus", "text", "tokenizer", "preset", "attention", "positions", "norm", "mlp",
-            "layers", "heads", "width", "context", "dropout",
+            "layers", "heads", "width", "context", "dropout", "moe",
             "batch", "accumulate", "steps", "lr", "warmup", "weight-decay", "clip", "eval-interval", "eval-batches", "patience", "seed");
 
     public static void main(String[] args) {
@@ -271,6 +272,12 @@ public final class Train {
         });
         if (f.has("attention")) attention(b, f.string("attention", ""), heads);
         else if (base.attention() == TransformerConfig.Attention.GQA && heads % base.kvHeads() != 0) b.attention(TransformerConfig.Attention.MHA);
+        if (f.has("moe")) {
+            String[] p = f.string("moe", "").split(":", -1);
+            if (p.length != 2 || !p[0].matches("\\d{1,4}") || !p[1].matches("\\d{1,4}"))
+                throw new Flags.UsageException("--moe must be E:K (E experts, K per token, e.g. 8:2), got '" + f.string("moe", "") + "'");
+            b.moe(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+        }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -98,7 +98,8 @@ class TrainGenerateCliTest {
                 {"--attention mqa --norm rms", "\"attention\":\"MQA\"", "\"norm\":\"RMS_NORM\""},
                 {"--attention mla:8:4 --positions rope", "\"attention\":\"MLA\"", "\"latent\":8", "\"rope_dim\":4"},
                 {"--attention gqa:1 --positions sinusoidal --mlp relu", "\"kv_heads\":1", "\"positions\":\"SINUSOIDAL\"", "\"ffn\":\"RELU\""},
-                {"--positions none --mlp swiglu", "\"positions\":\"NONE\"", "\"ffn\":\"SWIGLU\""}};
+                {"--positions none --mlp swiglu", "\"positions\":\"NONE\"", "\"ffn\":\"SWIGLU\""},
+                {"--moe 4:2", "\"experts\":4", "\"top_k\":2"}};
         for (String[] v : variants) {
             Path run = dir.resolve("v" + v[0].replaceAll("[^a-z0-9]", ""));
             String tiny = TINY.replace("--steps 6", "--steps 3");
@@ -122,6 +123,10 @@ class TrainGenerateCliTest {
         assertTrue(err().contains("--preset must be gpt2 or llama"), err());
         assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --norm batch"));
         assertTrue(err().contains("--norm must be layer or rms"), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --moe 4:5"));
+        assertTrue(err().contains("experts=4, topK=5"), err());
+        assertEquals(2, train("--text " + text() + " --out " + dir.resolve("bad") + " " + TINY + " --moe 8"));
+        assertTrue(err().contains("--moe must be E:K"), err());
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class Block extends Module {
             module("cross", new CrossAttention(cfg.width(), cfg.heads(), rng));
         }
         if (cfg.normalize()) module("ln_2", newNorm(cfg));
-        module("mlp", new FeedForward(cfg, rng));
+        module("mlp", cfg.experts() > 0 ? llmbook.moe.MixtureOfExperts.of(cfg, rng) : new FeedForward(cfg, rng));   // Q46: E experts
         module("drop", new Dropout(cfg.dropout(), rng));
     }
 

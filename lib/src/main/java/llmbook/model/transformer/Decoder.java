@@ -137,9 +137,17 @@ public final class Decoder extends Module implements LanguageModel {
     /**
      * Mean cross-entropy of next-token {@code targets} (B·T; −1 = not scored). With adaptive softmax the loss runs
      * through the head's own {@link LmHead#loss}, which visits a tail cluster only for the rows whose target is there.
+     * While training, the auxiliary losses of sub-modules ({@link llmbook.nn.AuxiliaryLoss}: a mixture of experts'
+     * load-balancing and z-losses) are added, so any trainer optimises them; in eval mode it is the cross-entropy alone.
      */
     @Override
     public Tensor loss(int[] ids, int[] targets, int b, int t) {
+        Tensor ce = crossEntropy(ids, targets, b, t);
+        Tensor aux = isTraining() ? llmbook.nn.AuxiliaryLoss.collect(this) : null;   // MoE routers' losses (Q46), training only
+        return aux == null ? ce : ce.add(aux);
+    }
+
+    private Tensor crossEntropy(int[] ids, int[] targets, int b, int t) {
         if (targets.length != b * t)
             throw new IllegalArgumentException("Decoder.loss: " + targets.length + " targets for a (" + b + ", " + t + ") batch");
         if (config.head() != TransformerConfig.Head.ADAPTIVE)

@@ -47,11 +47,15 @@ import java.util.Map;
  * @param normEps   ε of every LayerNorm/RMSNorm (GPT-2 1e-5, BERT 1e-12)
  * @param typeVocab ENCODER only: token types (segments) with a learned table {@code wtt} added to the embeddings
  *                  (BERT: 2, sentence A and B); 0 for none
+ * @param experts   mixture of experts (Q46): E expert MLPs per block instead of one ({@code llmbook.moe.MixtureOfExperts});
+ *                  0 = a dense MLP (every model before chapter 11)
+ * @param topK      MoE only: experts per token k (1 = Switch, 2 = Mixtral); 0 for a dense MLP
  */
 public record TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden,
                                 Positions positions, Norm norm, Ffn ffn, float dropout, boolean residual, boolean normalize,
                                 Attention attention, int kvHeads, int latent, int ropeDim, boolean bias, boolean tied,
-                                Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm, float normEps, int typeVocab) {
+                                Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm, float normEps, int typeVocab,
+                                int experts, int topK) {
 
     public enum Arch { ENCODER, DECODER, SEQ2SEQ }
 
@@ -119,6 +123,9 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         }
         if (!(normEps > 0f) || Float.isInfinite(normEps)) throw new IllegalArgumentException("TransformerConfig: normEps must be > 0, got " + normEps);
         if (typeVocab < 0) throw new IllegalArgumentException("TransformerConfig: typeVocab must be >= 0, got " + typeVocab);
+        if (experts < 0 || (experts == 0 ? topK != 0 : topK < 1 || topK > experts))
+            throw new IllegalArgumentException("TransformerConfig: a mixture of experts needs 1 <= topK <= experts (experts 0 = dense, topK 0), got experts="
+                    + experts + ", topK=" + topK);
         if (arch != Arch.ENCODER && (postNorm || typeVocab > 0))
             throw new IllegalArgumentException("TransformerConfig: post-norm and token types are implemented for ENCODER (BERT) models, not " + arch);
         if (arch != Arch.DECODER && (!tied || head != Head.FULL))
@@ -131,6 +138,15 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                              int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init) {
         this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
                 latent, ropeDim, bias, tied, head, cutoffs, init, false, DEFAULT_EPS, 0);
+    }
+
+    /** Every field but the mixture of experts: a dense MLP. */
+    public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
+                             Ffn ffn, float dropout, boolean residual, boolean normalize, Attention attention, int kvHeads, int latent,
+                             int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm,
+                             float normEps, int typeVocab) {
+        this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
+                latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, 0, 0);
     }
 
     /** ε of the norms unless a config says otherwise (GPT-2's). */
@@ -195,6 +211,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     public TransformerConfig withPostNorm(boolean p) { return toBuilder().postNorm(p).build(); }
     public TransformerConfig withNormEps(float e) { return toBuilder().normEps(e).build(); }
     public TransformerConfig withTypeVocab(int t) { return toBuilder().typeVocab(t).build(); }
+    /** Every block's MLP becomes a mixture of {@code experts} MLPs, {@code topK} per token (Q46); {@code (0, 0)}: dense again. */
+    public TransformerConfig withMoe(int experts, int topK) { return toBuilder().moe(experts, topK).build(); }
 
     /** Head size C/H. */
     public int headDim() { return width / heads; }
@@ -217,10 +235,14 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     /** Cross-attention of a seq2seq decoder block: four C×C projections with biases, {@code 4C² + 4C}. */
     public long crossAttentionParameters() { return 4L * width * width + 4L * width; }
 
-    /** Feed-forward: {@code 2Ch} (+ {@code h + C} biases), SwiGLU {@code 3Ch} (+ {@code 2h + C}). */
+    /**
+     * Feed-forward: {@code 2Ch} (+ {@code h + C} biases), SwiGLU {@code 3Ch} (+ {@code 2h + C}); a mixture of experts
+     * holds E of them and a router {@code C·E}.
+     */
     public long ffnParameters() {
         long c = width, h = hidden;
-        return ffn == Ffn.SWIGLU ? 3 * c * h + (bias ? 2 * h + c : 0) : 2 * c * h + (bias ? h + c : 0);
+        long one = ffn == Ffn.SWIGLU ? 3 * c * h + (bias ? 2 * h + c : 0) : 2 * c * h + (bias ? h + c : 0);
+        return experts == 0 ? one : experts * one + c * experts;
     }
 
     /** A self-attention block: two norms, attention, feed-forward. */
@@ -289,7 +311,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 attention == Attention.MHA ? "" : ", attention=" + attentionName(), bias ? "" : ", no biases", tied ? "" : ", untied",
                 head == Head.FULL ? "" : ", adaptive head " + cutoffs, init == InitScheme.CLASSIC ? "" : ", init=" + init,
                 residual ? "" : ", NO RESIDUAL", normalize ? "" : ", NO NORM",
-                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : ""),
+                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : "") + (experts > 0 ? ", moe=" + experts + ":" + topK : ""),
                 parameterCount());
     }
 
@@ -321,6 +343,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         m.put("post_norm", postNorm);
         m.put("norm_eps", (double) normEps);
         m.put("type_vocab", typeVocab);
+        if (experts > 0) { m.put("experts", experts); m.put("top_k", topK); }   // dense configs keep their old fields only
         return m;
     }
 
@@ -341,7 +364,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 enumOf(Ffn.class, m, "ffn"), d.floatValue(), bool(m, "residual"), bool(m, "normalize"), enumOf(Attention.class, m, "attention"),
                 num(m, "kv_heads"), num(m, "latent"), num(m, "rope_dim"), bool(m, "bias"), bool(m, "tied"), enumOf(Head.class, m, "head"), cut,
                 enumOf(InitScheme.class, m, "init"), m.containsKey("post_norm") && bool(m, "post_norm"),
-                m.containsKey("norm_eps") ? eps(m) : DEFAULT_EPS, m.containsKey("type_vocab") ? num(m, "type_vocab") : 0);
+                m.containsKey("norm_eps") ? eps(m) : DEFAULT_EPS, m.containsKey("type_vocab") ? num(m, "type_vocab") : 0,
+                m.containsKey("experts") ? num(m, "experts") : 0, m.containsKey("top_k") ? num(m, "top_k") : 0);
     }
 
     private static float eps(Map<String, Object> m) {
@@ -369,7 +393,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     /** A mutable copy of a config, for changing several fields at once: {@code cfg.toBuilder().gqa(2).bias(false).build()}. */
     public static final class Builder {
         private Arch arch;
-        private int vocab, context, layers, heads, width, hidden, kvHeads, latent, ropeDim, typeVocab;
+        private int vocab, context, layers, heads, width, hidden, kvHeads, latent, ropeDim, typeVocab, experts, topK;
         private boolean postNorm;
         private float normEps;
         private Positions positions;
@@ -387,6 +411,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
             positions = c.positions; norm = c.norm; ffn = c.ffn; dropout = c.dropout; residual = c.residual; normalize = c.normalize;
             attention = c.attention; kvHeads = c.kvHeads; latent = c.latent; ropeDim = c.ropeDim; bias = c.bias; tied = c.tied;
             head = c.head; cutoffs = c.cutoffs; init = c.init; postNorm = c.postNorm; normEps = c.normEps; typeVocab = c.typeVocab;
+            experts = c.experts; topK = c.topK;
         }
 
         public Builder arch(Arch a) { arch = a; return this; }
@@ -425,10 +450,12 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         public Builder postNorm(boolean p) { postNorm = p; return this; }
         public Builder normEps(float e) { normEps = e; return this; }
         public Builder typeVocab(int t) { typeVocab = t; return this; }
+        /** Mixture of experts: E experts, k per token (0, 0 = dense). */
+        public Builder moe(int e, int k) { experts = e; topK = k; return this; }
 
         public TransformerConfig build() {
             return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize,
-                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab);
+                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, experts, topK);
         }
     }
 }

@@ -1,0 +1,41 @@
+package llmbook.exercises.ch11;
+
+/**
+ * Exercise ch11.topk — a mixture-of-experts router picks k experts per token. Q46.
+ *
+ * <p>Given one token's router logits over E experts, turn them into probabilities (a softmax), keep the k most
+ * probable experts, best first (a tie goes to the lower index), and give each chosen expert a gate: its probability,
+ * or — when {@code renormalize} (Mixtral) — its probability divided by the sum over the k chosen.
+ * Worked example: logits {@code ln(0.1), ln(0.5), ln(0.3), ln(0.1)}, k = 2 → experts {@code [1, 2]}, gates
+ * {@code [0.5, 0.3]}, renormalised {@code [0.625, 0.375]}.
+ * Run {@code ./llmbook grade 11} to see your score.
+ */
+public final class TopKRouter {
+    private TopKRouter() {}
+
+    /** The chosen experts (best first) and their gates. */
+    public record Route(int[] experts, double[] gates) {}
+
+    public static Route route(double[] logits, int k, boolean renormalize) {
+        int e = logits.length;
+        if (k < 1 || k > e) throw new IllegalArgumentException("k must be in [1, " + e + "], got " + k);
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double z : logits) max = Math.max(max, z);
+        double[] p = new double[e];
+        for (int i = 0; i < e; i++) sum += p[i] = Math.exp(logits[i] - max);
+        for (int i = 0; i < e; i++) p[i] /= sum;
+        int[] ex = new int[k];
+        double[] g = new double[k];
+        boolean[] taken = new boolean[e];
+        double s = 0;
+        for (int j = 0; j < k; j++) {
+            int best = -1;
+            for (int i = 0; i < e; i++) if (!taken[i] && (best < 0 || p[i] > p[best])) best = i;
+            taken[best] = true;
+            ex[j] = best;
+            s += g[j] = p[best];
+        }
+        if (renormalize) for (int j = 0; j < k; j++) g[j] /= s;
+        return new Route(ex, g);
+    }
+}
