@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import llmbook.attention.Rope;
 
 /**
  * The shape of a transformer: one immutable record for the three architectures of chapter 5 and every decoder variant
@@ -47,11 +48,14 @@ import java.util.Map;
  * @param normEps   ε of every LayerNorm/RMSNorm (GPT-2 1e-5, BERT 1e-12)
  * @param typeVocab ENCODER only: token types (segments) with a learned table {@code wtt} added to the embeddings
  *                  (BERT: 2, sentence A and B); 0 for none
+ * @param ropeScaling RoPE positions only: how the rotation is stretched past the trained context (position
+ *                  interpolation, NTK-aware, YaRN; chapter 13); {@link Rope.Scaling#NONE} by default
  */
 public record TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden,
                                 Positions positions, Norm norm, Ffn ffn, float dropout, boolean residual, boolean normalize,
                                 Attention attention, int kvHeads, int latent, int ropeDim, boolean bias, boolean tied,
-                                Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm, float normEps, int typeVocab) {
+                                Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm, float normEps, int typeVocab,
+                                Rope.Scaling ropeScaling) {
 
     public enum Arch { ENCODER, DECODER, SEQ2SEQ }
 
@@ -119,10 +123,23 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         }
         if (!(normEps > 0f) || Float.isInfinite(normEps)) throw new IllegalArgumentException("TransformerConfig: normEps must be > 0, got " + normEps);
         if (typeVocab < 0) throw new IllegalArgumentException("TransformerConfig: typeVocab must be >= 0, got " + typeVocab);
+        if (ropeScaling == null) ropeScaling = Rope.Scaling.NONE;
+        if (ropeScaling.kind() != Rope.Scaling.Kind.NONE && (positions != Positions.ROPE || attention == Attention.MLA))
+            throw new IllegalArgumentException("TransformerConfig: RoPE scaling " + ropeScaling + " needs RoPE positions and MHA/GQA/MQA attention, got "
+                    + positions + " and " + attention);
         if (arch != Arch.ENCODER && (postNorm || typeVocab > 0))
             throw new IllegalArgumentException("TransformerConfig: post-norm and token types are implemented for ENCODER (BERT) models, not " + arch);
         if (arch != Arch.DECODER && (!tied || head != Head.FULL))
             throw new IllegalArgumentException("TransformerConfig: untied and adaptive output layers are for DECODER models; " + arch + " reuses the token embedding");
+    }
+
+    /** Every field but the RoPE scaling (none). */
+    public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
+                             Ffn ffn, float dropout, boolean residual, boolean normalize, Attention attention, int kvHeads, int latent,
+                             int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm,
+                             float normEps, int typeVocab) {
+        this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
+                latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, Rope.Scaling.NONE);
     }
 
     /** Every field but BERT's three: pre-norm, ε 1e-5, no token types. */
@@ -195,6 +212,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     public TransformerConfig withPostNorm(boolean p) { return toBuilder().postNorm(p).build(); }
     public TransformerConfig withNormEps(float e) { return toBuilder().normEps(e).build(); }
     public TransformerConfig withTypeVocab(int t) { return toBuilder().typeVocab(t).build(); }
+    /** The same model read at another context with RoPE stretched by {@code s} (chapter 13): e.g. {@code withContext(512).withRopeScaling(Rope.Scaling.ntk(4))}. */
+    public TransformerConfig withRopeScaling(Rope.Scaling s) { return toBuilder().ropeScaling(s).build(); }
 
     /** Head size C/H. */
     public int headDim() { return width / heads; }
@@ -289,7 +308,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 attention == Attention.MHA ? "" : ", attention=" + attentionName(), bias ? "" : ", no biases", tied ? "" : ", untied",
                 head == Head.FULL ? "" : ", adaptive head " + cutoffs, init == InitScheme.CLASSIC ? "" : ", init=" + init,
                 residual ? "" : ", NO RESIDUAL", normalize ? "" : ", NO NORM",
-                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : ""),
+                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : "") + (ropeScaling.kind() == Rope.Scaling.Kind.NONE ? "" : ", RoPE " + ropeScaling),
                 parameterCount());
     }
 
@@ -321,6 +340,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         m.put("post_norm", postNorm);
         m.put("norm_eps", (double) normEps);
         m.put("type_vocab", typeVocab);
+        if (ropeScaling.kind() != Rope.Scaling.Kind.NONE)        // written only when set: older configs stay byte-identical
+            m.put("rope_scaling", List.of(ropeScaling.kind().name(), ropeScaling.factor(), ropeScaling.originalContext()));
         return m;
     }
 
@@ -341,7 +362,16 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 enumOf(Ffn.class, m, "ffn"), d.floatValue(), bool(m, "residual"), bool(m, "normalize"), enumOf(Attention.class, m, "attention"),
                 num(m, "kv_heads"), num(m, "latent"), num(m, "rope_dim"), bool(m, "bias"), bool(m, "tied"), enumOf(Head.class, m, "head"), cut,
                 enumOf(InitScheme.class, m, "init"), m.containsKey("post_norm") && bool(m, "post_norm"),
-                m.containsKey("norm_eps") ? eps(m) : DEFAULT_EPS, m.containsKey("type_vocab") ? num(m, "type_vocab") : 0);
+                m.containsKey("norm_eps") ? eps(m) : DEFAULT_EPS, m.containsKey("type_vocab") ? num(m, "type_vocab") : 0, ropeScaling(m));
+    }
+
+    private static Rope.Scaling ropeScaling(Map<String, Object> m) {
+        if (!m.containsKey("rope_scaling")) return Rope.Scaling.NONE;
+        if (!(m.get("rope_scaling") instanceof List<?> l) || l.size() != 3 || !(l.get(1) instanceof Number f) || !(l.get(2) instanceof Number c))
+            throw new IllegalArgumentException("config: 'rope_scaling' must be [kind, factor, original context], got " + m.get("rope_scaling"));
+        for (Rope.Scaling.Kind k : Rope.Scaling.Kind.values())
+            if (k.name().equals(l.get(0))) return new Rope.Scaling(k, f.doubleValue(), c.intValue());
+        throw new IllegalArgumentException("config: 'rope_scaling' kind must be one of " + java.util.Arrays.toString(Rope.Scaling.Kind.values()) + ", got " + l.get(0));
     }
 
     private static float eps(Map<String, Object> m) {
@@ -381,12 +411,14 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         private Head head;
         private List<Integer> cutoffs;
         private InitScheme init;
+        private Rope.Scaling ropeScaling;
 
         private Builder(TransformerConfig c) {
             arch = c.arch; vocab = c.vocab; context = c.context; layers = c.layers; heads = c.heads; width = c.width; hidden = c.hidden;
             positions = c.positions; norm = c.norm; ffn = c.ffn; dropout = c.dropout; residual = c.residual; normalize = c.normalize;
             attention = c.attention; kvHeads = c.kvHeads; latent = c.latent; ropeDim = c.ropeDim; bias = c.bias; tied = c.tied;
             head = c.head; cutoffs = c.cutoffs; init = c.init; postNorm = c.postNorm; normEps = c.normEps; typeVocab = c.typeVocab;
+            ropeScaling = c.ropeScaling;
         }
 
         public Builder arch(Arch a) { arch = a; return this; }
@@ -425,10 +457,11 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         public Builder postNorm(boolean p) { postNorm = p; return this; }
         public Builder normEps(float e) { normEps = e; return this; }
         public Builder typeVocab(int t) { typeVocab = t; return this; }
+        public Builder ropeScaling(Rope.Scaling s) { ropeScaling = s; return this; }
 
         public TransformerConfig build() {
             return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize,
-                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab);
+                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, ropeScaling);
         }
     }
 }
