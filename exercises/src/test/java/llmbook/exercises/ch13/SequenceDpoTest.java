@@ -73,8 +73,8 @@ class SequenceDpoTest {
     @Points(value = 2, hint = "hand the LossFunction to new Trainer(policy, cfg, Dpo.batches(pairs), null, loss): the margins must grow")
     void trainsThroughTheTrainer() {
         Decoder policy = tiny(6), ref = Rollouts.freeze(tiny(6));
-        Dpo.Pairs data = Dpo.pairs(pairs(16, 7), ref);
-        TrainConfig cfg = TrainConfig.reference().withSteps(30).withBatch(8).withLr(3e-3f).withWarmup(0).withWeightDecay(0f).withThreads(1);
+        Dpo.Pairs data = Dpo.pairs(pairs(8, 7), ref);
+        TrainConfig cfg = TrainConfig.reference().withSteps(12).withBatch(8).withLr(1e-2f).withWarmup(0).withWeightDecay(0f).withThreads(1);
         new Trainer(policy, cfg, Dpo.batches(data), null, SequenceDpo.loss(policy, 0.1f)).label("grading DPO").run();
         Dpo.Stats s = Dpo.evaluate(policy, data, 0.1f);
         assertTrue(s.accuracy() > 0.9 && s.margin() > 0.3, s.toString());
