@@ -8,9 +8,11 @@ package llmbook.attention;
  * @param nKvGroups K/V heads G: H (multi-head), 1 (multi-query), or any divisor of H (grouped-query)
  * @param bias      whether the projections have biases (GPT-2: yes; LLaMA: no)
  * @param rope      whether queries and keys are rotated by {@link Rope} (LLaMA) instead of relying on added position embeddings
+ * @param ropeScaling how RoPE is stretched for a longer context ({@link Rope.Scaling#NONE}: not at all; chapter 13)
  */
-public record AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bias, boolean rope) {
+public record AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bias, boolean rope, Rope.Scaling ropeScaling) {
     public AttentionConfig {
+        if (ropeScaling == null) ropeScaling = Rope.Scaling.NONE;
         if (dModel < 1) throw new IllegalArgumentException("AttentionConfig: dModel must be >= 1, got " + dModel);
         if (nHeads < 1) throw new IllegalArgumentException("AttentionConfig: nHeads must be >= 1, got " + nHeads);
         if (dModel % nHeads != 0)
@@ -22,6 +24,9 @@ public record AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bia
         if (rope && (dModel / nHeads) % 2 != 0)
             throw new IllegalArgumentException("AttentionConfig: RoPE needs an even head size, got dModel/nHeads=" + dModel / nHeads);
     }
+
+    /** No RoPE scaling. */
+    public AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bias, boolean rope) { this(dModel, nHeads, nKvGroups, bias, rope, Rope.Scaling.NONE); }
 
     /** Biases on, no RoPE (GPT-2 style). */
     public AttentionConfig(int dModel, int nHeads, int nKvGroups) { this(dModel, nHeads, nKvGroups, true, false); }

@@ -32,7 +32,7 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
         module("k", new Linear(c, kv, config.bias(), rng));
         module("v", new Linear(c, kv, config.bias(), rng));
         module("o", new Linear(c, c, config.bias(), rng));
-        this.rope = config.rope() ? new Rope(config.headDim()) : null;
+        this.rope = config.rope() ? new Rope(config.headDim(), 10000.0, config.ropeScaling()) : null;
     }
 
     @Override

@@ -23,24 +23,100 @@ import llmbook.tensor.Tensor;
 public final class Rope {
     private final int headDim;
     private final double base;
+    private final Scaling scaling;
+    private final double[] freq;        // θ'_i, after scaling
+    private final double magnitude;     // YaRN's √(1/t) on q and on k: q·k is scaled by its square
     private volatile float[] cos = new float[0], sin = new float[0];   // (positions, d/2): row p holds cos(pθ_i), sin(pθ_i)
 
     /** RoPE for heads of size {@code headDim} (even) with base 10000. */
     public Rope(int headDim) { this(headDim, 10000.0); }
 
-    public Rope(int headDim, double base) {
+    public Rope(int headDim, double base) { this(headDim, base, Scaling.NONE); }
+
+    /** RoPE with a context-extension {@link Scaling} (chapter 13); {@link Scaling#NONE} is the plain rotation. */
+    public Rope(int headDim, double base, Scaling scaling) {
         if (headDim < 2 || headDim % 2 != 0)
             throw new IllegalArgumentException("Rope: head size must be even and >= 2 (features are rotated in pairs), got " + headDim);
         if (!(base > 1)) throw new IllegalArgumentException("Rope: base must be > 1, got " + base);
+        if (scaling == null) throw new IllegalArgumentException("Rope: scaling must not be null (Scaling.NONE for none)");
         this.headDim = headDim;
         this.base = base;
+        this.scaling = scaling;
+        this.freq = new double[headDim / 2];
+        for (int i = 0; i < headDim / 2; i++) freq[i] = scaling.frequency(base, headDim, i);
+        this.magnitude = scaling.magnitude();
     }
 
     public int headDim() { return headDim; }
     public double base() { return base; }
+    public Scaling scaling() { return scaling; }
 
-    /** The angle {@code p·θ_i} for position {@code p} and pair {@code i}. */
-    public double angle(int p, int i) { return p * Math.pow(base, -2.0 * i / headDim); }
+    /** The angle {@code p·θ_i} for position {@code p} and pair {@code i} (θ_i after the scaling). */
+    public double angle(int p, int i) { return p * freq[i]; }
+
+    /**
+     * How RoPE reaches beyond the context it was trained at, by a factor {@code s = factor} (chapter 13). With
+     * {@code θ_i = base^(−2i/d)}:
+     * <pre>
+     *   NONE    θ'_i = θ_i                                   positions past the trained context give unseen angles
+     *   LINEAR  θ'_i = θ_i / s                               position interpolation (Chen et al. 2023): squeeze s·L into L
+     *   NTK     θ'_i = (base·s^(d/(d−2)))^(−2i/d)            "NTK-aware": raise the base; the fastest pair (i = 0) keeps
+     *                                                        its angle, the slowest is divided by exactly s
+     *   YARN    θ'_i = (1 − γ_i)·θ_i/s + γ_i·θ_i             per pair (Peng et al. 2023): γ_i = clamp((r_i − 1)/(32 − 1), 0, 1),
+     *                                                        r_i = L / (2π/θ_i) turns in the trained context L; pairs that
+     *                                                        turn many times keep θ_i, slow ones are interpolated;
+     *           q and k × (0.1·ln s + 1)                     and the attention logits get YaRN's temperature (its square)
+     * </pre>
+     */
+    public record Scaling(Kind kind, double factor, int originalContext) {
+        public enum Kind { NONE, LINEAR, NTK, YARN }
+
+        /** The plain rotation. */
+        public static final Scaling NONE = new Scaling(Kind.NONE, 1, 0);
+
+        public Scaling {
+            if (kind == null) throw new IllegalArgumentException("Rope.Scaling: kind must not be null");
+            if (!(factor >= 1) || Double.isInfinite(factor)) throw new IllegalArgumentException("Rope.Scaling: factor must be >= 1, got " + factor);
+            if (kind == Kind.YARN && originalContext < 1)
+                throw new IllegalArgumentException("Rope.Scaling: YaRN needs the trained context (>= 1), got " + originalContext);
+        }
+
+        /** Position interpolation by {@code s}. */
+        public static Scaling linear(double s) { return new Scaling(Kind.LINEAR, s, 0); }
+
+        /** NTK-aware scaling of the base for a context {@code s} times longer. */
+        public static Scaling ntk(double s) { return new Scaling(Kind.NTK, s, 0); }
+
+        /** YaRN for a context {@code s} times the trained {@code originalContext}. */
+        public static Scaling yarn(double s, int originalContext) { return new Scaling(Kind.YARN, s, originalContext); }
+
+        /** θ'_i for pair {@code i} of a head of size {@code d}. */
+        public double frequency(double base, int d, int i) {
+            double theta = Math.pow(base, -2.0 * i / d);
+            return switch (kind) {
+                case NONE -> theta;
+                case LINEAR -> theta / factor;
+                case NTK -> Math.pow(base * Math.pow(factor, d / (d - 2.0)), -2.0 * i / d);
+                case YARN -> {
+                    double turns = originalContext * theta / (2 * Math.PI);
+                    double g = Math.max(0, Math.min(1, (turns - 1) / (32 - 1)));
+                    yield (1 - g) * theta / factor + g * theta;
+                }
+            };
+        }
+
+        /** The factor on q and on k: YaRN's {@code 0.1·ln s + 1}, 1 otherwise. */
+        public double magnitude() { return kind == Kind.YARN ? 0.1 * Math.log(factor) + 1 : 1; }
+
+        @Override public String toString() {
+            return switch (kind) {
+                case NONE -> "none";
+                case LINEAR -> "PI ×" + factor;
+                case NTK -> "NTK ×" + factor;
+                case YARN -> "YaRN ×" + factor + " (trained at " + originalContext + ")";
+            };
+        }
+    }
 
     /** Positions whose cos/sin rows are computed so far. */
     public int tablePositions() { return cos.length / (headDim / 2); }
@@ -54,8 +130,8 @@ public final class Rope {
         for (int p = have; p < m; p++)
             for (int i = 0; i < half; i++) {
                 double a = angle(p, i);
-                c[p * half + i] = (float) Math.cos(a);
-                s[p * half + i] = (float) Math.sin(a);
+                c[p * half + i] = (float) (magnitude * Math.cos(a));
+                s[p * half + i] = (float) (magnitude * Math.sin(a));
             }
         sin = s;        // sin first: a reader that sees the new cos also sees the new sin
         cos = c;

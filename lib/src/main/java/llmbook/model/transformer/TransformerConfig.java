@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import llmbook.attention.Rope;
 
 /**
  * The shape of a transformer: one immutable record for the three architectures of chapter 5 and every decoder variant
@@ -50,12 +51,14 @@ import java.util.Map;
  * @param experts   mixture of experts (Q46): E expert MLPs per block instead of one ({@code llmbook.moe.MixtureOfExperts});
  *                  0 = a dense MLP (every model before chapter 11)
  * @param topK      MoE only: experts per token k (1 = Switch, 2 = Mixtral); 0 for a dense MLP
+ * @param ropeScaling RoPE positions only: how the rotation is stretched past the trained context (position
+ *                  interpolation, NTK-aware, YaRN; chapter 13); {@link Rope.Scaling#NONE} by default
  */
 public record TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden,
                                 Positions positions, Norm norm, Ffn ffn, float dropout, boolean residual, boolean normalize,
                                 Attention attention, int kvHeads, int latent, int ropeDim, boolean bias, boolean tied,
                                 Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm, float normEps, int typeVocab,
-                                int experts, int topK) {
+                                int experts, int topK, Rope.Scaling ropeScaling) {
 
     public enum Arch { ENCODER, DECODER, SEQ2SEQ }
 
@@ -126,10 +129,23 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         if (experts < 0 || (experts == 0 ? topK != 0 : topK < 1 || topK > experts))
             throw new IllegalArgumentException("TransformerConfig: a mixture of experts needs 1 <= topK <= experts (experts 0 = dense, topK 0), got experts="
                     + experts + ", topK=" + topK);
+        if (ropeScaling == null) ropeScaling = Rope.Scaling.NONE;
+        if (ropeScaling.kind() != Rope.Scaling.Kind.NONE && (positions != Positions.ROPE || attention == Attention.MLA))
+            throw new IllegalArgumentException("TransformerConfig: RoPE scaling " + ropeScaling + " needs RoPE positions and MHA/GQA/MQA attention, got "
+                    + positions + " and " + attention);
         if (arch != Arch.ENCODER && (postNorm || typeVocab > 0))
             throw new IllegalArgumentException("TransformerConfig: post-norm and token types are implemented for ENCODER (BERT) models, not " + arch);
         if (arch != Arch.DECODER && (!tied || head != Head.FULL))
             throw new IllegalArgumentException("TransformerConfig: untied and adaptive output layers are for DECODER models; " + arch + " reuses the token embedding");
+    }
+
+    /** Every field but the mixture of experts and the RoPE scaling: a dense MLP, RoPE as trained. */
+    public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
+                             Ffn ffn, float dropout, boolean residual, boolean normalize, Attention attention, int kvHeads, int latent,
+                             int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm,
+                             float normEps, int typeVocab) {
+        this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
+                latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, 0, 0, Rope.Scaling.NONE);
     }
 
     /** Every field but BERT's three: pre-norm, ε 1e-5, no token types. */
@@ -138,15 +154,6 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                              int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init) {
         this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
                 latent, ropeDim, bias, tied, head, cutoffs, init, false, DEFAULT_EPS, 0);
-    }
-
-    /** Every field but the mixture of experts: a dense MLP. */
-    public TransformerConfig(Arch arch, int vocab, int context, int layers, int heads, int width, int hidden, Positions positions, Norm norm,
-                             Ffn ffn, float dropout, boolean residual, boolean normalize, Attention attention, int kvHeads, int latent,
-                             int ropeDim, boolean bias, boolean tied, Head head, List<Integer> cutoffs, InitScheme init, boolean postNorm,
-                             float normEps, int typeVocab) {
-        this(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize, attention, kvHeads,
-                latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, 0, 0);
     }
 
     /** ε of the norms unless a config says otherwise (GPT-2's). */
@@ -211,8 +218,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     public TransformerConfig withPostNorm(boolean p) { return toBuilder().postNorm(p).build(); }
     public TransformerConfig withNormEps(float e) { return toBuilder().normEps(e).build(); }
     public TransformerConfig withTypeVocab(int t) { return toBuilder().typeVocab(t).build(); }
-    /** Every block's MLP becomes a mixture of {@code experts} MLPs, {@code topK} per token (Q46); {@code (0, 0)}: dense again. */
-    public TransformerConfig withMoe(int experts, int topK) { return toBuilder().moe(experts, topK).build(); }
+                                int experts, int topK, Rope.Scaling ropeScaling) {
 
     /** Head size C/H. */
     public int headDim() { return width / heads; }
@@ -311,7 +317,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 attention == Attention.MHA ? "" : ", attention=" + attentionName(), bias ? "" : ", no biases", tied ? "" : ", untied",
                 head == Head.FULL ? "" : ", adaptive head " + cutoffs, init == InitScheme.CLASSIC ? "" : ", init=" + init,
                 residual ? "" : ", NO RESIDUAL", normalize ? "" : ", NO NORM",
-                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : "") + (experts > 0 ? ", moe=" + experts + ":" + topK : ""),
+                (postNorm ? ", post-norm" : "") + (normEps != DEFAULT_EPS ? ", eps=" + normEps : "") + (typeVocab > 0 ? ", types=" + typeVocab : "") + (experts > 0 ? ", moe=" + experts + ":" + topK : "") + (ropeScaling.kind() == Rope.Scaling.Kind.NONE ? "" : ", RoPE " + ropeScaling),
                 parameterCount());
     }
 
@@ -344,6 +350,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         m.put("norm_eps", (double) normEps);
         m.put("type_vocab", typeVocab);
         if (experts > 0) { m.put("experts", experts); m.put("top_k", topK); }   // dense configs keep their old fields only
+        if (ropeScaling.kind() != Rope.Scaling.Kind.NONE)        // written only when set: older configs stay byte-identical
+            m.put("rope_scaling", List.of(ropeScaling.kind().name(), ropeScaling.factor(), ropeScaling.originalContext()));
         return m;
     }
 
@@ -365,7 +373,16 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
                 num(m, "kv_heads"), num(m, "latent"), num(m, "rope_dim"), bool(m, "bias"), bool(m, "tied"), enumOf(Head.class, m, "head"), cut,
                 enumOf(InitScheme.class, m, "init"), m.containsKey("post_norm") && bool(m, "post_norm"),
                 m.containsKey("norm_eps") ? eps(m) : DEFAULT_EPS, m.containsKey("type_vocab") ? num(m, "type_vocab") : 0,
-                m.containsKey("experts") ? num(m, "experts") : 0, m.containsKey("top_k") ? num(m, "top_k") : 0);
+                m.containsKey("experts") ? num(m, "experts") : 0, m.containsKey("top_k") ? num(m, "top_k") : 0, ropeScaling(m));
+    }
+
+    private static Rope.Scaling ropeScaling(Map<String, Object> m) {
+        if (!m.containsKey("rope_scaling")) return Rope.Scaling.NONE;
+        if (!(m.get("rope_scaling") instanceof List<?> l) || l.size() != 3 || !(l.get(1) instanceof Number f) || !(l.get(2) instanceof Number c))
+            throw new IllegalArgumentException("config: 'rope_scaling' must be [kind, factor, original context], got " + m.get("rope_scaling"));
+        for (Rope.Scaling.Kind k : Rope.Scaling.Kind.values())
+            if (k.name().equals(l.get(0))) return new Rope.Scaling(k, f.doubleValue(), c.intValue());
+        throw new IllegalArgumentException("config: 'rope_scaling' kind must be one of " + java.util.Arrays.toString(Rope.Scaling.Kind.values()) + ", got " + l.get(0));
     }
 
     private static float eps(Map<String, Object> m) {
@@ -405,6 +422,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         private Head head;
         private List<Integer> cutoffs;
         private InitScheme init;
+        private Rope.Scaling ropeScaling;
 
         private Builder(TransformerConfig c) {
             arch = c.arch; vocab = c.vocab; context = c.context; layers = c.layers; heads = c.heads; width = c.width; hidden = c.hidden;
@@ -412,6 +430,7 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
             attention = c.attention; kvHeads = c.kvHeads; latent = c.latent; ropeDim = c.ropeDim; bias = c.bias; tied = c.tied;
             head = c.head; cutoffs = c.cutoffs; init = c.init; postNorm = c.postNorm; normEps = c.normEps; typeVocab = c.typeVocab;
             experts = c.experts; topK = c.topK;
+            ropeScaling = c.ropeScaling;
         }
 
         public Builder arch(Arch a) { arch = a; return this; }
@@ -453,9 +472,11 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
         /** Mixture of experts: E experts, k per token (0, 0 = dense). */
         public Builder moe(int e, int k) { experts = e; topK = k; return this; }
 
+        public Builder ropeScaling(Rope.Scaling s) { ropeScaling = s; return this; }
+
         public TransformerConfig build() {
             return new TransformerConfig(arch, vocab, context, layers, heads, width, hidden, positions, norm, ffn, dropout, residual, normalize,
-                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, experts, topK);
+                    attention, kvHeads, latent, ropeDim, bias, tied, head, cutoffs, init, postNorm, normEps, typeVocab, experts, topK, ropeScaling);
         }
     }
 }
