@@ -45,7 +45,7 @@ public final class NGramLm {
         if (vocab < 1) throw new IllegalArgumentException("NGramLm: vocabulary size must be >= 1, got " + vocab);
         this.n = n;
         this.vocab = vocab;
-        this.children = new LongLongMap(Math.max(16, ids.length));
+        this.children = new LongLongMap(1 << 12);                  // grows by doubling
         this.tokens = ids.length;
         for (int i = 0; i < ids.length; i++) {
             int id = ids[i];
