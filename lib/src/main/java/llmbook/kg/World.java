@@ -71,10 +71,24 @@ public final class World {
     }
 
     /** Every biography, people in order. */
-    public String corpus(boolean paraphrase) {
+    public String corpus(boolean paraphrase) { return corpus(paraphrase ? people.size() : 0); }
+
+    /**
+     * Every biography, the first {@code paraphrased} people also in the city-first paraphrase: the others' facts are
+     * only ever written person-first, which is what a reversal test needs.
+     */
+    public String corpus(int paraphrased) {
         StringBuilder sb = new StringBuilder();
-        for (String p : people) sb.append(biography(p, paraphrase));
+        for (int i = 0; i < people.size(); i++) sb.append(biography(people.get(i), i < paraphrased));
         return sb.toString();
+    }
+
+    /** The reversed question in the paraphrase's own words: continued by the person's name. */
+    public String cityFirstPrompt(String p) { return "In " + bornIn(p) + ", in " + bornYear(p) + ", "; }
+
+    /** True if {@code name} is a person of the world born in {@code city} in {@code year}. */
+    public boolean bornThere(String name, String city, String year) {
+        return graph.contains(name, BORN_IN, city) && graph.contains(name, BORN_YEAR, year);
     }
 
     /** The forward question: the model should continue it with the birth city. */
@@ -108,10 +122,10 @@ public final class World {
         return m;
     }
 
-    /** The first phrase of a generated continuation: up to the first '.', ',', newline or " in ", trimmed. */
+    /** The first phrase of a generated continuation: up to the first '.', ',', newline, " in " or " was", trimmed. */
     public static String answer(String continuation) {
         String s = continuation;
-        for (String stop : new String[] {".", ",", "\n", " in "}) {
+        for (String stop : new String[] {".", ",", "\n", " in ", " was"}) {
             int i = s.indexOf(stop);
             if (i >= 0) s = s.substring(0, i);
         }

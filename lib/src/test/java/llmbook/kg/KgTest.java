@@ -43,6 +43,7 @@ class KgTest {
         assertEquals(World.Verdict.UNVERIFIABLE, w.check(p, World.BORN_IN, "Atlantis"));
         assertEquals(World.Verdict.UNVERIFIABLE, w.check("Nobody Known", World.BORN_IN, other));
         assertEquals("Varrow", World.answer("Varrow in 1950. Ada"));
+        assertEquals("Ada Moreau", World.answer("Ada Moreau was born."));
         assertEquals(World.generate(300, 20, 10, 7).corpus(false), w.corpus(false), "seeded");
     }
 }
