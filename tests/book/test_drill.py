@@ -94,16 +94,20 @@ class Index(unittest.TestCase):
         self.assertGreaterEqual(answered, 24)
 
     def test_missing_parts_listed_and_strict_mode_fails_on_them(self):
-        q47 = self.qs[46]                       # chapter 12, the last to be written (was Q13 until chapter 9 answered it)
-        self.assertIn("answer", q47.missing())
+        # the first question whose chapter is not written yet (Q47 until chapter 12 answered it)
+        unanswered = [q for q in self.qs if "answer" in q.missing()]
+        if not unanswered:
+            self.skipTest("every question is answered")
+        q = unanswered[0]
+        expected = f"Q{q.n} (chapter {q.chapter}) has no answer"
         problems = qindex.check(self.qs, strict_mode=True)
-        self.assertTrue(any(p.startswith("Q47 (chapter 12) has no answer") for p in problems), problems)
+        self.assertTrue(any(p.startswith(expected) for p in problems), problems)
         self.assertEqual([], qindex.check(self.qs, strict_mode=False))
         r = subprocess.run([PY, os.path.join(ROOT, "book", "build.py"), "--notebooks", "notebooks", "--out",
                             tempfile.mkdtemp()], cwd=ROOT, capture_output=True, text=True,
                            env={**os.environ, qindex.STRICT_ENV: "1"}, timeout=120)
         self.assertNotEqual(0, r.returncode)
-        self.assertIn("Q47 (chapter 12) has no answer", r.stderr)
+        self.assertIn(expected, r.stderr)
         self.assertNotIn("Traceback", r.stderr)
 
     def test_strict_by_itself_once_every_planned_chapter_exists(self):
@@ -133,7 +137,7 @@ class Index(unittest.TestCase):
                 tsv = f.read()
             for edited, message in [(tsv.replace("\n2\t4\t\n", "\n2\t4\tHow does attention work?\n"), "Q2: book/ch04"),
                                     (tsv.replace("\n2\t4\t\n", "\n2\t5\t\n"), "Q2 is answered in book/ch04"),
-                                    (re.sub(r"\n47\t12\t[^\n]*", "\n47\t12\t", tsv), "Q47: no wording"),
+                                    (re.sub(r"\n46\t11\t[^\n]*", "\n46\t11\t", tsv), "Q46: no wording"),
                                     (tsv.replace("\n50\t12\t", "\n49\t12\t"), "Q1..Q50 once each")]:
                 self.assertNotEqual(tsv, edited)
                 with open(os.path.join(tmp, "book", "questions.tsv"), "w", encoding="utf-8") as f:

@@ -111,6 +111,12 @@ public final class KvCache {
     /** Empties the cache (the next token is position 0 again); keeps the storage. */
     public void reset() { length = 0; }
 
+    /** Keeps positions 0 … n−1 only (speculative decoding drops rejected draft tokens); keeps the storage. */
+    public void truncate(int n) {
+        if (n < 0 || n > length) throw new IllegalArgumentException("KvCache.truncate: " + n + " outside 0 … " + length);
+        length = n;
+    }
+
     /** fp32 bytes allocated (all of the capacity, every sequence). */
     public long bytes() {
         if (keys == null) return 0;

@@ -32,6 +32,32 @@ public final class QuantMatMul {
         else backwardUnchecked(dx, dy, rows, in, out, codes, table, scales, block);
     }
 
+    /**
+     * The 8-bit twin of {@link #linear4Forward} (chapter 12's INT8 weights): one code per byte, a 256-entry table. Q50.
+     * Same decode-a-tile-then-matmul path; only the decode differs.
+     */
+    public static void linear8Forward(float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        check8("QuantMatMul.linear8Forward", y, x, rows, in, out, codes, table, scales, block);
+        if (Kernels.usingVector()) QuantMatMulVector.forward(y, x, rows, in, out, codes, table, scales, block, 8);
+        else forwardUnchecked(y, x, rows, in, out, codes, table, scales, block, 8);
+    }
+
+    public static void linear8Backward(float[] dx, float[] dy, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        check8("QuantMatMul.linear8Backward", dx, dy, rows, out, in, codes, table, scales, block);
+        if (Kernels.usingVector()) QuantMatMulVector.backward(dx, dy, rows, in, out, codes, table, scales, block, 8);
+        else backwardUnchecked(dx, dy, rows, in, out, codes, table, scales, block, 8);
+    }
+
+    public static void linear8ForwardScalar(float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        check8("QuantMatMul.linear8ForwardScalar", y, x, rows, in, out, codes, table, scales, block);
+        forwardUnchecked(y, x, rows, in, out, codes, table, scales, block, 8);
+    }
+
+    public static void linear8BackwardScalar(float[] dx, float[] dy, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        check8("QuantMatMul.linear8BackwardScalar", dx, dy, rows, out, in, codes, table, scales, block);
+        backwardUnchecked(dx, dy, rows, in, out, codes, table, scales, block, 8);
+    }
+
     // ---- scalar twins ----
 
     public static void linear4ForwardScalar(float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
@@ -45,9 +71,13 @@ public final class QuantMatMul {
     }
 
     private static void forwardUnchecked(float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        forwardUnchecked(y, x, rows, in, out, codes, table, scales, block, 4);
+    }
+
+    private static void forwardUnchecked(float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block, int bits) {
         float[] w = new float[in];
         for (int o = 0; o < out; o++) {
-            decode(w, 0, (long) o * in, in, codes, table, scales, block);
+            decode(w, 0, (long) o * in, in, codes, table, scales, block, bits);
             for (int r = 0; r < rows; r++) {
                 float s = 0;
                 for (int i = 0; i < in; i++) s += x[r * in + i] * w[i];
@@ -57,9 +87,13 @@ public final class QuantMatMul {
     }
 
     private static void backwardUnchecked(float[] dx, float[] dy, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        backwardUnchecked(dx, dy, rows, in, out, codes, table, scales, block, 4);
+    }
+
+    private static void backwardUnchecked(float[] dx, float[] dy, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block, int bits) {
         float[] w = new float[in];
         for (int o = 0; o < out; o++) {
-            decode(w, 0, (long) o * in, in, codes, table, scales, block);
+            decode(w, 0, (long) o * in, in, codes, table, scales, block, bits);
             for (int r = 0; r < rows; r++) {
                 float g = dy[r * out + o];
                 for (int i = 0; i < in; i++) dx[r * in + i] += g * w[i];
@@ -79,6 +113,33 @@ public final class QuantMatMul {
                 dst[d++] = table[(b >> ((int) (i & 1) * 4)) & 0xF] * s;
             }
         }
+    }
+
+    /** {@link #decode} for 4-bit ({@code bits} = 4) or 8-bit codes (one per byte, {@code table[code & 0xFF]}). */
+    static void decode(float[] dst, int dOff, long start, int len, byte[] codes, float[] table, float[] scales, int block, int bits) {
+        if (bits == 4) { decode(dst, dOff, start, len, codes, table, scales, block); return; }
+        long i = start, end = start + len;
+        int d = dOff;
+        while (i < end) {
+            long blockEnd = Math.min(end, (i / block + 1) * block);
+            float s = scales[(int) (i / block)];
+            for (; i < blockEnd; i++) dst[d++] = table[codes[(int) i] & 0xFF] * s;
+        }
+    }
+
+    private static void check8(String k, float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {
+        Kernels.checkDim(k, "rows", rows);
+        Kernels.checkDim(k, "in", in);
+        Kernels.checkDim(k, "out", out);
+        long n = (long) in * out;
+        Kernels.checkArray(k, "x (rows×in = " + rows + "×" + in + ")", x, 0, (long) rows * in);
+        Kernels.checkArray(k, "y (rows×out = " + rows + "×" + out + ")", y, 0, (long) rows * out);
+        if (block < 1) throw new IllegalArgumentException(k + ": block must be >= 1, got " + block);
+        if (table == null || table.length != 256) throw new IllegalArgumentException(k + ": table must have 256 entries, got " + (table == null ? "null" : table.length));
+        if (codes == null || codes.length < n) throw new IllegalArgumentException(k + ": codes too short: " + (codes == null ? 0 : codes.length) + " bytes for " + n + " 8-bit weights");
+        if (scales == null || scales.length < (n + block - 1) / block)
+            throw new IllegalArgumentException(k + ": scales too short: " + (scales == null ? 0 : scales.length) + " for " + n + " weights in blocks of " + block);
+        if (x == y) throw new IllegalArgumentException(k + ": the output aliases the input");
     }
 
     private static void check(String k, float[] y, float[] x, int rows, int in, int out, byte[] codes, float[] table, float[] scales, int block) {

@@ -29,4 +29,12 @@ public interface DecodeCache {
      * one (repeats allowed). Beam search calls this after pruning, so each surviving beam keeps its own history.
      */
     void reorder(int[] rows);
+
+    /**
+     * Forgets every position from {@code length} on: the next token goes to position {@code length} again. Speculative
+     * decoding (chapter 12) calls this to drop the draft tokens the target rejected. Caches that cannot, throw.
+     */
+    default void truncate(int length) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be truncated");
+    }
 }

@@ -108,12 +108,12 @@ public final class QuantizedTensor {
     public double bitsPerParameter() { return 8.0 * bytes() / n; }
 
     /**
-     * {@code y = x·Ŵᵀ} for a 4-bit (out, in) weight, x (…, in) → (…, out), with its backward {@code dx += dy·Ŵ}; Ŵ is
+     * {@code y = x·Ŵᵀ} for a 4- or 8-bit (out, in) weight, x (…, in) → (…, out), with its backward {@code dx += dy·Ŵ}; Ŵ is
      * decoded a row at a time inside {@link QuantMatMul}, never as a whole. Ŵ is frozen: it gets no gradient.
      */
     public Tensor linear(Tensor x) {
-        if (shape.length != 2 || type.bits != 4)
-            throw new IllegalArgumentException("QuantizedTensor.linear: needs a 4-bit (out, in) weight, this is " + type + " " + Shape.str(shape));
+        if (shape.length != 2 || type.bits != 4 && type.bits != 8)
+            throw new IllegalArgumentException("QuantizedTensor.linear: needs a 4- or 8-bit (out, in) weight, this is " + type + " " + Shape.str(shape));
         int out = shape[0], in = shape[1];
         int[] xs = x.shape();
         if (xs.length == 0 || xs[xs.length - 1] != in)
@@ -125,11 +125,13 @@ public final class QuantizedTensor {
         outShape[outShape.length - 1] = out;
         float[] s = scales(), y = new float[rows * out];
         float[] xd = X.offset() == 0 && X.data().length == X.numel() ? X.data() : X.toArray();
-        QuantMatMul.linear4Forward(y, xd, rows, in, out, codes, table, s, blockSize);
+        if (type.bits == 8) QuantMatMul.linear8Forward(y, xd, rows, in, out, codes, table, s, blockSize);   // chapter 12's INT8
+        else QuantMatMul.linear4Forward(y, xd, rows, in, out, codes, table, s, blockSize);
         Tensor t = Tensor.fromOp("linear_4bit", y, outShape, X);
         return t.onBackward(g -> {
             if (!X.requiresGrad()) return;
-            QuantMatMul.linear4Backward(X.gradBuffer(), g, rows, in, out, codes, table, s, blockSize);
+            if (type.bits == 8) QuantMatMul.linear8Backward(X.gradBuffer(), g, rows, in, out, codes, table, s, blockSize);
+            else QuantMatMul.linear4Backward(X.gradBuffer(), g, rows, in, out, codes, table, s, blockSize);
         });
     }
 

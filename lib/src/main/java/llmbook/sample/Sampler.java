@@ -92,6 +92,23 @@ public final class Sampler {
         throw new IllegalStateException("unreachable: some p > 0");
     }
 
+    /**
+     * The distribution {@link #next} draws from: the softmax of the processed logits, or for a greedy sampler all the
+     * mass on the argmax. Speculative decoding (chapter 12) compares the target's and the draft's. Q50.
+     */
+    public double[] distribution(float[] logits, int[] history) {
+        float[] l = logits.clone();
+        for (LogitsProcessor p : processors) p.process(l, history);
+        double[] p = new double[l.length];
+        if (rng == null) { p[argmax(l)] = 1; return p; }
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (float v : l) max = Math.max(max, v);
+        if (max == Double.NEGATIVE_INFINITY) throw new IllegalStateException("Sampler: every token was filtered out");
+        for (int i = 0; i < l.length; i++) sum += p[i] = Math.exp(l[i] - max);
+        for (int i = 0; i < l.length; i++) p[i] /= sum;
+        return p;
+    }
+
     /** The index of the highest value (the first one on ties). */
     public static int argmax(float[] l) {
         int best = 0;

@@ -225,6 +225,12 @@ public final class Decoder extends Module implements LanguageModel {
             return n;
         }
 
+        @Override public void truncate(int n) {
+            if (n < 0 || n > length) throw new IllegalArgumentException("DecodeCache.truncate: " + n + " outside 0 … " + length);
+            for (KvCache k : layers) k.truncate(n);
+            length = n;
+        }
+
         /** Row i becomes old row {@code rows[i]} (repeats allowed; the batch takes the size of {@code rows}): every layer's cache rows move. */
         @Override public void reorder(int[] rows) {
             if (rows.length == 0) throw new IllegalArgumentException("DecodeCache.reorder: no rows to keep");
