@@ -8,9 +8,9 @@ import java.util.Random;
  * In-context learning on letters, small enough to train here. A sequence names a task family, shows k examples of
  * one function, then asks for one more:
  * <pre>
- *   map: c&gt;f;a&gt;h;e&gt;b;a&gt;      → h        a random one-to-one map of a…h, drawn afresh for each sequence
- *   next: d&gt;e;g&gt;h;b&gt;          → c        the following letter (h wraps to a)
- *   copy: c&gt;                     → c        the letter itself
+ *   map: cf;ah;eb;a      → h        a random one-to-one map of a…h, drawn afresh for each sequence
+ *   next: de;gh;b        → c        the following letter (h wraps to a)
+ *   copy: c              → c        the letter itself
  * </pre>
  * A {@code map} function is new in every sequence, so nothing about it can be memorised in the weights: with 0
  * examples the model can only guess (1 in 8), and with k examples it must find the query letter among them and copy
@@ -27,9 +27,9 @@ public final class InContext {
     public static final String LETTERS = "abcdefgh";
 
     /** Every character a sequence uses. */
-    public static final String ALPHABET = LETTERS + "mapnxtcoy:>; \n";
+    public static final String ALPHABET = LETTERS + "mapnxtcoy:; \n";
 
-    /** A prompt ending in the query's {@code '>'} and the answer letter. */
+    /** A prompt ending in the query letter, and the answer letter. */
     public record Example(String prompt, String answer) {}
 
     /** The function of {@code family}, as a table over {@link #LETTERS}; a {@code MAP} is a random permutation. */
@@ -49,22 +49,22 @@ public final class InContext {
         return f;
     }
 
-    /** A prompt of {@code shots} examples of {@code f} (inputs drawn at random) and a query, under the instruction of {@code family}. */
+    /** A prompt of {@code shots} examples {@code xy;} of {@code f} (inputs drawn at random) and a query, under the instruction of {@code family}. */
     public static Example example(Family family, char[] f, int shots, Random r) {
         StringBuilder sb = new StringBuilder(family.name().toLowerCase()).append(": ");
         for (int i = 0; i < shots; i++) {
             char x = LETTERS.charAt(r.nextInt(LETTERS.length()));
-            sb.append(x).append('>').append(f[LETTERS.indexOf(x)]).append(';');
+            sb.append(x).append(f[LETTERS.indexOf(x)]).append(';');
         }
         char q = LETTERS.charAt(r.nextInt(LETTERS.length()));
-        return new Example(sb.append(q).append('>').toString(), String.valueOf(f[LETTERS.indexOf(q)]));
+        return new Example(sb.append(q).toString(), String.valueOf(f[LETTERS.indexOf(q)]));
     }
 
-    /** Whether the query letter of {@code e} appears as an example input in its prompt (so copying can answer it). */
+    /** Whether the query letter of {@code e} is the input of one of its examples (so copying can answer it). */
     public static boolean queryShown(Example e) {
         String p = e.prompt();
-        char q = p.charAt(p.length() - 2);
-        return p.substring(0, p.length() - 2).contains(q + ">");
+        char q = p.charAt(p.length() - 1);
+        return p.substring(0, p.length() - 1).contains(" " + q) || p.substring(0, p.length() - 1).contains(";" + q);
     }
 
     /**
