@@ -10,7 +10,7 @@ import java.util.Set;
  * ({@code "vomaki lives in lima."}). The names are random syllables, so a fact about a new name cannot be known from
  * training: the model can answer {@code "q: where does vomaki live? a:"} only if the fact is put in its prompt, which
  * is what retrieval does. A model trained to read such prompts answers facts it never saw; without the fact it can
- * only guess a city. Q23.
+ * only guess a city. Q23. The same model asked in other prompt formats is the prompt-engineering experiment (Q22).
  */
 public final class FactBase {
     private FactBase() {}
