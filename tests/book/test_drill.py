@@ -295,7 +295,7 @@ class Drill(unittest.TestCase):
         self.assertIn("knew 0 of 1.", r.stdout)
 
     def test_bad_input_is_one_line(self):
-        for args, msg in [(["--chapter", "8"], "chapter 8 has no answered questions (its text is not written yet)"),
+        for args, msg in [(["--chapter", "12"], "chapter 12 has no answered questions (its text is not written yet)"),
                           (["--chapter", "13"], "chapter 13 has no answered questions (it has no interview questions)"),
                           (["--count", "0"], "--count must be at least 1"),
                           (["--chapter", "x"], "invalid int value")]:
