@@ -3,16 +3,16 @@ package llmbook.exercises.ch01;
 /**
  * Exercise ch01.layernorm_backward — the backward pass of LayerNorm, the llm.c way. Q40.
  *
- * <p>Forward (given, per row of a rows×cols matrix): {@code μ = mean(x)}, {@code σ² = mean((x−μ)²)},
- * {@code rstd = 1/√(σ²+ε)}, {@code x̂ = (x−μ)·rstd}, {@code y = x̂ ⊙ w + b}; it saves {@code mean} and {@code rstd}.
+ * <p>The forward is given ({@link #forward}): each row of a rows×cols matrix is normalised to mean 0 and variance 1,
+ * then scaled by w and shifted by b; it saves each row's mean and 1/std (rstd) for the backward. Write the backward:
+ * given dy (the loss's gradient at y), ADD to dx, dw and db the loss's gradients at x, w and b. Derive dx yourself:
+ * the catch is that the mean and the variance of a row depend on every x of that row, so moving one x moves every
+ * output of its row.
  *
- * <p>Backward, by the chain rule through x̂ (write {@code g = dy ⊙ w}):
- * <pre>
- *   db += Σ_rows dy          dw += Σ_rows dy ⊙ x̂
- *   dx += rstd · (g − mean(g) − x̂ · mean(g ⊙ x̂))
- * </pre>
- * The two means come from μ and σ depending on every x in the row. All three gradients are ADDED to.
- * Run {@code ./llmbook grade 1} to see your score. A check you can do by hand: each row of dx sums to 0 (shifting a whole row does not change LayerNorm).
+ * <p>Worked example, one row x = (1, 3), w = (1, 1), b = 0, dy = (0.5, 2): x̂ ≈ (−1, 1), so db = (0.5, 2),
+ * dw ≈ (−0.5, 2), and dx ≈ (0, 0) — with two features x̂ is always (−1, 1) whatever x is (up to ε), so x has no
+ * influence at all. Checks you can do yourself: each row of dx sums to 0 (shifting a whole row changes nothing), and
+ * dx matches finite differences of Σ dy·y. Run {@code ./llmbook grade 1} to see your score.
  */
 public final class LayerNormBackward {
     private LayerNormBackward() {}
@@ -37,7 +37,6 @@ public final class LayerNormBackward {
     /** Adds the gradients of the forward into dx (rows×cols), dw (cols) and db (cols). */
     public static void backward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] mean, float[] rstd,
                                 float[] w, int rows, int cols) {
-        throw new UnsupportedOperationException("TODO ch01.layernorm_backward: per row, x̂ = (x − mean)·rstd, g = dy·w; "
-                + "db += dy, dw += dy·x̂, dx += rstd·(g − mean(g) − x̂·mean(g·x̂))");
+        throw new UnsupportedOperationException("TODO ch01.layernorm_backward: db and dw first, then derive dx through the row's mean and variance");
     }
 }

@@ -3,23 +3,22 @@ package llmbook.exercises.ch05;
 /**
  * Exercise ch05.rope — rotary position embedding (RoPE) of a (T, d) array of queries or keys (Q8).
  *
- * <p>Row p (position p) is cut into d/2 pairs; pair i holds features i and i + d/2 ("rotate half", the layout of
- * GPT-NeoX and Hugging Face LLaMA) and is turned by the angle p·θ_i:
- * <pre>
- *   θ_i = 10000^(−2i/d),  i = 0 … d/2 − 1
- *   y[p][i]       = x[p][i]·cos(pθ_i) − x[p][i+d/2]·sin(pθ_i)
- *   y[p][i+d/2]   = x[p][i]·sin(pθ_i) + x[p][i+d/2]·cos(pθ_i)
- * </pre>
- * Each pair is rotated, so lengths are kept, and rotating q at p and k at p' leaves q·k depending only on p' − p.
- * Worked example, T = 2, d = 4 (θ = 1, 0.01): row 0 is unchanged; row 1 = [1, 1, 0, 0] becomes
- * [cos 1, cos 0.01, sin 1, sin 0.01].
- * The library's version is {@code llmbook.attention.Rope}.
+ * <p>Goal: make the attention score of a query at position m and a key at position n depend on their offset n − m
+ * only, without adding anything to the vectors. RoPE cuts each row into d/2 pairs of features and turns each pair,
+ * as a point in the plane, by an angle proportional to the position: pair i turns by p·θ_i at position p, with the
+ * frequencies θ_i = 10000^(−2i/d) (fast for the first pairs, slow for the last). Layout ("rotate half", as GPT-NeoX,
+ * LLaMA and the library): pair i holds features i and i + d/2. Turn each pair counter-clockwise (positive angles
+ * take the first axis toward the second). Work out the rotation yourself; a rotation keeps lengths, and the grader
+ * checks that q·k depends on the offset only, and agrees with {@code llmbook.attention.Rope} on hidden inputs.
+ *
+ * <p>Worked example, T = 2, d = 4 (θ = 1, 0.01): row 0 is unchanged (angle 0); row 1 = [1, 1, 0, 0] becomes
+ * [cos 1, cos 0.01, sin 1, sin 0.01]. Run {@code ./llmbook grade 5} to see your score.
  */
 public final class Rope {
     private Rope() {}
 
     /** The rotated copy of x (T, d), positions 0 … T − 1; x is not modified. d must be even (else IllegalArgumentException). */
     public static double[][] apply(double[][] x) {
-        throw new UnsupportedOperationException("TODO ch05.rope: for each position p and pair i < d/2, angle = p * 10000^(-2i/d); rotate (x[p][i], x[p][i + d/2]) by it");
+        throw new UnsupportedOperationException("TODO ch05.rope: turn pair (i, i + d/2) of row p by the angle p·θ_i");
     }
 }

@@ -1,17 +1,28 @@
 package llmbook.exercises.ch06;
 
 /**
- * Exercise ch06.cross_entropy — mean cross-entropy from logits. Q34.
+ * Exercise ch06.cross_entropy — the loss every language model is trained on, and its gradient. Q34.
  *
- * <p>For each row r of {@code logits} (rows×V), {@code loss_r = logsumexp(z_r) − z_r[target_r]} with
- * {@code logsumexp(z) = m + ln Σ exp(z − m)}, m = max z (stable). Return the mean over rows (nats per token);
- * perplexity is {@code exp(loss)}. Uniform logits give ln V.
+ * <p>{@code logits} holds {@code rows} next-token score vectors of length V laid end to end (row r starts at
+ * {@code r·V}); {@code targets[r]} is the token that really came next. {@link #mean} is the average, over rows, of
+ * minus the log-probability the softmax of row r gives to its target (nats per token; perplexity is its exp). It must
+ * not overflow for logits in the thousands. {@link #gradient} is d(mean)/d(logits), same layout as the logits:
+ * derive it (the book's chapter 6 derives it once for one row; here you also have the mean over rows).
+ *
+ * <p>Worked example: one row, V = 3, logits (1, 2, 3), target 0: softmax = (0.090, 0.245, 0.665), loss = −ln 0.090
+ * = 2.4076, gradient = (0.090 − 1, 0.245, 0.665) = (−0.910, 0.245, 0.665). Uniform logits give ln V whatever the target.
  * Run {@code ./llmbook grade 6} to see your score.
  */
 public final class CrossEntropy {
     private CrossEntropy() {}
 
+    /** Mean cross-entropy over the rows (nats per token). */
     public static double mean(float[] logits, int[] targets, int vocab) {
-        throw new UnsupportedOperationException("TODO ch06.cross_entropy: per row, stable logsumexp minus the target's logit; average");
+        throw new UnsupportedOperationException("TODO ch06.cross_entropy: per row, minus the log of the target's softmax probability (stably); average");
+    }
+
+    /** d mean / d logits, a new array laid out like {@code logits}. */
+    public static double[] gradient(float[] logits, int[] targets, int vocab) {
+        throw new UnsupportedOperationException("TODO ch06.cross_entropy: derive the gradient of the mean loss with respect to every logit");
     }
 }

@@ -2,6 +2,7 @@ package llmbook.exercises.ch04;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.Random;
 import llmbook.grading.Exercise;
@@ -34,6 +35,40 @@ class AttentionTest {
         v[4] = rand(r, 1, 3)[0];
         double[][] b = Attention.causal(q, k, v);
         for (int t = 0; t < 4; t++) assertArrayEquals(a[t], b[t], 0, "row " + t + " moved when position 4 changed");
+        // and the rows that may see position 4 do move: an output that ignores k and v (all zeros) is not attention
+        for (int t = 4; t < 6; t++) assertNotEquals(a[t][0], b[t][0], "row " + t + " sees position 4 but did not move when it changed");
+        assertArrayEquals(v[0], a[0], 1e-12, "row 0 sees only position 0, so its output is v[0]");
+    }
+
+    /** Reference, written independently: full score matrix, −∞ above the diagonal, softmax, times v. */
+    static double[][] reference(double[][] q, double[][] k, double[][] v) {
+        int t = q.length, d = q[0].length, dv = v[0].length;
+        double[][] out = new double[t][dv];
+        for (int i = 0; i < t; i++) {
+            double[] w = new double[t];
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (int j = 0; j < t; j++) {
+                double s = 0;
+                for (int c = 0; c < d; c++) s += q[i][c] * k[j][c];
+                w[j] = j > i ? Double.NEGATIVE_INFINITY : s / Math.sqrt(d);
+                max = Math.max(max, w[j]);
+            }
+            for (int j = 0; j < t; j++) { w[j] = Math.exp(w[j] - max); z += w[j]; }
+            for (int j = 0; j < t; j++) for (int c = 0; c < dv; c++) out[i][c] += w[j] / z * v[j][c];
+        }
+        return out;
+    }
+
+    @Test
+    @Points(value = 2, hint = "hidden random cases of several sizes, d and d_v different: every output row must match")
+    void hiddenCases() {
+        Random r = new Random(41);
+        int[][] sizes = {{1, 1, 1}, {3, 2, 5}, {7, 5, 2}, {12, 8, 3}};
+        for (int[] s : sizes) {
+            double[][] q = rand(r, s[0], s[1]), k = rand(r, s[0], s[1]), v = rand(r, s[0], s[2]);
+            double[][] want = reference(q, k, v), got = Attention.causal(q, k, v);
+            for (int t = 0; t < s[0]; t++) assertArrayEquals(want[t], got[t], 1e-9, "T=" + s[0] + " d=" + s[1] + " d_v=" + s[2] + ", row " + t);
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ class SinusoidalTest {
     }
 
     @Test
-    @Points(value = 2, hint = "the exponent is 2i/d for the pair i, shared by features 2i and 2i+1")
+    @Points(value = 2, hint = "hidden table: hand i turns at ω_i = 10000^(−2i/d), its sine in feature 2i and its cosine in 2i + 1")
     void matchesTheFormulaEverywhere() {
         int t = 50, d = 32;
         float[][] pe = Sinusoidal.table(t, d);
@@ -32,5 +32,24 @@ class SinusoidalTest {
     @Points(value = 1, hint = "reject an odd width: features come in sin/cos pairs")
     void rejectsOddWidth() {
         assertThrows(IllegalArgumentException.class, () -> Sinusoidal.table(4, 3));
+    }
+
+    @Test
+    @Points(value = 3, hint = "each (sin, cos) pair turns by k·ω_i: a 2×2 rotation per pair, zeros elsewhere; it must not depend on p")
+    void offsetsAreLinearMaps() {
+        double[][] m0 = Sinusoidal.shift(0, 6);
+        for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) assertEquals(i == j ? 1 : 0, m0[i][j], 1e-12, "M_0 is the identity");
+        int d = 16;
+        float[][] pe = Sinusoidal.table(120, d);
+        for (int k : new int[] {1, 5, 37}) {
+            double[][] m = Sinusoidal.shift(k, d);
+            for (int p : new int[] {0, 3, 50, 80}) {
+                for (int i = 0; i < d; i++) {
+                    double s = 0;
+                    for (int j = 0; j < d; j++) s += m[i][j] * pe[p][j];
+                    assertEquals(pe[p + k][i], s, 1e-5, "(M_" + k + " · PE[" + p + "])[" + i + "] vs PE[" + (p + k) + "][" + i + "]");
+                }
+            }
+        }
     }
 }

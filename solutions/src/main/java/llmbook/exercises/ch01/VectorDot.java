@@ -7,17 +7,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Exercise ch01.dot — a dot product on the Vector API (SIMD), the loop under every matmul and attention score. Q32.
  *
- * <p>The canonical shape of a vector loop:
- * <pre>
- *   FloatVector acc = FloatVector.zero(SPECIES);
- *   int i = 0, upper = SPECIES.loopBound(n);            // largest multiple of the lane count ≤ n
- *   for (; i &lt; upper; i += SPECIES.length())
- *       acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
- *   float s = acc.reduceLanes(VectorOperators.ADD);     // one horizontal sum, at the end
- *   for (; i &lt; n; i++) s += a[aOff + i] * b[bOff + i];  // the scalar tail: n need not be a multiple of the lanes
- * </pre>
- * The sum is taken in a different order than the scalar loop, so the two agree to rounding, not bit for bit.
-
+ * <p>Goal: the same sum as {@link #dotScalar}, but computed SPECIES.length() products at a time in the lanes of a
+ * {@code FloatVector}, with a single horizontal sum at the end. Decide how to handle the elements left over when n is
+ * not a multiple of the lane count (and n smaller than one vector), and where the offsets go. The sum is taken in a
+ * different order than the scalar loop, so the two agree to rounding, not bit for bit.
+ *
+ * <p>Worked example: a = (1, 2, 3), b = (4, 5, 6): 32 — shorter than one vector on any machine. With 8 lanes and
+ * n = 19: two full vectors (16 elements), then 3 more. The grader tries sizes around the lane count and offsets.
+ *
+ * <p>Pieces of the API you will need: {@code FloatVector.SPECIES_PREFERRED}, {@code SPECIES.loopBound},
+ * {@code FloatVector.zero}, {@code FloatVector.fromArray}, {@code fma}, {@code reduceLanes(VectorOperators.ADD)};
+ * imports from {@code jdk.incubator.vector}. Run {@code ./llmbook grade 1} to see your score.
  */
 public final class VectorDot {
     private VectorDot() {}

@@ -33,24 +33,25 @@ public final class Gqa {
         return out;
     }
 
-    /** Given: causal scaled dot-product attention for one head, q (T, d), k (T, d), v (T, d_v) → (T, d_v). */
+    /**
+     * Given: causal scaled dot-product attention for one head, q (T, d), k (T, d), v (T, d_v) → (T, d_v), computed by
+     * the library ({@code llmbook.attention.ScaledDotProductAttention}) in float precision. Writing it yourself is
+     * exercise ch04.attention.
+     */
     public static double[][] head(double[][] q, double[][] k, double[][] v) {
-        int t = q.length, d = q[0].length, dv = v[0].length;
-        double[][] out = new double[t][dv];
-        for (int i = 0; i < t; i++) {
-            double[] s = new double[i + 1];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j <= i; j++) {
-                double dot = 0;
-                for (int c = 0; c < d; c++) dot += q[i][c] * k[j][c];
-                s[j] = dot / Math.sqrt(d);
-                max = Math.max(max, s[j]);
-            }
-            double z = 0;
-            for (int j = 0; j <= i; j++) { s[j] = Math.exp(s[j] - max); z += s[j]; }
-            for (int j = 0; j <= i; j++)
-                for (int c = 0; c < dv; c++) out[i][c] += s[j] / z * v[j][c];
-        }
-        return out;
+        int t = q.length, dv = v[0].length;
+        float[] out = llmbook.attention.ScaledDotProductAttention.attend(tensor(q), tensor(k), tensor(v), llmbook.attention.Mask.CAUSAL)
+                .contiguous().data();
+        double[][] o = new double[t][dv];
+        for (int i = 0; i < t; i++) for (int c = 0; c < dv; c++) o[i][c] = out[i * dv + c];
+        return o;
+    }
+
+    /** A (T, d) array as a (1, 1, T, d) tensor: one sequence, one head. */
+    private static llmbook.tensor.Tensor tensor(double[][] a) {
+        int t = a.length, d = a[0].length;
+        float[] f = new float[t * d];
+        for (int i = 0; i < t; i++) for (int c = 0; c < d; c++) f[i * d + c] = (float) a[i][c];
+        return llmbook.tensor.Tensor.wrap(f, 1, 1, t, d);
     }
 }

@@ -1,0 +1,34 @@
+package llmbook.exercises.ch02;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Exercise ch02.oov_rate — out-of-vocabulary words, and why byte-level BPE has none (Q6).
+ *
+ * <p>A word-level tokenizer keeps the {@code size} most frequent words of its training text (ties go to the word seen
+ * first) and maps every other word to one unknown token. {@link #rate} measures the share of the words of a held-out
+ * text (counting every occurrence) that it cannot represent. {@link #byteTokens} is how many tokens a byte-level
+ * tokenizer with no merges at all needs for a word: it can spell anything, in any script, so nothing is ever unknown.
+ *
+ * <p>Worked example: training words "the cat the dog the cat", size 2 keeps {the, cat}; the held-out words
+ * "the bird cat bird" are half unknown: rate 0.5. {@code byteTokens("café")} is 5.
+ * Run {@code ./llmbook grade 2} to see your score.
+ */
+public final class OovRate {
+    private OovRate() {}
+
+    /** Share of the occurrences in {@code test} missing from the vocabulary of the {@code size} most frequent training words. */
+    public static double rate(List<String> train, List<String> test, int size) {
+        throw new UnsupportedOperationException("TODO ch02.oov_rate: count training words, keep the top `size` (ties: first seen), count unknown test occurrences");
+    }
+
+    /** Tokens a byte-level tokenizer without merges needs for {@code word}. */
+    public static int byteTokens(String word) {
+        throw new UnsupportedOperationException("TODO ch02.oov_rate: one token per UTF-8 byte");
+    }
+}
