@@ -87,6 +87,28 @@ public final class MaskedLm extends Module {
         return loss;
     }
 
+    /**
+     * Accuracy of the pair head (argmax of its two logits vs the label) on {@code batches} batches of {@code size}
+     * drawn from {@code source} with {@code new Rng(seed)}: NSP or SOP accuracy, whichever task the source builds (Q27).
+     */
+    public double pairAccuracy(llmbook.data.Batches<MlmBatch> source, int batches, int size, long seed) {
+        Rng rng = new Rng(seed);
+        int ok = 0, n = 0;
+        boolean was = isTraining();
+        train(false);
+        try (var g = Tensor.noGrad()) {
+            for (int i = 0; i < batches; i++) {
+                MlmBatch b = source.next(rng, size);
+                if (b.labels() == null) throw new IllegalArgumentException("MaskedLm.pairAccuracy: the source gives no pair labels");
+                float[] z = pairLogits(hidden(b)).toArray();                  // (B, 2)
+                for (int k = 0; k < b.B(); k++, n++) if ((z[2 * k + 1] > z[2 * k] ? 1 : 0) == b.labels()[k]) ok++;
+            }
+        } finally {
+            train(was);
+        }
+        return (double) ok / n;
+    }
+
     /** Mean-pooled hidden states (B, C) of unmasked sequences: the frozen features of a linear probe (Q26). */
     public Tensor features(int[] ids, int[] lengths, int b, int t) {
         return bert.pooled(ids, lengths, b, t);
