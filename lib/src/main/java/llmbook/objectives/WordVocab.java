@@ -44,8 +44,9 @@ public final class WordVocab {
     /** Total vocabulary: words and specials (the model's V). */
     public int size() { return words.vocabSize() + 4; }
 
-    /** True for a word, number or punctuation id (not a special): what masking may choose. */
-    public boolean regular(int id) { return id >= 0 && id < pad; }
+    /** True for a known word, number or punctuation id — not a special, not &lt;unk&gt; (a blank whose answer is
+     *  "&lt;unk&gt;" teaches nothing): what masking may choose. */
+    public boolean regular(int id) { return id > 0 && id < pad; }
 
     /** The ids of {@code text}'s pieces, white space dropped. */
     public int[] encode(String text) {

@@ -88,6 +88,16 @@ class MaskingTest {
     }
 
     @Test
+    void wordVocabEncodesWordsAndKeepsUnknownsAndSpecialsOutOfMasking() {
+        WordVocab v = WordVocab.fit("The union is strong. The union is free.", 100);
+        int[] ids = v.encode("The Union is strong, zebra.");
+        assertEquals("the union is strong <unk> <unk> .", v.decode(ids), "\",\" and \"zebra\" were never seen");
+        assertTrue(!v.regular(0) && !v.regular(v.pad) && !v.regular(v.cls) && !v.regular(v.sep) && !v.regular(v.mask));
+        assertTrue(v.regular(ids[0]));
+        assertEquals(v.words.vocabSize() + 4, v.size());
+    }
+
+    @Test
     void refusesBadSettings() {
         assertThrows(IllegalArgumentException.class, () -> new Masking(0, 0.8, 0.1, false));
         assertThrows(IllegalArgumentException.class, () -> new Masking(0.15, 0.8, 0.3, false));
