@@ -121,19 +121,20 @@ public final class Corpus {
     }
 
     /** Every {@code *.json} file below {@code root}, sorted by path; {@code group} is its folder name. */
-    private static List<Document> jsonDocuments(Path root, String field) throws IOException {
+    static List<Document> jsonDocuments(Path root, String field) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         List<Document> docs = new ArrayList<>(files.size());
         for (Path f : files) {
-            Map<String, Object> o;
+            Object parsed;
             try {
-                o = Json.parseObject(TextFiles.readUtf8(f, "corpus file"));
+                parsed = Json.parse(TextFiles.readUtf8(f, "corpus file"));
             } catch (IllegalArgumentException e) {
                 throw new IOException("corpus file " + f + " is not valid JSON: " + e.getMessage());
             }
+            if (!(parsed instanceof Map<?, ?> o)) continue; // an index such as spam-assassin's file_list.json (an array)
             Object t = o.get(field);
             if (!(t instanceof String s)) continue; // index files such as file_list.json carry no text
             String group = root.relativize(f).getNameCount() > 1 ? root.relativize(f).getName(0).toString() : "";

@@ -30,6 +30,25 @@ class CorpusTest {
     }
 
     @Test
+    void jsonDirectoriesSkipIndexFilesThatAreNotObjects(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("spam-1"));
+        java.nio.file.Files.writeString(dir.resolve("file_list.json"), "[\"spam-1/00001.json\"]");       // spam-assassin has one
+        java.nio.file.Files.writeString(dir.resolve("spam-1/00001.json"), "{\"id\": \"00001\", \"text\": \"Buy now\"}");
+        var docs = Corpus.jsonDocuments(dir, "text");
+        assertEquals(1, docs.size());
+        assertEquals(new Corpus.Document("00001", "spam-1", "Buy now"), docs.get(0));
+    }
+
+    @Test
+    void spamAssassinGroupsAreItsFolders() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(Corpus.dataDir().resolve("spam-assassin/SOURCE")),
+                "optional corpus not downloaded (./llmbook data spam-assassin)");
+        var groups = new java.util.TreeMap<String, Integer>();
+        for (Corpus.Document d : Corpus.load("spam-assassin").documents()) groups.merge(d.group(), 1, Integer::sum);
+        assertEquals("{easy-ham-1=2500, easy-ham-2=1400, hard-ham-1=250, spam-1=500, spam-2=1396}", groups.toString());
+    }
+
+    @Test
     void anUnknownCorpusNamesTheKnownOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> Corpus.load("wikipedia"));
         assertTrue(e.getMessage().contains("moby-dick"), e.getMessage());

@@ -1,0 +1,140 @@
+package llmbook.objectives;
+
+import java.util.ArrayList;
+import java.util.List;
+import llmbook.model.transformer.Decoder;
+import llmbook.tensor.Rng;
+import llmbook.tensor.Tensor;
+
+/**
+ * Fill-in-the-blank scores of a masked encoder and of a causal GPT on the same held-out windows (Q25, Q26): top-1 and
+ * top-5 accuracy and the mean negative log-likelihood (nats) of the true token.
+ * <pre>
+ *   encoder, blank at p:   [w0 … w(p−1) [MASK] w(p+1) … w(T−1)]  → logits at p      (sees both sides)
+ *   GPT, blank at p:       [w0 … w(p−1)]                          → logits after p−1 (sees the left side only)
+ *   p = T − 1 is continuation (next-token prediction) for both; p = T/2 is fill-in-the-middle.
+ * </pre>
+ * Windows start at offsets drawn from {@code new Rng(seed)}, so two models are scored on the same blanks.
+ */
+public final class FillIn {
+    private FillIn() {}
+
+    /** Top-1, top-5 accuracy and mean NLL over {@code n} blanks. */
+    public record Score(double top1, double top5, double nll, int n) {}
+
+    static int[] starts(int streamLength, int T, int windows, long seed) {
+        if (streamLength < T) throw new IllegalArgumentException("FillIn: need at least T = " + T + " tokens, got " + streamLength);
+        Rng rng = new Rng(seed);
+        int[] s = new int[windows];
+        for (int i = 0; i < windows; i++) s[i] = rng.nextInt(streamLength - T + 1);
+        return s;
+    }
+
+    /** The encoder with one [MASK] at {@code position} of each window. */
+    public static Score encoder(MaskedLm m, WordVocab v, int[] stream, int T, int position, int windows, long seed) {
+        if (position < 0 || position >= T) throw new IllegalArgumentException("FillIn: position " + position + " outside [0, " + T + ")");
+        int[] starts = starts(stream.length, T, windows, seed);
+        return score(starts, stream, T, position, (ids, b) -> {
+            int[] lengths = new int[b], rows = new int[b];
+            for (int k = 0; k < b; k++) { ids[k * T + position] = v.mask; lengths[k] = T; rows[k] = k * T + position; }
+            MlmBatch batch = new MlmBatch(ids, null, lengths, new int[b * T], null, b, T);
+            return m.mlmLogits(m.hidden(batch), rows);
+        }, m);
+    }
+
+    /** Every chosen position of {@code masking} (set its mask fraction to 1 to see only [MASK]) scored at once. */
+    public static Score encoderMasked(MaskedLm m, WordVocab v, int[] stream, int T, Masking masking, int windows, long seed) {
+        int[] starts = starts(stream.length, T, windows, seed);
+        Rng rng = new Rng(seed ^ 0x6d61736bL);
+        double[] acc = new double[3];
+        int n = 0;
+        boolean was = m.isTraining();
+        m.train(false);
+        try (var g = Tensor.noGrad()) {
+            for (int from = 0; from < windows; from += 32) {
+                int b = Math.min(32, windows - from);
+                int[] ids = new int[b * T], targets = new int[b * T], lengths = new int[b];
+                for (int k = 0; k < b; k++) {
+                    int[] w = java.util.Arrays.copyOfRange(stream, starts[from + k], starts[from + k] + T);
+                    Masking.Masked mk = masking.apply(w, v.mask, v.pad, v::regular, null, rng);
+                    System.arraycopy(mk.input(), 0, ids, k * T, T);
+                    System.arraycopy(mk.targets(), 0, targets, k * T, T);
+                    lengths[k] = T;
+                }
+                int[][] s = MaskedLm.scored(targets);
+                MlmBatch batch = new MlmBatch(ids, null, lengths, targets, null, b, T);
+                n += tally(m.mlmLogits(m.hidden(batch), s[0]), s[1], acc);
+            }
+        } finally {
+            m.train(was);
+        }
+        return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
+    }
+
+    /** The GPT predicting position {@code position} (≥ 1) of each window from the tokens before it. */
+    public static Score decoder(Decoder gpt, int[] stream, int T, int position, int windows, long seed) {
+        if (position < 1 || position >= T) throw new IllegalArgumentException("FillIn: a GPT needs position in [1, " + T + "), got " + position);
+        int[] starts = starts(stream.length, T, windows, seed);
+        return score(starts, stream, T, position, (ids, b) -> {
+            int[] left = new int[b * position], rows = new int[b];
+            for (int k = 0; k < b; k++) { System.arraycopy(ids, k * T, left, k * position, position); rows[k] = k * position + position - 1; }
+            Tensor logits = gpt.logits(left, b, position);                             // (B, p, V)
+            return logits.reshape(b * position, gpt.vocab()).indexSelect(rows);         // (B, V)
+        }, gpt);
+    }
+
+    private interface Rows { Tensor logits(int[] ids, int b); }
+
+    private static Score score(int[] starts, int[] stream, int T, int position, Rows f, llmbook.nn.Module model) {
+        double[] acc = new double[3];
+        int n = 0;
+        boolean was = model.isTraining();
+        model.train(false);
+        try (var g = Tensor.noGrad()) {
+            for (int from = 0; from < starts.length; from += 32) {
+                int b = Math.min(32, starts.length - from);
+                int[] ids = new int[b * T], targets = new int[b];
+                for (int k = 0; k < b; k++) {
+                    System.arraycopy(stream, starts[from + k], ids, k * T, T);
+                    targets[k] = stream[starts[from + k] + position];
+                }
+                n += tally(f.logits(ids, b), targets, acc);
+            }
+        } finally {
+            model.train(was);
+        }
+        return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
+    }
+
+    /** Adds top-1 hits, top-5 hits and −log p(target) of each row to {@code acc}; returns the row count. */
+    static int tally(Tensor logits, int[] targets, double[] acc) {
+        int v = logits.size(1);
+        float[] z = logits.contiguous().toArray();
+        for (int r = 0; r < targets.length; r++) {
+            int o = r * v;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) max = Math.max(max, z[o + j]);
+            double sum = 0;
+            for (int j = 0; j < v; j++) sum += Math.exp(z[o + j] - max);
+            float t = z[o + targets[r]];
+            int above = 0;
+            for (int j = 0; j < v; j++) if (z[o + j] > t) above++;
+            if (above == 0) acc[0]++;
+            if (above < 5) acc[1]++;
+            acc[2] += -(t - max - Math.log(sum));
+        }
+        return targets.length;
+    }
+
+    /** The {@code k} most probable pieces at each row of {@code logits} (M, V), best first. */
+    public static List<List<Integer>> topK(Tensor logits, int k) {
+        int v = logits.size(1), m = logits.size(0);
+        float[] z = logits.contiguous().toArray();
+        List<List<Integer>> out = new ArrayList<>();
+        for (int r = 0; r < m; r++) {
+            final int o = r * v;
+            out.add(java.util.stream.IntStream.range(0, v).boxed().sorted((a, b) -> Float.compare(z[o + b], z[o + a])).limit(k).toList());
+        }
+        return out;
+    }
+}

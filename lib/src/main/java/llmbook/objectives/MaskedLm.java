@@ -1,0 +1,116 @@
+package llmbook.objectives;
+
+import java.util.ArrayList;
+import java.util.List;
+import llmbook.model.transformer.Encoder;
+import llmbook.model.transformer.TransformerConfig;
+import llmbook.nn.Embedding;
+import llmbook.nn.LayerNorm;
+import llmbook.nn.Linear;
+import llmbook.nn.Module;
+import llmbook.tensor.Functional;
+import llmbook.tensor.Rng;
+import llmbook.tensor.Tensor;
+
+/**
+ * A small BERT: the library {@link Encoder} with BERT's two pre-training heads (Q25, Q27).
+ * <pre>
+ *   h = bert.hidden(input, types, lengths)                                  (B, T, C)
+ *   MLM head, at the M scored positions only:
+ *     z = LN(gelu(h[scored] · W_dᵀ + b_d))                                   (M, C)
+ *     logits = z · wteᵀ + b_out          ← wte is the encoder's own token table (tied)        (M, V)
+ *   pair head, on [CLS] (position 0):
+ *     pooled = tanh(h[:, 0] · W_pᵀ + b_p)        logits = pooled · W_cᵀ + b_c                 (B, 2)
+ *   loss = CE(MLM) + CE(pair)          (each term only if the batch has targets / labels)
+ * </pre>
+ * Tying the output to the input table means a word's embedding is also the direction that predicts it; the MLM head
+ * adds only C² + 3C + V parameters. Every op is an autograd primitive (no new backward); the tests still check the
+ * heads' gradients against finite differences.
+ */
+public final class MaskedLm extends Module {
+    public final Encoder bert;
+    private final Linear dense, pooler, classifier;
+    private final LayerNorm ln;
+    private final Tensor outBias;              // (V)
+
+    public MaskedLm(TransformerConfig config, Rng rng) {
+        bert = module("bert", new Encoder(config, rng));
+        int c = config.width();
+        dense = module("mlm_dense", new Linear(c, c, rng).initNormal(rng, 0.02f));
+        ln = module("mlm_ln", new LayerNorm(c));
+        outBias = param("mlm_bias", Tensor.zeros(config.vocab()));
+        pooler = module("pooler", new Linear(c, c, rng).initNormal(rng, 0.02f));
+        classifier = module("pair", new Linear(c, 2, rng).initNormal(rng, 0.02f));
+    }
+
+    /** The encoder's hidden states for a batch. */
+    public Tensor hidden(MlmBatch b) {
+        return bert.hidden(b.input(), bert.config.typeVocab() > 0 ? b.types() : null, b.lengths(), b.B(), b.T());
+    }
+
+    /** Logits over the vocabulary (M, V) at rows {@code rows} of the flattened hidden states (B·T, C). */
+    public Tensor mlmLogits(Tensor hidden, int[] rows) {
+        int c = bert.config.width();
+        Tensor h = hidden.reshape(hidden.numel() / c, c).indexSelect(rows);            // (M, C)
+        Tensor z = ln.forward(dense.forward(h).gelu());                               // (M, C)
+        Tensor wte = ((Embedding) bert.get("wte")).weight;                            // (V, C)
+        return z.matmul(wte.t()).add(outBias);                                        // (M, V)
+    }
+
+    /** Pair logits (B, 2) from the [CLS] position. */
+    public Tensor pairLogits(Tensor hidden) {
+        int[] s = hidden.shape();
+        Tensor first = hidden.slice(1, 0, 1).reshape(s[0], s[2]);                     // (B, C)
+        return classifier.forward(pooler.forward(first).tanh());                      // (B, 2)
+    }
+
+    /** The scored rows of a batch and their targets. */
+    static int[][] scored(int[] targets) {
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < targets.length; i++) if (targets[i] >= 0) rows.add(i);
+        int[] r = rows.stream().mapToInt(Integer::intValue).toArray(), t = new int[r.length];
+        for (int i = 0; i < r.length; i++) t[i] = targets[r[i]];
+        return new int[][] {r, t};
+    }
+
+    /** The pre-training loss of the class comment: MLM over the scored positions plus the pair loss if labelled. */
+    public Tensor loss(MlmBatch b) {
+        Tensor h = hidden(b);
+        Tensor loss = null;
+        int[][] s = scored(b.targets());
+        if (s[0].length > 0) loss = Functional.crossEntropy(mlmLogits(h, s[0]), s[1]);
+        if (b.labels() != null) {
+            Tensor p = Functional.crossEntropy(pairLogits(h), b.labels());
+            loss = loss == null ? p : loss.add(p);
+        }
+        if (loss == null) throw new IllegalArgumentException("MaskedLm.loss: the batch has neither masked targets nor pair labels");
+        return loss;
+    }
+
+    /**
+     * Accuracy of the pair head (argmax of its two logits vs the label) on {@code batches} batches of {@code size}
+     * drawn from {@code source} with {@code new Rng(seed)}: NSP or SOP accuracy, whichever task the source builds (Q27).
+     */
+    public double pairAccuracy(llmbook.data.Batches<MlmBatch> source, int batches, int size, long seed) {
+        Rng rng = new Rng(seed);
+        int ok = 0, n = 0;
+        boolean was = isTraining();
+        train(false);
+        try (var g = Tensor.noGrad()) {
+            for (int i = 0; i < batches; i++) {
+                MlmBatch b = source.next(rng, size);
+                if (b.labels() == null) throw new IllegalArgumentException("MaskedLm.pairAccuracy: the source gives no pair labels");
+                float[] z = pairLogits(hidden(b)).toArray();                  // (B, 2)
+                for (int k = 0; k < b.B(); k++, n++) if ((z[2 * k + 1] > z[2 * k] ? 1 : 0) == b.labels()[k]) ok++;
+            }
+        } finally {
+            train(was);
+        }
+        return (double) ok / n;
+    }
+
+    /** Mean-pooled hidden states (B, C) of unmasked sequences: the frozen features of a linear probe (Q26). */
+    public Tensor features(int[] ids, int[] lengths, int b, int t) {
+        return bert.pooled(ids, lengths, b, t);
+    }
+}
