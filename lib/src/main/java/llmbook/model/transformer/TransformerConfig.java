@@ -218,7 +218,10 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
     public TransformerConfig withPostNorm(boolean p) { return toBuilder().postNorm(p).build(); }
     public TransformerConfig withNormEps(float e) { return toBuilder().normEps(e).build(); }
     public TransformerConfig withTypeVocab(int t) { return toBuilder().typeVocab(t).build(); }
-                                int experts, int topK, Rope.Scaling ropeScaling) {
+    /** Every block's MLP becomes a mixture of {@code experts} MLPs, {@code topK} per token (Q46); {@code (0, 0)}: dense again. */
+    public TransformerConfig withMoe(int experts, int topK) { return toBuilder().moe(experts, topK).build(); }
+    /** The same model read at another context with RoPE stretched by {@code s} (chapter 13): e.g. {@code withContext(512).withRopeScaling(Rope.Scaling.ntk(4))}. */
+    public TransformerConfig withRopeScaling(Rope.Scaling s) { return toBuilder().ropeScaling(s).build(); }
 
     /** Head size C/H. */
     public int headDim() { return width / heads; }
