@@ -94,21 +94,24 @@ class Index(unittest.TestCase):
         self.assertGreaterEqual(answered, 24)
 
     def test_missing_parts_listed_and_strict_mode_fails_on_them(self):
-        # the first question whose chapter is not written yet (Q47 until chapter 12 answered it)
-        unanswered = [q for q in self.qs if "answer" in q.missing()]
-        if not unanswered:
-            self.skipTest("every question is answered")
-        q = unanswered[0]
-        expected = f"Q{q.n} (chapter {q.chapter}) has no answer"
-        problems = qindex.check(self.qs, strict_mode=True)
-        self.assertTrue(any(p.startswith(expected) for p in problems), problems)
-        self.assertEqual([], qindex.check(self.qs, strict_mode=False))
-        r = subprocess.run([PY, os.path.join(ROOT, "book", "build.py"), "--notebooks", "notebooks", "--out",
-                            tempfile.mkdtemp()], cwd=ROOT, capture_output=True, text=True,
-                           env={**os.environ, qindex.STRICT_ENV: "1"}, timeout=120)
-        self.assertNotEqual(0, r.returncode)
-        self.assertIn(expected, r.stderr)
-        self.assertNotIn("Traceback", r.stderr)
+        # a copy of the book in which chapter 12 is not written yet: its questions keep only their wording
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "book"))
+            for name in os.listdir(os.path.join(ROOT, "book")):
+                if name.endswith(".md") and not name.startswith("ch12-"):
+                    shutil.copy(os.path.join(ROOT, "book", name), os.path.join(tmp, "book"))
+            with open(qindex.TSV, encoding="utf-8") as f:
+                tsv = f.read()
+            for n in range(47, 51):
+                tsv = re.sub(rf"\n{n}\t12\t[^\n]*", f"\n{n}\t12\tQuestion {n}?", tsv)
+            with open(os.path.join(tmp, "book", "questions.tsv"), "w", encoding="utf-8") as f:
+                f.write(tsv)
+            qs = qindex.build(tmp)
+        problems = qindex.check(qs, strict_mode=True)
+        self.assertTrue(any(p.startswith("Q47 (chapter 12) has no answer") for p in problems), problems)
+        self.assertEqual([], qindex.check(qs, strict_mode=False))
+        # the real book: with every chapter written the build is strict, and nothing may be missing
+        self.assertEqual([], qindex.check(self.qs, strict_mode=True))
 
     def test_strict_by_itself_once_every_planned_chapter_exists(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +140,6 @@ class Index(unittest.TestCase):
                 tsv = f.read()
             for edited, message in [(tsv.replace("\n2\t4\t\n", "\n2\t4\tHow does attention work?\n"), "Q2: book/ch04"),
                                     (tsv.replace("\n2\t4\t\n", "\n2\t5\t\n"), "Q2 is answered in book/ch04"),
-                                    (re.sub(r"\n46\t11\t[^\n]*", "\n46\t11\t", tsv), "Q46: no wording"),
                                     (tsv.replace("\n50\t12\t", "\n49\t12\t"), "Q1..Q50 once each")]:
                 self.assertNotEqual(tsv, edited)
                 with open(os.path.join(tmp, "book", "questions.tsv"), "w", encoding="utf-8") as f:
@@ -145,6 +147,15 @@ class Index(unittest.TestCase):
                 with self.assertRaises(qindex.IndexProblem) as e:
                     qindex.build(tmp)
                 self.assertIn(message, str(e.exception))
+            # a question whose chapter has no text yet needs its wording in the TSV
+            with open(os.path.join(tmp, "book", "questions.tsv"), "w", encoding="utf-8") as f:
+                f.write(tsv)
+            for name in os.listdir(os.path.join(tmp, "book")):
+                if name.startswith("ch11-"):
+                    os.remove(os.path.join(tmp, "book", name))
+            with self.assertRaises(qindex.IndexProblem) as e:
+                qindex.build(tmp)
+            self.assertIn("Q43: no wording", str(e.exception))
 
     def test_broken_link_and_anchor_are_reported(self):
         with tempfile.TemporaryDirectory() as out:
