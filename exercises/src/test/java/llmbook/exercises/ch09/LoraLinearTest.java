@@ -13,7 +13,7 @@ class LoraLinearTest {
     static float[] rand(Random r, int n) { float[] v = new float[n]; for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian(); return v; }
 
     @Test
-    @Points(value = 1, hint = "with B = 0 the LoRA branch adds nothing: y = x·Wᵀ")
+    @Points(value = 1, hint = "with B = 0 the low-rank branch must add nothing: the output is the base layer's")
     void zeroBIsTheBaseLayer() {
         float[] x = {1, 2}, w = {1, 0, 0, 1, 1, 1};                // in 2, out 3
         float[] y = LoraLinear.forward(x, 1, w, new float[] {5, 7}, new float[3], 2, 3, 1, 8f);
@@ -21,7 +21,7 @@ class LoraLinearTest {
     }
 
     @Test
-    @Points(value = 1, hint = "h = x·Aᵀ, then y += (α/r)·h·Bᵀ")
+    @Points(value = 1, hint = "the Javadoc's worked example: the branch goes in through A, out through B, scaled by α/r, added to the base")
     void workedExample() {
         // x = (1, 2), W = 0, A = (1, 1) (r = 1), B = (1, −1)ᵀ, α = 2: h = 3, y = 2·3·(1, −1) = (6, −6)
         float[] y = LoraLinear.forward(new float[] {1, 2}, 1, new float[4], new float[] {1, 1}, new float[] {1, -1}, 2, 2, 1, 2f);
@@ -29,7 +29,7 @@ class LoraLinearTest {
     }
 
     @Test
-    @Points(value = 3, hint = "dB = s·dyᵀ·h, dh = s·dy·B, dA = dhᵀ·x, dx = dy·W + dh·A; check against finite differences of your forward")
+    @Points(value = 3, hint = "compare each entry with (L(p + ε) − L(p − ε)) / 2ε of your own forward; x reaches y by two paths (W and the branch), and the α/r scale applies to dA and dB too")
     void backwardMatchesFiniteDifferences() {
         Random rng = new Random(9);
         int rows = 3, in = 5, out = 4, r = 2;
