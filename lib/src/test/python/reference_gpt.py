@@ -24,6 +24,11 @@ ap.add_argument("--steps", type=int, default=2000)
 ap.add_argument("--seed", type=int, default=1337)
 ap.add_argument("--bench", action="store_true",
                 help="time each step after 20 warm-up steps, no evaluation; print 'bench <median_s> <min_s>'")
+ap.add_argument("--decode-bench", type=int, metavar="N",
+                help="instead of training: time greedy decoding of N new tokens after --prompt with a preallocated KV "
+                     "cache (untrained model, same window jumps as llmbook's Generator); print 'bench <median_s> <min_s>'")
+ap.add_argument("--prompt", default="Call me Ishmael.")
+ap.add_argument("--repeats", type=int, default=15)
 args = ap.parse_args()
 torch.manual_seed(args.seed)
 
@@ -49,6 +54,17 @@ class Block(nn.Module):
         att = att.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), 1), float("-inf")).softmax(-1)
         x = x + self.proj((att @ v).transpose(1, 2).reshape(b, t, C))
         return x + self.fc_proj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+    def cached(self, x, kc, vc, start):
+        """x (1, t, C) at positions start..start+t-1; kc, vc (1, H, T, d) hold positions < start and get these."""
+        b, t, _ = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(C, dim=2)
+        q, k, v = (z.view(b, t, H, C // H).transpose(1, 2) for z in (q, k, v))
+        kc[:, :, start:start + t], vc[:, :, start:start + t] = k, v
+        n = start + t
+        att = (q @ kc[:, :, :n].transpose(-2, -1)) / math.sqrt(C // H)
+        if t > 1: att = att.masked_fill(torch.triu(torch.ones(t, n, dtype=torch.bool), n - t + 1), float("-inf"))
+        x = x + self.proj((att.softmax(-1) @ vc[:, :, :n]).transpose(1, 2).reshape(b, t, C))
+        return x + self.fc_proj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
 
 class GPT(nn.Module):
     def __init__(self):
@@ -69,11 +85,43 @@ class GPT(nn.Module):
         logits = self.lnf(x) @ self.wte.weight.t()
         return F.cross_entropy(logits.view(-1, V), targets.view(-1))
 
+    def next_logits(self, idx, caches, start):
+        x = self.wte(idx) + self.wpe(torch.arange(start, start + idx.shape[1]))
+        for blk, (kc, vc) in zip(self.blocks, caches):
+            x = blk.cached(x, kc, vc, start)
+        return self.lnf(x[:, -1]) @ self.wte.weight.t()
+
+def greedy(model, prompt, n):
+    """llmbook.sample.Generator's loop: when the window passes T, keep the last T/2 tokens and refill the cache."""
+    caches = [(torch.zeros(1, H, T, C // H), torch.zeros(1, H, T, C // H)) for _ in range(L)]
+    win, have, out = list(prompt[-T:]), 0, []
+    for _ in range(n):
+        if len(win) > T:
+            win, have = win[len(win) - max(1, T // 2):], 0
+        nxt = int(model.next_logits(torch.tensor([win[have:]]), caches, have).argmax())
+        have = len(win)
+        win.append(nxt)
+        out.append(nxt)
+    return out
+
 def batch(src, g):
     o = torch.randint(0, len(src) - T, (B,), generator=g)
     return torch.stack([src[i:i + T] for i in o]), torch.stack([src[i + 1:i + T + 1] for i in o])
 
 model = GPT()
+if args.decode_bench is not None:
+    if args.repeats < 1 or args.decode_bench < 1: ap.error("--decode-bench and --repeats must be >= 1")
+    ids = [stoi.get(c, 0) for c in args.prompt]
+    times = []
+    with torch.inference_mode():
+        for r in range(3 + args.repeats):
+            ts = time.perf_counter()
+            greedy(model, ids, args.decode_bench)
+            if r >= 3: times.append(time.perf_counter() - ts)
+    times.sort()
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    print(f"bench {times[len(times) // 2]:.6f} {times[0]:.6f}")
+    raise SystemExit(0)
 decay = [p for p in model.parameters() if p.dim() >= 2]
 rest = [p for p in model.parameters() if p.dim() < 2]
 opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],

@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import llmbook.kernels.Kernels;
 import llmbook.model.transformer.Decoder;
 import llmbook.model.transformer.TransformerConfig;
@@ -59,10 +61,17 @@ final class BenchTrain {
      * the corpus.
      */
     static Bench.Timing torch(int threads, int steps) throws IOException {
+        return torch(threads, "--bench", "--steps", Integer.toString(steps));
+    }
+
+    /** As above for any mode of reference_gpt.py that prints {@code bench <median_s> <min_s>} (e.g. --decode-bench). */
+    static Bench.Timing torch(int threads, String... scriptArgs) throws IOException {
         Path home = Path.of(System.getenv().getOrDefault("LLMBOOK_HOME", "."));
         Path script = home.resolve("lib/src/test/python/reference_gpt.py");
         if (!Files.isRegularFile(script)) throw new IOException("no " + script);
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--bench", "--steps", Integer.toString(steps));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+        cmd.addAll(List.of(scriptArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.directory(home.toFile());
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");

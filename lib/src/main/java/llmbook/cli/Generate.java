@@ -31,7 +31,7 @@ public final class Generate {
 
     static final String HELP = """
             usage: ./llmbook generate [--run DIR] [--prompt TEXT] [flags]
-                   ./llmbook generate --bench [--run DIR] [--max-tokens N] [--quick]
+                   ./llmbook generate --bench [--run DIR] [--max-tokens N] [--quick] [--torch]
 
             Loads a run folder written by ./llmbook train (character or BPE tokenizer) and prints the prompt
             followed by its continuation, written one token at a time with a KV cache, as it is generated.
@@ -60,13 +60,16 @@ public final class Generate {
                                  KV cache and print both medians and their ratio; uses --run if it exists, else
                                  an untrained model of --preset (speed does not depend on the weights)
               --quick            with --bench: shorter warm-up and fewer samples
+              --torch            with --bench: also time PyTorch's greedy decoding with a preallocated KV cache
+                                 (reference_gpt.py --decode-bench, Debian /usr/bin/python3, same thread count) on
+                                 the same untrained gpt2-preset model and prompt, right after ours
               --preset P         with --bench and no run folder: gpt2 (default) or llama
               --threads N        kernel threads (default 1)
               --help             this text
             """;
 
     /** Greedy generation of {@code maxTokens} tokens, timed with and without the KV cache (the harness of {@link Bench}). */
-    static int bench(Path run, boolean useRun, String preset, String prompt, int maxTokens, boolean quick, PrintStream out) throws IOException {
+    static double bench(Path run, boolean useRun, String preset, String prompt, int maxTokens, boolean quick, PrintStream out) throws IOException {
         Decoder model;
         int[] ids;
         if (useRun) {
@@ -89,7 +92,20 @@ public final class Generate {
         out.printf(Locale.ROOT, "  no cache     median %9.2f ms  (min %.2f, max %.2f)  %,10.0f tokens/s%n",
                 plain.median() * 1e3, plain.min() * 1e3, plain.max() * 1e3, maxTokens / plain.median());
         out.printf(Locale.ROOT, "  the KV cache is %.1fx faster (ratio of medians)%n", plain.median() / cached.median());
-        return 0;
+        return cached.median();
+    }
+
+    /**
+     * PyTorch's cached greedy decoding of the same model shape (reference_gpt.py builds the gpt2 preset on the same
+     * character vocabulary) and prompt, timed right after ours; the cached-vs-uncached check of that script's decoder
+     * is in its docstring. Prints the median and the ratio against the {@code ours} median printed above.
+     */
+    private static void torch(String prompt, int maxTokens, boolean quick, double ours, PrintStream out) throws IOException {
+        Bench.Timing t = BenchTrain.torch(Kernels.threads(), "--decode-bench", Integer.toString(Math.max(1, maxTokens)),
+                "--prompt", prompt, "--repeats", quick ? "5" : "15");
+        out.printf(Locale.ROOT, "  PyTorch      median %9.2f ms  (min %.2f)             %,10.0f tokens/s  (KV cache, %d thread(s))%n",
+                t.median() * 1e3, t.min() * 1e3, maxTokens / t.median(), Kernels.threads());
+        out.printf(Locale.ROOT, "  ours with the KV cache is %.1fx PyTorch's speed (ratio of medians)%n", t.median() / ours);
     }
 
     public static void main(String[] args) {
@@ -104,7 +120,7 @@ public final class Generate {
         try {
             Flags f = new Flags(args, Set.of("run", "prompt", "max-tokens", "temperature", "top-k", "top-p", "min-p", "repetition-penalty", "seed",
                     "threads", "preset", "frequency-penalty", "strategy", "length-penalty", "num-return", "no-repeat-ngram", "adapter"),
-                    Set.of("help", "no-cache", "bench", "quick"));
+                    Set.of("help", "no-cache", "bench", "quick", "torch"));
             if (f.has("help")) { out.print(HELP); return 0; }
             // Every flag is checked before the (slower) model load, so a typo fails at once.
             String prompt = f.string("prompt", "Call me Ishmael.");
@@ -142,7 +158,14 @@ public final class Generate {
             if (f.has("quick") && !f.has("bench")) throw new Flags.UsageException("--quick only goes with --bench");
             if (f.has("adapter") && f.has("bench")) throw new Flags.UsageException("--bench times a run folder's model; drop --adapter");
             if (f.has("no-cache") && f.has("bench")) throw new Flags.UsageException("--bench times both ways already; drop --no-cache");
-            if (f.has("bench")) return bench(run, f.has("run") || Files.isDirectory(run), preset, prompt, maxTokens, f.has("quick"), out);
+            if (f.has("torch") && !f.has("bench")) throw new Flags.UsageException("--torch only goes with --bench");
+            if (f.has("torch") && (f.has("run") || !preset.equals("gpt2")))
+                throw new Flags.UsageException("--torch compares the untrained gpt2 preset with reference_gpt.py; drop --run and --preset");
+            if (f.has("bench")) {
+                double ours = bench(run, !f.has("torch") && (f.has("run") || Files.isDirectory(run)), preset, prompt, maxTokens, f.has("quick"), out);
+                if (f.has("torch")) torch(prompt, maxTokens, f.has("quick"), ours, out);
+                return 0;
+            }
             if (!Files.isDirectory(run))
                 throw new Flags.UsageException("--run: no run folder " + run + "; train one first with ./llmbook train --out " + run);
             Checkpoint.Loaded c = Checkpoint.load(run);

@@ -42,6 +42,18 @@ final class Vec {
 
     /** e^x lane-wise, bit-identical compiled or interpreted: +∞ above ≈88.72, 0 below ≈−87.34, NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
+        FloatVector y = expClamped(x);
+        y = y.blend(0f, x.compare(LT, EXP_UNDERFLOW));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_OVERFLOW));
+        return y.blend(x, x.compare(NE, x));
+    }
+
+    /**
+     * {@link #exp} without its three special-case blends: arguments are clamped to [≈−87.34, ≈88.38], so it is finite
+     * and positive for every number (NaN stays NaN). For callers that need no infinities: every extra blend makes the
+     * caller bigger, and past C2's inlining budget a blend runs the Vector API's Java fallback (seen in {@link #tanh}).
+     */
+    private static FloatVector expClamped(FloatVector x) {
         FloatVector c = x.max(EXP_UNDERFLOW).min(EXP_HI);
         FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
         FloatVector n = t.sub(MAGIC);
@@ -55,10 +67,7 @@ final class Vec {
         p = p.fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
         FloatVector er = p.fma(r.mul(r), r).add(1f);
         IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127).lanewise(LSHL, 23);
-        FloatVector y = er.mul((FloatVector) bits.reinterpretAsFloats());
-        y = y.blend(0f, x.compare(LT, EXP_UNDERFLOW));
-        y = y.blend(Float.POSITIVE_INFINITY, x.compare(GT, EXP_OVERFLOW));
-        return y.blend(x, x.compare(NE, x));
+        return er.mul((FloatVector) bits.reinterpretAsFloats());
     }
 
     /**
@@ -67,7 +76,9 @@ final class Vec {
      */
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.lanewise(ABS);
-        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        // e^{2|x|} clamped rather than infinite past ≈88.7: 2/(e + 1) is then a subnormal and 1 − it rounds to 1, the
+        // same float as with +∞; a NaN is put back by the last blend. So tanh keeps its bits with half the blends.
+        FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(expClamped(a.add(a)).add(1f)));
         big = big.blend(big.neg(), x.compare(LT, 0f));
         FloatVector z = x.mul(x);
         FloatVector p = FloatVector.broadcast(S, -5.70498872745E-3f);

@@ -105,6 +105,8 @@ class GenerateStrategyCliTest {
             {"--top-p 1.5", "--top-p must be in"},
             {"--frequency-penalty -1", "--frequency-penalty must be in [0.0, 100.0]"},
             {"--strategy beam:2 --max-tokens 60", "at most 44 new tokens fit"},
+            {"--torch", "--torch only goes with --bench"},
+            {"--bench --torch", "drop --run and --preset"},
         };
         for (String[] c : cases) {
             assertEquals(2, generate(c[0].split(" ")), c[0] + " -> " + out());

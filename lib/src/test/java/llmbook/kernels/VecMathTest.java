@@ -64,6 +64,22 @@ class VecMathTest {
     }
 
     @Test
+    void tanhHandlesTheEdges() {
+        float[] x = new float[Vec.L];
+        float[] in = {Float.NEGATIVE_INFINITY, -1000f, -44.4f, 44.4f, 50f, Float.POSITIVE_INFINITY, Float.NaN, -0f};
+        for (int i = 0; i < x.length; i++) x[i] = in[i % in.length];
+        float[] y = apply(true, x);
+        assertEquals(-1f, y[0]);
+        assertEquals(-1f, y[1]);
+        assertEquals(-1f, y[2], "2|x| between exp's clamp and its overflow: still exactly -1");
+        assertEquals(1f, y[3]);
+        assertEquals(1f, y[4], "e^{2|x|} past float range: exactly 1, no NaN from inf/inf");
+        assertEquals(1f, y[5]);
+        assertTrue(Float.isNaN(y[6]), "NaN stays NaN");
+        assertEquals(0f, y[7]);
+    }
+
+    @Test
     void sameBitsOnEveryCallFromColdToCompiled() {
         float[] x = grid(-20f, 20f, 4096);
         float[] first = apply(false, x), firstT = apply(true, x);
