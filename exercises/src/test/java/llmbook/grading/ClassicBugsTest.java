@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import llmbook.util.Json;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -18,10 +17,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every grader catches the classic bugs of its exercise: each folder of src/test/bugs holds one wrong implementation a
- * student really writes (an all-zeros attention, a cross-entropy that forgets the row offset r·V, …), and
- * src/test/bugs/bugs.tsv names the grader tests that must fail on it. Each bug is graded with its grader only, over an
- * otherwise empty implementation; bugs of different exercises share a grading run.
+ * Every grader catches the classic bugs of its exercise: each {@code src/test/bugs/NAME.edit} turns the solution into one
+ * wrong implementation a student really writes (an all-zeros attention, a cross-entropy that forgets the row offset r·V,
+ * …), and src/test/bugs/bugs.tsv names the grader tests that must fail on it. Each bug is graded with its grader only,
+ * over an otherwise empty implementation; bugs of different exercises share a grading run.
+ *
+ * <p>An edit file names the solution file ({@code file: llmbook/exercises/ch06/CrossEntropy.java}) and gives hunks
+ * {@code <<<<<<< solution} / old lines / {@code =======} / new lines / {@code >>>>>>> bug}; each old text must occur
+ * exactly once in the solution, so an edit that no longer fits the solution fails loudly instead of testing nothing.
  */
 class ClassicBugsTest {
     static final Path ROOT = Path.of(System.getProperty("llmbook.root", "..")).toAbsolutePath().normalize();
@@ -66,13 +69,12 @@ class ClassicBugsTest {
             assertTrue(Files.exists(src), "no grader " + src);
             Files.createDirectories(tests.resolve(b.grader()).getParent());
             Files.copy(src, tests.resolve(b.grader()));
-            try (Stream<Path> s = Files.walk(BUGS.resolve(b.name()))) {
-                for (Path p : s.filter(Files::isRegularFile).toList()) {
-                    Path q = impl.resolve(BUGS.resolve(b.name()).relativize(p).toString());
-                    Files.createDirectories(q.getParent());
-                    Files.copy(p, q);
-                }
-            }
+            String edit = Files.readString(BUGS.resolve(b.name() + ".edit"));
+            String file = edit.substring(0, edit.indexOf('\n')).replaceFirst("^file: ", "").strip();
+            Path solution = ROOT.resolve("solutions/src/main/java").resolve(file), q = impl.resolve(file);
+            assertTrue(Files.exists(solution), b.name() + ".edit: no solution file " + solution);
+            Files.createDirectories(q.getParent());
+            Files.writeString(q, applyEdit(b.name(), Files.readString(solution), edit.substring(edit.indexOf('\n') + 1)));
             var id = java.util.regex.Pattern.compile("@Exercise\\(id = \"([^\"]+)\"").matcher(Files.readString(src));
             assertTrue(id.find(), src + " has no @Exercise id");
             idToBug.put(id.group(1), b.name());
@@ -91,6 +93,54 @@ class ClassicBugsTest {
             res.put(name.substring(name.indexOf(": ") + 2).replace("()", ""), t.get("status"));
             res.merge("#score", ((Number) t.get("score")).intValue(), (a, c) -> (Integer) a + (Integer) c);
             res.merge("#max", ((Number) t.get("max_score")).intValue(), (a, c) -> (Integer) a + (Integer) c);
+        }
+    }
+
+    /** The solution with every hunk of the edit applied (each old text found exactly once, applied from the last back). */
+    static String applyEdit(String name, String solution, String hunks) {
+        record Hunk(int at, String old, String now) {}
+        List<Hunk> found = new ArrayList<>();
+        StringBuilder old = null, now = null;
+        for (String line : hunks.split("(?<=\n)")) {
+            switch (line.stripTrailing()) {
+                case "<<<<<<< solution" -> { old = new StringBuilder(); now = null; }
+                case "=======" -> now = new StringBuilder();
+                case ">>>>>>> bug" -> {
+                    assertTrue(old != null && now != null, name + ".edit: '>>>>>>> bug' without its '<<<<<<< solution' and '======='");
+                    String o = old.toString();
+                    int at = solution.indexOf(o);
+                    assertTrue(!o.isEmpty() && at >= 0, name + ".edit: this text is not in the solution:\n" + o);
+                    assertEquals(-1, solution.indexOf(o, at + 1), name + ".edit: this text is in the solution more than once:\n" + o);
+                    found.add(new Hunk(at, o, now.toString()));
+                    old = now = null;
+                }
+                default -> {
+                    if (now != null) now.append(line);
+                    else if (old != null) old.append(line);
+                    else assertTrue(line.isBlank(), name + ".edit: text outside a hunk: " + line);
+                }
+            }
+        }
+        assertTrue(old == null && !found.isEmpty(), name + ".edit: needs at least one complete hunk");
+        found.sort((x, y) -> Integer.compare(y.at(), x.at()));
+        String out = solution;
+        for (int i = 0; i < found.size(); i++) {
+            Hunk h = found.get(i);
+            assertTrue(i == 0 || h.at() + h.old().length() <= found.get(i - 1).at(), name + ".edit: hunks overlap");
+            out = out.substring(0, h.at()) + h.now() + out.substring(h.at() + h.old().length());
+        }
+        return out;
+    }
+
+    @org.junit.jupiter.api.Test
+    void anEditIsAppliedExactlyAndRefusedWhenItDoesNotFit() {
+        String sol = "a\nb\nc\nb\n";
+        assertEquals("a\nB\nc\nb\n", applyEdit("t", sol, "<<<<<<< solution\nb\nc\n=======\nB\nc\n>>>>>>> bug\n"));
+        assertEquals("x\nb\nc\nb\n", applyEdit("t", sol, "<<<<<<< solution\na\n=======\nx\n>>>>>>> bug\n"));
+        for (String bad : new String[] {"<<<<<<< solution\nb\n=======\nB\n>>>>>>> bug\n",   // "b" is there twice
+                                        "<<<<<<< solution\nq\n=======\nB\n>>>>>>> bug\n",   // not there
+                                        "<<<<<<< solution\na\n=======\nx\n"}) {                // unfinished
+            org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> applyEdit("t", sol, bad), bad);
         }
     }
 
