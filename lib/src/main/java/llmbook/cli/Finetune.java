@@ -13,6 +13,7 @@ import llmbook.model.Checkpoint;
 import llmbook.model.LanguageModel;
 import llmbook.model.transformer.Decoder;
 import llmbook.nn.Module;
+import llmbook.peft.BottleneckAdapter;
 import llmbook.peft.Lora;
 import llmbook.peft.Peft;
 import llmbook.peft.PromptTuning;
@@ -25,8 +26,8 @@ import llmbook.util.Json;
 import tech.tablesaw.api.Table;
 
 /**
- * {@code ./llmbook finetune}: adapts a trained run to a new corpus with full fine-tuning, LoRA, QLoRA, BitFit or
- * prompt tuning, and reports what it cost and what it forgot (the old corpus's validation loss before and after).
+ * {@code ./llmbook finetune}: adapts a trained run to a new corpus with full fine-tuning, LoRA, QLoRA, BitFit,
+ * bottleneck adapters or prompt tuning, and reports what it cost and what it forgot (the old corpus's validation loss before and after).
  * Q13, Q14, Q17.
  */
 public final class Finetune {
@@ -41,11 +42,14 @@ public final class Finetune {
             before the first step — of the adapted model: for qlora the 4-bit base — and after) and the result:
               full, bitfit    model.safetensors + config.json + tokenizer.json: a run folder for ./llmbook generate
               lora:R, qlora:R adapter.safetensors (the adapters alone, a few KB) and the merged model as a run folder
+              adapter:M       adapter.safetensors (bottleneck adapters of M units after every block's attention
+                              output and MLP; they cannot be merged: ./llmbook generate --run BASE --adapter FILE)
               prompt:N        prompt.safetensors (the N virtual tokens; generate cannot use them)
             The old domain is BASE's training corpus when it was a named corpus. Errors are one line.
 
               --run DIR          the base run folder (required)
-              --method M         full, lora:R, qlora:R (NF4 base, blocks of 64, double-quantised), bitfit or prompt:N
+              --method M         full, lora:R, qlora:R (NF4 base, blocks of 64, double-quantised), bitfit, adapter:M
+                                 or prompt:N
               --corpus NAME      the new domain: sotu (default) or moby-dick; validation = the last 10%
               --target T         LoRA/QLoRA layers: attn (q, k, v, o; default) or all (every linear layer)
               --alpha X          LoRA scale numerator α (default 2R)
@@ -69,14 +73,14 @@ public final class Finetune {
     record Method(String kind, int n) {
         static Method parse(String spec) {
             String[] p = spec.split(":", -1);
-            String usage = "--method must be full, lora:R, qlora:R, bitfit or prompt:N, got '" + spec + "'";
+            String usage = "--method must be full, lora:R, qlora:R, bitfit, adapter:M or prompt:N, got '" + spec + "'";
             switch (p[0]) {
                 case "full", "bitfit" -> { if (p.length != 1) throw new Flags.UsageException(usage); return new Method(p[0], 0); }
-                case "lora", "qlora", "prompt" -> {
+                case "lora", "qlora", "adapter", "prompt" -> {
                     if (p.length != 2) throw new Flags.UsageException(usage);
                     try {
                         int n = Integer.parseInt(p[1]);
-                        if (n < 1) throw new Flags.UsageException(usage + " (R and N are >= 1)");
+                        if (n < 1) throw new Flags.UsageException(usage + " (R, M and N are >= 1)");
                         return new Method(p[0], n);
                     } catch (NumberFormatException e) {
                         throw new Flags.UsageException(usage);
@@ -108,7 +112,7 @@ public final class Finetune {
 
     private static int finetune(Flags f, PrintStream out) throws IOException {
         if (!f.has("run")) throw new Flags.UsageException("--run BASE is required (a run folder from ./llmbook train)");
-        if (!f.has("method")) throw new Flags.UsageException("--method is required: full, lora:R, qlora:R, bitfit or prompt:N");
+        if (!f.has("method")) throw new Flags.UsageException("--method is required: full, lora:R, qlora:R, bitfit, adapter:M or prompt:N");
         Method method = Method.parse(f.string("method", ""));
         String target = f.string("target", "attn");
         if (!target.equals("attn") && !target.equals("all")) throw new Flags.UsageException("--target must be attn or all, got '" + target + "'");
@@ -152,6 +156,9 @@ public final class Finetune {
                     else Lora.applyQuantized(decoder, p, method.n, alpha, 0f, rng);
                 }
             }
+            case "adapter" -> {
+                for (String p : new String[] {"h.*.attn.o", "h.*.mlp"}) BottleneckAdapter.apply(decoder, p, decoder.config.width(), method.n, rng);
+            }
             case "prompt" -> model = new PromptTuning(decoder, method.n, rng);
             default -> throw new IllegalStateException("unreachable");
         }
@@ -175,6 +182,7 @@ public final class Finetune {
                 Lora.mergeAndUnwrap(decoder);
                 Checkpoint.save(dir, decoder, tok, meta);
             }
+            case "adapter" -> BottleneckAdapter.save(dir.resolve("adapter.safetensors"), decoder, meta);
             case "prompt" -> Weights.save(dir.resolve("prompt.safetensors"), Map.of("prompt", ((PromptTuning) model).prompt), meta);
             default -> throw new IllegalStateException("unreachable");
         }

@@ -38,7 +38,7 @@ public final class Generate {
             A character model refuses a prompt with characters its vocabulary lacks, and names them.
 
               --run DIR          run folder written by ./llmbook train (default runs/gpt)
-              --adapter FILE     a LoRA/QLoRA adapter written by ./llmbook finetune (adapter.safetensors), attached
+              --adapter FILE     a LoRA/QLoRA/bottleneck adapter written by ./llmbook finetune (adapter.safetensors), attached
                                  to the --run model it was trained on (base + adapter, nothing merged)
               --prompt TEXT      text to continue (default "Call me Ishmael.")
               --max-tokens N     tokens to generate (default 300)
@@ -172,9 +172,8 @@ public final class Generate {
             if (f.has("adapter")) {
                 Path adapter = Path.of(f.string("adapter", ""));
                 if (!Files.isRegularFile(adapter)) throw new Flags.UsageException("--adapter: no file " + adapter);
-                llmbook.peft.Lora.attach(c.model(), adapter);
-                err.printf("attached %d LoRA layers from %s (%,d adapter parameters)%n", llmbook.peft.Lora.layers(c.model()).size(), adapter,
-                        llmbook.peft.Lora.adapters(c.model()).values().stream().mapToLong(t -> t.numel()).sum());
+                llmbook.peft.Peft.attach(c.model(), adapter);
+                err.printf("attached the adapters of %s (%,d adapter parameters)%n", adapter, c.model().numTrainable());
             }
             Tokenizer tok = c.tokenizer();
             int[] ids = tok.encode(prompt);

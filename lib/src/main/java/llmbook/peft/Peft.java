@@ -10,7 +10,8 @@ import llmbook.nn.Module;
  *   <li>{@link #only}: train only the parameters under some path patterns (e.g. the norms, or the last block).</li>
  * </ul>
  * The other methods change the model's structure: {@link Lora} (low-rank updates), {@link QLoraLinear} (the same on a
- * 4-bit base), {@link PromptTuning} (trainable virtual tokens).
+ * 4-bit base), {@link BottleneckAdapter} (small MLPs after frozen sub-layers), {@link PromptTuning} (trainable virtual
+ * tokens). {@link #attach} puts a saved LoRA or bottleneck adapter file onto its base.
  */
 public final class Peft {
     private Peft() {}
@@ -37,6 +38,19 @@ public final class Peft {
 
     /** Bytes of training state beyond the weights: a gradient and AdamW's two moments (fp32) per trainable parameter. */
     public static long trainingStateBytes(Module model) { return 12L * model.numTrainable(); }
+
+    /**
+     * Wraps {@code model} (the base an adapter file was trained on) as the file says and loads it: LoRA/QLoRA files
+     * ({@code lora_A} tensors) go to {@link Lora#attach}, bottleneck adapter files ({@code adapter_down}) to
+     * {@link BottleneckAdapter#attach}. Returns the file's metadata. {@code ./llmbook generate --adapter FILE} is this.
+     */
+    public static java.util.Map<String, String> attach(Module model, java.nio.file.Path file) throws java.io.IOException {
+        var names = llmbook.io.SafeTensors.read(file).tensors().keySet();
+        if (names.stream().anyMatch(k -> k.endsWith(".lora_A"))) return Lora.attach(model, file);
+        if (names.stream().anyMatch(k -> k.endsWith(".adapter_down.weight"))) return BottleneckAdapter.attach(model, file);
+        throw new java.io.IOException(file + ": neither a LoRA (lora_A) nor a bottleneck adapter (adapter_down) file; it holds "
+                + (names.size() <= 4 ? names.toString() : names.stream().limit(4).toList() + " and " + (names.size() - 4) + " more"));
+    }
 
     /** Freezes everything, then unfreezes the parameters under each pattern ({@link Module#unfreeze}); returns the scalars trainable. */
     public static long only(Module model, String... patterns) {

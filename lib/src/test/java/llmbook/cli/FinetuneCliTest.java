@@ -38,7 +38,7 @@ class FinetuneCliTest {
 
     @Test
     void everyMethodWritesItsResultAndTheSummary() throws Exception {
-        for (String m : new String[] {"full", "lora:2", "qlora:2", "bitfit", "prompt:3"}) {
+        for (String m : new String[] {"full", "lora:2", "qlora:2", "bitfit", "adapter:4", "prompt:3"}) {
             Path o = dir.resolve(m.replace(':', '_'));
             assertEquals(0, finetune("--run " + base + " --method " + m + " --out " + o + FT), m + ": " + err + "\n" + out);
             Map<String, Object> s = Json.parseObject(Files.readString(o.resolve("finetune.json")));
@@ -51,15 +51,45 @@ class FinetuneCliTest {
             assertEquals(5, Files.readAllLines(o.resolve("metrics.csv")).size(), m);
             assertTrue(out.toString().contains("old domain (moby-dick)"), out.toString());
             if (m.startsWith("prompt")) assertTrue(Files.isRegularFile(o.resolve("prompt.safetensors")));
-            else llmbook.model.Checkpoint.load(o);                 // a run folder generate can read
-            if (m.contains("lora")) assertTrue(Files.size(o.resolve("adapter.safetensors")) < 8_000, m);
+            else if (!m.startsWith("adapter")) llmbook.model.Checkpoint.load(o);   // a run folder generate can read
+            if (m.contains("lora") || m.startsWith("adapter")) assertTrue(Files.size(o.resolve("adapter.safetensors")) < 8_000, m);
         }
+    }
+
+    private String generate(String args) {
+        var o = new ByteArrayOutputStream();
+        err.reset();
+        int code = Generate.run(args.split(" "), new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, args + ": " + err);
+        return o.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void generateLoadsTheBasePlusTheAdapterAndMatchesTheMergedModel() throws Exception {
+        String g = " --prompt Call --max-tokens 40 --strategy greedy --threads 1";
+        for (String m : new String[] {"lora:2", "adapter:4"}) {
+            Path o = dir.resolve("gen-" + m.replace(':', '_'));
+            assertEquals(0, finetune("--run " + base + " --method " + m + " --out " + o + FT + " --lr 3e-2"), m + ": " + err);
+            String plain = generate("--run " + base + g), adapted = generate("--run " + base + " --adapter " + o.resolve("adapter.safetensors") + g);
+            assertTrue(err.toString().contains("attached the adapters of"), err.toString());
+            assertNotEquals(plain, adapted, m + ": the adapter changes the greedy text");
+            if (m.startsWith("lora")) assertEquals(generate("--run " + o + g), adapted, "base + adapter = the merged run folder");
+        }
+        Path model = base.resolve("model.safetensors");                    // a whole model, not an adapter
+        err.reset();
+        int code = Generate.run(("--run " + base + " --prompt Call --adapter " + model).split(" "), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("neither a LoRA"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
     }
 
     @Test
     void badFlagsAreOneLineErrors() {
         assertEquals(2, finetune("--run " + base + " --method lora:x"));
         assertTrue(err.toString().contains("--method must be full, lora:R"), err.toString());
+        assertEquals(2, finetune("--run " + base + " --method adapter:0"));
+        assertTrue(err.toString().contains("adapter:M"), err.toString());
         assertEquals(2, finetune("--method full"));
         assertTrue(err.toString().contains("--run BASE is required"), err.toString());
         assertEquals(2, finetune("--run " + dir.resolve("nope") + " --method full"));
