@@ -8,7 +8,8 @@ import llmbook.tensor.Rng;
  * (Hoffmann et al., 2022, "Chinchilla"), fitted by least squares with bootstrap confidence intervals. Q43.
  * <p>E is the floor no model reaches, the A term what a finite model costs, the B term what finite data costs. For
  * fixed exponents the law is linear in (E, A, B), so the fit profiles the exponents: ordinary least squares for
- * (E, A, B) at every (α, β) of a log-spaced grid (A, B ≥ 0 required), then a pattern search around the best pair.
+ * (E, A, B) at every (α, β) of a log-spaced grid (with A, B ≥ 0: a law in which more parameters or more data raise
+ * the loss is not a scaling law), then a pattern search around the best pair.
  * The intervals are a residual bootstrap as in {@link PowerLaw}: residuals (scaled by {@code √(n/(n−5))}) resampled
  * onto the fitted surface and the law refitted, 2.5th–97.5th percentiles.
  * <p>Spending compute {@code C = 6·N·D} best: minimising L under that constraint gives {@code N_opt ∝ C^(β/(α+β))}
@@ -54,32 +55,47 @@ public record ScalingLaw(double e, double a, double alpha, double b, double beta
             }
             if (!moved) step /= 2;
         }
-        if (!Double.isFinite(best.rss)) throw new IllegalArgumentException("ScalingLaw.fit: no exponents give A, B >= 0 for these points");
         return best;
     }
 
     /** Exponents from 0.02 to 2, log-spaced. */
     private static double exponent(int i, int grid) { return 0.02 * Math.pow(100, i / (double) (grid - 1)); }
 
-    /** (E, A, B) by ordinary least squares with the exponents fixed; infinite rss when A or B comes out negative. */
+    /**
+     * (E, A, B) by least squares with the exponents fixed and A, B ≥ 0: the unconstrained solution when it is
+     * feasible, else the best of the faces A = 0, B = 0 and A = B = 0 (exact for a convex problem this small).
+     */
     static ScalingLaw atExponents(double[] n, double[] d, double[] loss, double alpha, double beta) {
-        double[][] m = new double[3][4];                    // normal equations [XᵀX | Xᵀy] for columns 1, N^−α, D^−β
+        ScalingLaw best = null;
+        for (boolean[] use : new boolean[][] {{true, true}, {false, true}, {true, false}, {false, false}}) {
+            ScalingLaw s = leastSquares(n, d, loss, alpha, beta, use[0], use[1]);
+            if (s != null && (best == null || s.rss < best.rss)) best = s;
+            if (best != null && use[0] && use[1]) return best;            // the unconstrained solution is feasible
+        }
+        return best != null ? best : new ScalingLaw(0, 0, alpha, 0, beta, Double.POSITIVE_INFINITY);
+    }
+
+    /** OLS on the columns 1, N^−α (if useA), D^−β (if useB); null when singular or a coefficient comes out negative. */
+    private static ScalingLaw leastSquares(double[] n, double[] d, double[] loss, double alpha, double beta, boolean useA, boolean useB) {
+        double[][] m = new double[3][4];                    // normal equations [XᵀX | Xᵀy]; an unused column is pinned to 0
         for (int i = 0; i < n.length; i++) {
-            double[] x = {1, Math.pow(n[i], -alpha), Math.pow(d[i], -beta)};
+            double[] x = {1, useA ? Math.pow(n[i], -alpha) : 0, useB ? Math.pow(d[i], -beta) : 0};
             for (int r = 0; r < 3; r++) {
                 for (int c = 0; c < 3; c++) m[r][c] += x[r] * x[c];
                 m[r][3] += x[r] * loss[i];
             }
         }
+        if (!useA) m[1][1] = 1;
+        if (!useB) m[2][2] = 1;
         double[] sol = solve3(m);
-        if (sol == null || sol[1] < 0 || sol[2] < 0) return new ScalingLaw(0, 0, alpha, 0, beta, Double.POSITIVE_INFINITY);
+        if (sol == null || sol[1] < 0 || sol[2] < 0) return null;
         ScalingLaw s = new ScalingLaw(sol[0], sol[1], alpha, sol[2], beta, 0);
         double rss = 0;
         for (int i = 0; i < n.length; i++) {
             double r = loss[i] - s.predict(n[i], d[i]);
             rss += r * r;
         }
-        return new ScalingLaw(sol[0], sol[1], alpha, sol[2], beta, Double.isFinite(rss) ? rss : Double.POSITIVE_INFINITY);
+        return Double.isFinite(rss) ? new ScalingLaw(sol[0], sol[1], alpha, sol[2], beta, rss) : null;
     }
 
     /** Gauss–Jordan with partial pivoting on a 3×4 augmented matrix; null when singular. */

@@ -53,6 +53,17 @@ class ScalingLawTest {
     }
 
     @Test
+    void dataThatDoesNotHelpGetsNoDataTermRatherThanANegativeOne() {
+        // loss falls with N but rises slightly with D (an overfitting-like artefact): the constrained fit sets B = 0
+        double[] n = {1e3, 1e3, 1e4, 1e4, 1e5, 1e5}, d = {1e5, 1e6, 1e5, 1e6, 1e5, 1e6};
+        double[] l = new double[6];
+        for (int i = 0; i < 6; i++) l[i] = 2 + 30 * Math.pow(n[i], -0.4) + (d[i] > 5e5 ? 0.01 : 0);
+        ScalingLaw f = ScalingLaw.fit(n, d, l);
+        assertEquals(0, f.b(), 0, f.toString());
+        assertTrue(f.a() > 0 && Double.isFinite(f.rss()), f.toString());
+    }
+
+    @Test
     void refusesWhatCannotDetermineFiveParameters() {
         var few = assertThrows(IllegalArgumentException.class, () -> ScalingLaw.fit(new double[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1}));
         assertTrue(few.getMessage().contains("got 4"), few.getMessage());
