@@ -50,7 +50,9 @@ public record ScalingLaw(double e, double a, double alpha, double b, double beta
         while (step > 1e-6) {
             boolean moved = false;
             for (int[] dir : new int[][] {{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
-                ScalingLaw s = atExponents(n, d, loss, best.alpha * Math.exp(dir[0] * step), best.beta * Math.exp(dir[1] * step));
+                double al = best.alpha * Math.exp(dir[0] * step), be = best.beta * Math.exp(dir[1] * step);
+                if (al < MIN_EXPONENT || be < MIN_EXPONENT || al > MAX_EXPONENT || be > MAX_EXPONENT) continue;
+                ScalingLaw s = atExponents(n, d, loss, al, be);
                 if (s.rss < best.rss) { best = s; moved = true; }
             }
             if (!moved) step /= 2;
@@ -58,7 +60,12 @@ public record ScalingLaw(double e, double a, double alpha, double b, double beta
         return best;
     }
 
-    /** Exponents from 0.02 to 2, log-spaced. */
+    /**
+     * The exponents searched: 0.02 … 2 on the grid, 0.01 … 3 after refinement. Near 0 the law degenerates (with
+     * {@code N^(−α) ≈ 1 − α·ln N}, E and A can trade off without bound), so it is kept away from there.
+     */
+    static final double MIN_EXPONENT = 0.01, MAX_EXPONENT = 3;
+
     private static double exponent(int i, int grid) { return 0.02 * Math.pow(100, i / (double) (grid - 1)); }
 
     /**
