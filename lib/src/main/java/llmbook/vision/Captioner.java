@@ -45,16 +45,25 @@ public final class Captioner extends Module {
         module("decoder", decoder);
     }
 
+    /** Standard deviation of the ViT's initial position vectors in {@link #small} (GPT-2's default is 0.02). */
+    public static final float POSITION_STD = 0.5f;
+
     /**
      * A small captioner for S×S pictures in p×p patches: a ViT and a decoder of the given width and layers (4 heads),
-     * the decoder's context just long enough for the picture and a caption of {@code captionTokens}.
+     * the decoder's context just long enough for the picture and a caption of {@code captionTokens}. The ViT's
+     * position vectors start at N(0, {@link #POSITION_STD}²): with GPT-2's 0.02 every patch starts with almost no
+     * idea where it is, and on the shape pictures the caption's position word stayed at chance after 500 steps
+     * (0.20, against 0.99 with this start, same seed), while colour and size were perfect.
      */
     public static Captioner small(int imageSize, int patch, Tokenizer tokenizer, int captionTokens, int width, int layers, Rng rng) {
         int patches = (imageSize / patch) * (imageSize / patch);
         var dec = TransformerConfig.gpt2(tokenizer.vocabSize() + 1).toBuilder().context(1 + patches + captionTokens + 1)
                 .layers(layers).heads(4).width(width).hidden(4 * width).build();
         var vis = dec.toBuilder().arch(TransformerConfig.Arch.ENCODER).vocab(1).context(1 + patches).build();
-        return new Captioner(new VisionTransformer(vis, imageSize, patch, rng), new Decoder(dec, rng), tokenizer, rng);
+        VisionTransformer vit = new VisionTransformer(vis, imageSize, patch, rng);
+        float[] pos = vit.namedParameters().get("pos").data();
+        for (int i = 0; i < pos.length; i++) pos[i] = POSITION_STD * (float) rng.nextGaussian();
+        return new Captioner(vit, new Decoder(dec, rng), tokenizer, rng);
     }
 
     public VisionTransformer vision() { return child("vision"); }

@@ -59,6 +59,10 @@ class CaptionerTest {
         for (int i = 0; i < viaView.length; i++) assertEquals(both[viaView.length + i], viaView[i], 1e-5, "logit " + i);
         assertEquals(c.decoder().context() - c.prefixLength(), c.conditioned(java.util.Arrays.copyOf(batch.images(), 3 * 64)).context());
         assertEquals(5, c.prefixLength(), "[CLS] + 4 patches");
+        float[] pos = c.namedParameters().get("vision.pos").data();
+        double ss = 0;
+        for (float v : pos) ss += v * v;
+        assertEquals(Captioner.POSITION_STD, Math.sqrt(ss / pos.length), 0.15, "the ViT's positions start wide enough to tell patches apart");
         assertThrows(IllegalArgumentException.class, () -> new Captioner(c.vision(), c.decoder(), WordTokenizer.fit("a b", 10), new Rng(1)));
     }
 
@@ -88,7 +92,7 @@ class CaptionerTest {
         new Trainer(c, tc, data, data, c::loss).label("captioner").run();
         var fresh = ShapeImages.sample(scenes, 12, 16, 0.05f, new Rng(9));
         Captioner.Score s = c.score(fresh, T + 2);
-        assertTrue(s.exact() >= 0.9, "exact match on fresh renderings of 4 trained scenes: " + s + " e.g. '" + c.caption(fresh.get(0).pixels(), T + 2) + "'");
+        assertTrue(s.exact() >= 0.75, "exact match on fresh renderings of 4 trained scenes (chance ≈ 0): " + s + " e.g. '" + c.caption(fresh.get(0).pixels(), T + 2) + "'");
     }
 
     private static int[] concat(int[] a, int[] b) {
