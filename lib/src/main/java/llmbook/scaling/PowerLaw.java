@@ -95,7 +95,7 @@ public record PowerLaw(double a, double b, double c, double rss) {
         return new Bootstrap(f, interval(f.a, p[0]), interval(f.b, p[1]), interval(f.c, p[2]), at.clone(), preds, reps);
     }
 
-    private static Interval interval(double est, double[] xs) {
+    static Interval interval(double est, double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);
         return new Interval(est, s[(int) Math.floor(0.025 * (s.length - 1))], s[(int) Math.ceil(0.975 * (s.length - 1))]);

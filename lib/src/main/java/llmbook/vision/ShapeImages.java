@@ -42,6 +42,21 @@ public final class ShapeImages {
         public int combo() { return shape * COLOURS.size() + colour; }
     }
 
+    /**
+     * The scene a caption describes, read word by word: the first size, colour, shape and position word found; an
+     * attribute the caption does not name is −1. {@code parse(s.caption())} is {@code s}.
+     */
+    public static Scene parse(String caption) {
+        int size = -1, colour = -1, shape = -1, position = -1;
+        for (String w : caption.trim().split("\\s+")) {
+            if (size < 0) size = SIZES.indexOf(w);
+            if (colour < 0) colour = COLOURS.indexOf(w);
+            if (shape < 0) shape = SHAPES.indexOf(w);
+            if (position < 0) position = POSITIONS.indexOf(w);
+        }
+        return new Scene(shape, colour, size, position);
+    }
+
     /** A rendered scene. */
     public record Example(Scene scene, float[] pixels) {}
 

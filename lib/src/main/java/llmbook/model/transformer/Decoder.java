@@ -85,26 +85,30 @@ public final class Decoder extends Module implements LanguageModel {
      * Prompt tuning's hook (chapter 9): hidden states (B, P + T, C) of {@code P} vectors {@code prefix} (P, C) — trainable
      * "virtual tokens", not rows of the embedding table — followed by ids laid out (B, T). The prefix takes positions
      * 0 … P−1 (with learned positions their embeddings are added as for a token; sinusoidal ones are not added to the
-     * prefix) and every sequence sees the same prefix.
+     * prefix) and every sequence sees the same prefix. A prefix (B, P, C) gives each sequence its own: a captioner's
+     * image patches (chapter 11, Q44).
      */
     public Tensor hidden(Tensor prefix, int[] ids, int b, int t) {
         int[] ps = prefix.shape();
-        if (ps.length != 2 || ps[1] != config.width())
-            throw new IllegalArgumentException("Decoder: a prefix must be (P, " + config.width() + "), got " + java.util.Arrays.toString(ps));
-        int p = ps[0];
+        boolean perRow = ps.length == 3;
+        if (!(ps.length == 2 || perRow && ps[0] == b) || ps[ps.length - 1] != config.width())
+            throw new IllegalArgumentException("Decoder: a prefix must be (P, " + config.width() + ") or (" + b + ", P, " + config.width() + "), got "
+                    + java.util.Arrays.toString(ps));
+        int p = ps[ps.length - 2];
         if (p + t > config.context())
             throw new IllegalArgumentException("Decoder: " + p + " prefix vectors and " + t + " tokens make " + (p + t)
                     + ", the context window is only " + config.context());
         Tensor x = embed.forward("Decoder", this.<Embedding>child("wte"), wpe(), ids, b, t, p);          // (B, T, C) at positions P …
-        Tensor pre = wpe() == null ? prefix : prefix.add(wpe().weight.slice(0, 0, p));                    // (P, C)
+        Tensor pre = wpe() == null ? prefix : prefix.add(wpe().weight.slice(0, 0, p));                    // (P, C) or (B, P, C)
+        if (perRow) return trunk(Tensor.concat(1, pre, x), null);                                         // (B, P + T, C)
         Tensor[] rows = new Tensor[b];
         java.util.Arrays.fill(rows, pre);
         return trunk(Tensor.concat(1, Tensor.stack(0, rows), x), null);                                 // (B, P + T, C)
     }
 
-    /** Logits (B, T, V) of the T tokens after a prefix of P vectors (P, C): the prefix positions are not scored. */
+    /** Logits (B, T, V) of the T tokens after a prefix of P vectors, (P, C) or (B, P, C): the prefix positions are not scored. */
     public Tensor logits(Tensor prefix, int[] ids, int b, int t) {
-        int p = prefix.shape()[0];
+        int p = prefix.shape()[prefix.shape().length - 2];
         return head(hidden(prefix, ids, b, t).slice(1, p, p + t).contiguous(), b, t);
     }
 
