@@ -100,6 +100,9 @@ final class Batcher implements AutoCloseable {
 
     long batches() { return batches.get(); }
 
+    /** Sequence-positions decoded so far (the sum of the batch sizes of all passes). */
+    long rowSteps() { return rowSteps.get(); }
+
     @Override
     public void close() {
         closed = true;

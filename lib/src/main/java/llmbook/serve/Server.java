@@ -143,6 +143,9 @@ public final class Server implements AutoCloseable {
 
     public double meanBatch() { return batcher == null ? 0 : batcher.meanBatch(); }
 
+    /** The sum of the batch sizes of all the batcher's passes (0 without batching). */
+    public long batchRows() { return batcher == null ? 0 : batcher.rowSteps(); }
+
     @Override
     public void close() {
         stopping = true;
