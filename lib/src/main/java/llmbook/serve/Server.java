@@ -132,6 +132,9 @@ public final class Server implements AutoCloseable {
 
     public long rejected() { return rejected.get(); }
 
+    /** Completion requests admitted and not yet finished. */
+    public int inFlight() { return config.maxConcurrent() - slots.availablePermits(); }
+
     /** Requests answered 503 because they could not start within the queue timeout. */
     public long overloaded() { return overloaded.get(); }
 

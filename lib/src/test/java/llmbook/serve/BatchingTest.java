@@ -135,12 +135,20 @@ class BatchingTest {
         assertEquals(off, on);
     }
 
+    static void awaitInFlight(Server s, int n) throws InterruptedException {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (s.inFlight() < n) {
+            assertTrue(System.nanoTime() < end, "requests never got in flight");
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void tooManyRequestsInFlightGet429AndTheOthersFinish() throws Exception {
         try (Server s = new Server(new Slow(tiny(), 25), TOK, Server.Config.defaults(0, "t").withLimits(50, 4096, 2)).start()) {
             var a = CLIENT.sendAsync(request(s, "{\"prompt\": \"abc\", \"max_tokens\": 30}"), HttpResponse.BodyHandlers.ofString());
             var b = CLIENT.sendAsync(request(s, "{\"prompt\": \"abd\", \"max_tokens\": 30}"), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(250);                                         // both admitted; 30 steps of 25 ms each still to go
+            awaitInFlight(s, 2);                                       // both admitted; 30 steps of 25 ms each to go
             var r = post(s, "{\"prompt\": \"x\", \"max_tokens\": 2}");
             assertEquals(429, r.statusCode(), r.body());
             assertTrue(r.body().contains("rate_limit_error"), r.body());
@@ -158,7 +166,8 @@ class BatchingTest {
             Server.Config c = Server.Config.defaults(0, "t").withLimits(50, 4096, 4).withBatching(batching).withQueueTimeout(150);
             try (Server s = new Server(new Slow(tiny(), 25), TOK, c).start()) {
                 var a = CLIENT.sendAsync(request(s, "{\"prompt\": \"abc\", \"max_tokens\": 40}"), HttpResponse.BodyHandlers.ofString());
-                Thread.sleep(100);                                     // a holds the model (or the running batch) for ~1 s
+                awaitInFlight(s, 1);
+                Thread.sleep(60);                                      // a holds the model (or the running batch) for ~1 s
                 var r = post(s, "{\"prompt\": \"x\", \"max_tokens\": 2}");
                 assertEquals(503, r.statusCode(), "batching " + batching + ": " + r.body());
                 assertTrue(r.body().contains("overloaded"), r.body());
@@ -206,7 +215,7 @@ class BatchingTest {
 
     @Test
     void aClientLeavingMidStreamLeavesTheBatch() throws Exception {
-        try (Server s = new Server(new Slow(tiny(), 10), TOK, Server.Config.defaults(0, "t").withLimits(60, 4096, 2)).start()) {
+        try (Server s = new Server(new Slow(tiny(), 40), TOK, Server.Config.defaults(0, "t").withLimits(60, 4096, 2)).start()) {
             long before = s.batchSteps();
             try (Socket sock = new Socket("127.0.0.1", s.port())) {
                 String body = "{\"prompt\": \"abc\", \"max_tokens\": 60, \"stream\": true}";
@@ -220,7 +229,6 @@ class BatchingTest {
             }
             // the row is dropped at its next token instead of decoding all 60: the slots come back and the model answers
             for (int i = 0; i < 2; i++) assertEquals(200, post(s, "{\"prompt\": \"abc\", \"max_tokens\": 2}").statusCode());
-            Thread.sleep(200);
             long steps = s.batchSteps() - before;
             assertTrue(steps < 45, "the abandoned stream kept decoding: " + steps + " passes");
         }
