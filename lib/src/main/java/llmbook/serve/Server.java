@@ -271,7 +271,10 @@ public final class Server implements AutoCloseable {
             long n = 0;
             try {
                 for (; t != Batcher.END; t = job.out.take()) {
-                    if (t == Batcher.FAILED) throw new IllegalStateException("generation failed: " + job.error);
+                    if (t == Batcher.FAILED) {
+                        if (stopping) throw new HttpError(503, "the server is shutting down");
+                        throw new IllegalStateException("generation failed: " + job.error);
+                    }
                     sink.accept(t);
                     n++;
                 }
