@@ -50,6 +50,7 @@ public final class Bench {
               --quick         fewer, shorter samples (a smoke test; the numbers are rougher)
               --numpy         also time numpy's a @ b (OpenBLAS, Debian /usr/bin/python3) on the matmul shapes
               --torch         also time PyTorch's training step (reference_gpt.py, Debian /usr/bin/python3) on "train step"
+              --serve         instead: load-test the completions server on 127.0.0.1 (./llmbook bench --serve --help)
               --help          this text""";
 
     /** One timed case: setup allocates, run executes the op once. */
@@ -62,6 +63,7 @@ public final class Bench {
     record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean torch, boolean help) {}
 
     public static void main(String[] args) {
+        if (BenchServe.wants(args)) { int s = BenchServe.run(args, System.out, System.err); if (s != 0) System.exit(s); return; }   // the serve load test
         int status = Cli.guard("bench", System.err, () -> { bench(args); return 0; });
         if (status != 0) System.exit(status);
     }

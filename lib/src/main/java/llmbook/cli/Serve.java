@@ -23,7 +23,8 @@ public final class Serve {
               POST /v1/completions   {"prompt": "Call me", "max_tokens": 50, "temperature": 0.8, "stream": false}
                                      (OpenAI-compatible; "stream": true sends server-sent events)
               GET  /v1/models        GET /health
-            Errors are JSON: 400 bad field, 401 API key, 413 body too large, 429 too many requests at once.
+            Errors are JSON: 400 bad field, 401 API key, 413 body too large, 429 too many requests at once,
+            503 overloaded (a request could not start within the queue timeout).
 
               --run DIR           run folder written by ./llmbook train (default runs/gpt)
               --port N            TCP port (default 8000; 0 = any free port)
@@ -31,6 +32,8 @@ public final class Serve {
               --max-tokens N      most tokens one request may ask for (default 256)
               --max-body N        largest request body in bytes (default 65536)
               --concurrency N     requests in flight at once; more get 429 (default 4)
+              --batching on|off   on: requests in flight share one forward pass per step (default on)
+              --queue-timeout MS  a request not started after MS milliseconds gets 503 (default 30000)
               --api-key-env VAR   require 'Authorization: Bearer KEY' with KEY read from environment variable VAR
               --threads N         kernel threads (default 1)
               --help              this text
@@ -48,7 +51,7 @@ public final class Serve {
     private static int runChecked(String[] args, PrintStream out, PrintStream err) throws Exception {
         Server server;
         try {
-            Flags f = new Flags(args, Set.of("run", "port", "quantize", "max-tokens", "max-body", "concurrency", "api-key-env", "threads"), Set.of("help"));
+            Flags f = new Flags(args, Set.of("run", "port", "quantize", "max-tokens", "max-body", "concurrency", "api-key-env", "threads", "batching", "queue-timeout"), Set.of("help"));
             if (f.has("help")) { out.print(HELP); return 0; }
             Path run = Path.of(f.string("run", "runs/gpt"));
             int port = f.integer("port", 8000, 0);
@@ -70,7 +73,10 @@ public final class Serve {
             if (!Files.isDirectory(run)) throw new Flags.UsageException("--run: no run folder " + run + "; train one first with ./llmbook train --out " + run);
             Checkpoint.Loaded c = Checkpoint.load(run);
             if (type != null) Quantize.linears(c.model(), type, 32);
-            Server.Config cfg = new Server.Config("127.0.0.1", port, maxTokens, maxBody, conc, key, run.getFileName().toString());
+            String batching = f.string("batching", "on");
+            if (!batching.equals("on") && !batching.equals("off")) throw new Flags.UsageException("--batching must be on or off, got '" + batching + "'");
+            int queueMs = f.integer("queue-timeout", 30_000, 1);
+            Server.Config cfg = new Server.Config("127.0.0.1", port, maxTokens, maxBody, conc, key, run.getFileName().toString(), batching.equals("on"), queueMs);
             server = new Server(c.model(), c.tokenizer(), cfg).start();
             out.printf("serving %s%s on http://127.0.0.1:%d/v1/completions (weights %,d bytes; Ctrl-C stops)%n", run, type == null ? "" : " (" + q + ")",
                     server.port(), Quantize.weightBytes(c.model()));

@@ -59,4 +59,38 @@ public final class Neighbours {
         out.sort((a, b) -> Double.compare(b.cosine(), a.cosine()));
         return out;
     }
+
+    /**
+     * The analogy "a is to b as c is to ?" by 3CosAdd (Mikolov et al. 2013): the row d maximising
+     * {@code cos(d, b̂ − â + ĉ)} over unit rows, a, b and c themselves excluded. Returns its index. Q48 uses it to
+     * see what debiasing costs.
+     */
+    public int analogy(int a, int b, int c) {
+        float[] q = new float[dim];
+        for (int i = 0; i < dim; i++) q[i] = unit[b * dim + i] - unit[a * dim + i] + unit[c * dim + i];
+        int best = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < rows; r++) {
+            if (r == a || r == b || r == c) continue;
+            double sc = Dot.dot(unit, r * dim, q, 0, dim);
+            if (sc > bestScore) { bestScore = sc; best = r; }
+        }
+        return best;
+    }
+
+    /**
+     * Share of the analogies {@code {a, b, c, d}} answered d by {@link #analogy}, over those whose four words are
+     * all labels here; {@code [accuracy, number asked]}.
+     */
+    public double[] analogyAccuracy(List<String[]> quads) {
+        int asked = 0, right = 0;
+        for (String[] q : quads) {
+            if (q.length != 4) throw new IllegalArgumentException("an analogy needs four words, got " + q.length);
+            int a = labels.indexOf(q[0]), b = labels.indexOf(q[1]), c = labels.indexOf(q[2]), d = labels.indexOf(q[3]);
+            if (a < 0 || b < 0 || c < 0 || d < 0) continue;
+            asked++;
+            if (analogy(a, b, c) == d) right++;
+        }
+        return new double[] {asked == 0 ? Double.NaN : (double) right / asked, asked};
+    }
 }

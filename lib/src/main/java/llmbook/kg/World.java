@@ -97,6 +97,28 @@ public final class World {
     /** The reversed question: the model should continue it with a person born there that year. */
     public String reversedPrompt(String p) { return "Born in " + bornIn(p) + " in " + bornYear(p) + " was "; }
 
+    /**
+     * Retrieval from the graph (Q47): the people born in {@code city} in {@code year}, found through the index by
+     * object (every subject whose bornIn is the city, kept if its bornYear matches), in the order of the world.
+     */
+    public List<String> peopleBornIn(String city, String year) {
+        List<String> out = new ArrayList<>();
+        for (String p : graph.subjects(BORN_IN, city)) if (graph.contains(p, BORN_YEAR, year)) out.add(p);
+        return out;
+    }
+
+    /**
+     * A question with the graph's facts retrieved into the prompt: the person-first biography of every person
+     * {@code retrieved} (one line each, as in training), then the question. With a city-first question, the text
+     * the model sees is the pattern it was trained on for paraphrased people (biography, then the same facts
+     * city-first), so it can copy the name from its context instead of recalling it.
+     */
+    public String withFacts(List<String> retrieved, String question) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : retrieved) sb.append(biography(p, false));
+        return sb.append(question).toString();
+    }
+
     /** How a claimed fact relates to the graph. Q47. */
     public enum Verdict {
         /** The graph holds it. */

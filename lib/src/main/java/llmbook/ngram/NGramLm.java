@@ -84,9 +84,22 @@ public final class NGramLm {
         return this;
     }
 
-    /** Switches (back) to interpolated modified Kneser–Ney. Returns this. */
+    /** Switches (back) to interpolated modified Kneser–Ney, with the discounts estimated from the counts. Returns this. */
     public NGramLm kneserNey() {
         smoothing = Smoothing.KNESER_NEY;
+        finish();
+        return this;
+    }
+
+    /**
+     * Interpolated Kneser–Ney with ONE discount {@code d} for every count and order (Kneser &amp; Ney's original
+     * absolute discounting; NLTK's {@code KneserNeyInterpolated(order, discount=d)} is this, except at the unigram
+     * level, see NGramOracleTest). {@link #kneserNey()} goes back to the modified, estimated discounts. Returns this.
+     */
+    public NGramLm fixedDiscount(double d) {
+        if (!(d > 0 && d <= 1)) throw new IllegalArgumentException("NGramLm: a fixed discount must be in (0, 1], got " + d);
+        smoothing = Smoothing.KNESER_NEY;
+        for (int k = 1; k <= n; k++) discount[k] = new double[] {d, d, d};
         return this;
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,30 +37,47 @@ import llmbook.util.Json;
  * Limits, each answered with a JSON error {@code {"error": {"message", "type", "code"}}} and never a stack trace:
  * 400 for malformed JSON or a bad field (named), 401 for a missing or wrong API key (when one is set), 404/405 for
  * other paths and methods, 413 for a body over the limit, 429 when {@code maxConcurrent} requests are already in
- * flight, 503 once the server is stopping, 500 for anything unexpected (its message only).
+ * flight, 503 when overloaded (a request could not start decoding within the queue timeout) or stopping, 500 for
+ * anything unexpected (its message only).
  *
- * <p>Requests are admitted up to {@code maxConcurrent} at once but the model decodes one request at a time (a lock
- * around {@link Generator}): batching concurrent requests into one forward pass is not implemented. A client that
- * disconnects mid-stream stops its generation at the next token (the write fails) and frees its slot.
+ * <p>Requests are admitted up to {@code maxConcurrent} at once. With batching on (the default) they decode together,
+ * one forward pass per step for all of them ({@link Batcher}); off, one request decodes at a time (a lock around
+ * {@link Generator}). A client that disconnects mid-stream stops its generation at the next token (the write fails,
+ * its row leaves the batch) and frees its slot; with batching, a slow reader delays only its own stream.
  */
 public final class Server implements AutoCloseable {
-    /** The server's settings; {@code apiKey} null = no key required. */
-    public record Config(String host, int port, int maxTokens, int maxBodyBytes, int maxConcurrent, String apiKey, String modelName) {
+    /**
+     * The server's settings; {@code apiKey} null = no key required. {@code batching} on: concurrent requests share
+     * one forward pass per step ({@link Batcher}, up to {@code maxConcurrent} sequences); off: one request decodes at a
+     * time. A request that has not started decoding after {@code queueTimeoutMs} gets 503 (overloaded).
+     */
+    public record Config(String host, int port, int maxTokens, int maxBodyBytes, int maxConcurrent, String apiKey, String modelName,
+                         boolean batching, long queueTimeoutMs) {
         public Config {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("Server: port must be in 0 … 65535, got " + port);
             if (maxTokens < 1) throw new IllegalArgumentException("Server: max tokens must be >= 1, got " + maxTokens);
             if (maxBodyBytes < 64) throw new IllegalArgumentException("Server: the body limit must be >= 64 bytes, got " + maxBodyBytes);
             if (maxConcurrent < 1) throw new IllegalArgumentException("Server: max concurrent requests must be >= 1, got " + maxConcurrent);
+            if (queueTimeoutMs < 1) throw new IllegalArgumentException("Server: the queue timeout must be >= 1 ms, got " + queueTimeoutMs);
         }
 
-        /** 127.0.0.1, at most 256 new tokens, 64 KiB bodies, 4 requests at once, no key. */
+        /** Batching on, a 30 s queue timeout. */
+        public Config(String host, int port, int maxTokens, int maxBodyBytes, int maxConcurrent, String apiKey, String modelName) {
+            this(host, port, maxTokens, maxBodyBytes, maxConcurrent, apiKey, modelName, true, 30_000);
+        }
+
+        /** 127.0.0.1, at most 256 new tokens, 64 KiB bodies, 4 requests at once, no key, batching on. */
         public static Config defaults(int port, String modelName) { return new Config("127.0.0.1", port, 256, 64 * 1024, 4, null, modelName); }
 
-        public Config withApiKey(String key) { return new Config(host, port, maxTokens, maxBodyBytes, maxConcurrent, key, modelName); }
+        public Config withApiKey(String key) { return new Config(host, port, maxTokens, maxBodyBytes, maxConcurrent, key, modelName, batching, queueTimeoutMs); }
 
         public Config withLimits(int maxTokens, int maxBodyBytes, int maxConcurrent) {
-            return new Config(host, port, maxTokens, maxBodyBytes, maxConcurrent, apiKey, modelName);
+            return new Config(host, port, maxTokens, maxBodyBytes, maxConcurrent, apiKey, modelName, batching, queueTimeoutMs);
         }
+
+        public Config withBatching(boolean on) { return new Config(host, port, maxTokens, maxBodyBytes, maxConcurrent, apiKey, modelName, on, queueTimeoutMs); }
+
+        public Config withQueueTimeout(long ms) { return new Config(host, port, maxTokens, maxBodyBytes, maxConcurrent, apiKey, modelName, batching, ms); }
     }
 
     /** An error answered as JSON with this status. */
@@ -84,7 +102,8 @@ public final class Server implements AutoCloseable {
     private final ExecutorService pool;
     private final Semaphore slots;
     private final ReentrantLock modelLock = new ReentrantLock();
-    private final AtomicLong ids = new AtomicLong(), served = new AtomicLong(), rejected = new AtomicLong();
+    private final Batcher batcher;
+    private final AtomicLong ids = new AtomicLong(), served = new AtomicLong(), rejected = new AtomicLong(), overloaded = new AtomicLong();
     private volatile boolean stopping;
 
     public Server(LanguageModel model, Tokenizer tokenizer, Config config) throws IOException {
@@ -93,7 +112,8 @@ public final class Server implements AutoCloseable {
         this.config = config;
         this.slots = new Semaphore(config.maxConcurrent());
         http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
-        pool = Executors.newFixedThreadPool(config.maxConcurrent() + 2);   // + 2: answering 429s never waits for a decode
+        batcher = config.batching() && model.supportsCache() ? new Batcher(model, config.maxConcurrent()) : null;
+        pool = Executors.newFixedThreadPool(config.maxConcurrent() + 16);   // + 16: slow senders and 429s never wait for a decode
         http.setExecutor(pool);
         http.createContext("/", this::handle);
     }
@@ -112,10 +132,28 @@ public final class Server implements AutoCloseable {
 
     public long rejected() { return rejected.get(); }
 
+    /** Completion requests admitted and not yet finished. */
+    public int inFlight() { return config.maxConcurrent() - slots.availablePermits(); }
+
+    /** Requests answered 503 because they could not start within the queue timeout. */
+    public long overloaded() { return overloaded.get(); }
+
+    /** Whether concurrent requests are decoded in one batch. */
+    public boolean batching() { return batcher != null; }
+
+    /** Forward passes of the batcher so far and the mean sequences per pass (0 without batching). */
+    public long batchSteps() { return batcher == null ? 0 : batcher.steps(); }
+
+    public double meanBatch() { return batcher == null ? 0 : batcher.meanBatch(); }
+
+    /** The sum of the batch sizes of all the batcher's passes (0 without batching). */
+    public long batchRows() { return batcher == null ? 0 : batcher.rowSteps(); }
+
     @Override
     public void close() {
         stopping = true;
         http.stop(1);
+        if (batcher != null) batcher.close();
         pool.shutdownNow();
     }
 
@@ -215,12 +253,45 @@ public final class Server implements AutoCloseable {
     }
 
     private long generate(int[] prompt, int maxTokens, Sampler sampler, java.util.function.IntConsumer sink) {
-        modelLock.lock();
         try {
-            return new Generator(model).stream(prompt, maxTokens, sampler, (tok, pos) -> sink.accept(tok));
-        } finally {
-            modelLock.unlock();
+            if (batcher == null) {
+                if (!modelLock.tryLock(config.queueTimeoutMs(), TimeUnit.MILLISECONDS)) throw overload();
+                try {
+                    return new Generator(model).stream(prompt, maxTokens, sampler, (tok, pos) -> sink.accept(tok));
+                } finally {
+                    modelLock.unlock();
+                }
+            }
+            Batcher.Job job = batcher.submit(prompt, maxTokens, sampler);
+            Integer t = job.poll(config.queueTimeoutMs());
+            if (t == null) {
+                if (job.abandon()) throw overload();
+                t = job.out.take();
+            }
+            long n = 0;
+            try {
+                for (; t != Batcher.END; t = job.out.take()) {
+                    if (t == Batcher.FAILED) {
+                        if (stopping) throw new HttpError(503, "the server is shutting down");
+                        throw new IllegalStateException("generation failed: " + job.error);
+                    }
+                    sink.accept(t);
+                    n++;
+                }
+            } catch (RuntimeException e) {
+                job.cancel();                                                   // the client left: free its row
+                throw e;
+            }
+            return n;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "the server is shutting down");
         }
+    }
+
+    private HttpError overload() {
+        overloaded.incrementAndGet();
+        return new HttpError(503, "server overloaded: the request could not start within " + config.queueTimeoutMs() + " ms; retry later");
     }
 
     private static void event(OutputStream out, String data) {
@@ -253,6 +324,7 @@ public final class Server implements AutoCloseable {
 
     private static void sendError(HttpExchange ex, int status, String message) throws IOException {
         String type = status == 401 ? "authentication_error" : status == 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error";
+        if (status == 429 || status == 503) ex.getResponseHeaders().set("Retry-After", "1");
         sendJson(ex, status, Map.of("error", Map.of("message", message, "type", type, "code", status)));
     }
 

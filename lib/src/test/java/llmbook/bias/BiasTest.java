@@ -55,4 +55,30 @@ class BiasTest {
         assertTrue(Weat.effectSize(X, Y, A, B) > 1);
         assertTrue(Math.abs(Weat.effectSize(Debias.project(X, g), Debias.project(Y, g), Debias.project(A, g), Debias.project(B, g))) < 0.3);
     }
+
+    @Test
+    void seatPutsEveryWordInEveryTemplateAndScoresTheSentenceVectors() throws Exception {
+        var s = Seat.sentences(new String[] {"Kevin", "salary"}, Seat.TEMPLATES);
+        assertEquals(2 * Seat.TEMPLATES.size(), s.size());
+        assertEquals("This is Kevin.", s.get(0));
+        assertEquals("Salary is here.", s.get(Seat.TEMPLATES.size() + 5));
+        // a toy encoder: sentences about X-words or A-words point one way, Y/B-words the other, plus a template offset
+        java.util.Set<String> left = java.util.Set.of("x1", "x2", "a1", "a2");
+        java.util.function.Function<java.util.List<String>, float[][]> enc = texts -> texts.stream().map(t -> {
+            boolean l = left.stream().anyMatch(w -> t.toLowerCase().contains(w));
+            return new float[] {l ? 1f : 0f, l ? 0f : 1f, t.length() * 0.01f};
+        }).toArray(float[][]::new);
+        float[][] X = Seat.vectors(enc, new String[] {"x1", "x2"}), Y = Seat.vectors(enc, new String[] {"y1", "y2"});
+        float[][] A = Seat.vectors(enc, new String[] {"a1", "a2"}), B = Seat.vectors(enc, new String[] {"b1", "b2"});
+        assertEquals(12, X.length);
+        assertTrue(Weat.effectSize(X, Y, A, B) > 1.5);
+        assertTrue(Weat.effectSize(X, Y, B, A) < -1.5);
+        assertThrows(IllegalArgumentException.class, () -> Seat.vectors(t -> new float[1][3], new String[] {"x"}));
+        // the real encoder: MiniLM sentence vectors, one unit row per sentence
+        float[][] v = Seat.vectors(llmbook.model.MiniLm.load(), new String[] {"Kevin"});
+        assertEquals(Seat.TEMPLATES.size(), v.length);
+        double n = 0;
+        for (float f : v[0]) n += f * f;
+        assertEquals(1, n, 1e-3);
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +46,21 @@ class KgTest {
         assertEquals("Varrow", World.answer("Varrow in 1950. Ada"));
         assertEquals("Ada Moreau", World.answer("Ada Moreau was born."));
         assertEquals(World.generate(300, 20, 10, 7).corpus(false), w.corpus(false), "seeded");
+    }
+
+    @Test
+    void retrievalFindsEveryoneBornThereThenAndPutsTheirFactsBeforeTheQuestion() {
+        World w = World.generate(300, 5, 4, 3);
+        for (String p : w.people.subList(0, 50)) {
+            List<String> found = w.peopleBornIn(w.bornIn(p), w.bornYear(p));
+            assertTrue(found.contains(p), p);
+            long truth = w.people.stream().filter(q -> w.bornIn(q).equals(w.bornIn(p)) && w.bornYear(q).equals(w.bornYear(p))).count();
+            assertEquals(truth, found.size());
+            for (String q : found) assertTrue(w.bornThere(q, w.bornIn(p), w.bornYear(p)));
+        }
+        assertEquals(List.of(), w.peopleBornIn("Nowhere", "1950"));
+        String p = w.people.get(0);
+        String prompt = w.withFacts(List.of(p), w.cityFirstPrompt(p));
+        assertEquals(w.biography(p, false) + "In " + w.bornIn(p) + ", in " + w.bornYear(p) + ", ", prompt);
     }
 }
