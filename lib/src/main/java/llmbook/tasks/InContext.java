@@ -14,8 +14,10 @@ import java.util.Random;
  * </pre>
  * A {@code map} function is new in every sequence, so nothing about it can be memorised in the weights: with 0
  * examples the model can only guess (1 in 8), and with k examples it must find the query letter among them and copy
- * what followed it — the induction-head pattern. {@code next} and {@code copy} are the same function every time, so
- * the instruction word alone can say what to do (zero-shot). Q30, Q31.
+ * what followed it — the induction-head pattern ({@link Induction}). {@code next} and {@code copy} are the same
+ * function every time, so the instruction word alone can say what to do (zero-shot). {@link Stream} trains on even
+ * maps only and can keep letters away from {@code next} and {@code copy}, so a test can ask for functions and for
+ * instruction/argument combinations never seen in training. Q30, Q31.
  */
 public final class InContext {
     private InContext() {}
@@ -47,6 +49,30 @@ public final class InContext {
             }
         }
         return f;
+    }
+
+    /**
+     * A random one-to-one map of {@link #LETTERS} that is an even permutation ({@code even}) or an odd one: the
+     * {@link Stream} trains on even maps only, so odd maps are functions no training sequence ever showed — held out
+     * by construction, not by luck (the 40,320 maps of 8 letters split in two halves of 20,160).
+     */
+    public static char[] map(Random r, boolean even) {
+        char[] f = function(Family.MAP, r);
+        if (isEven(f) != even) { char t = f[0]; f[0] = f[1]; f[1] = t; }     // one transposition flips the parity
+        return f;
+    }
+
+    /** Whether the map {@code f} (a permutation of {@link #LETTERS}) is an even permutation: its cycles of even length are even in number. */
+    public static boolean isEven(char[] f) {
+        int n = f.length, swaps = 0;
+        boolean[] seen = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (seen[i]) continue;
+            int len = 0;
+            for (int j = i; !seen[j]; j = LETTERS.indexOf(f[j])) { seen[j] = true; len++; }
+            swaps += len - 1;
+        }
+        return swaps % 2 == 0;
     }
 
     /** A prompt of {@code shots} examples {@code xy;} of {@code f} (inputs drawn at random) and a query, under the instruction of {@code family}. */
@@ -101,8 +127,8 @@ public final class InContext {
     /**
      * An endless stream of training sequences for a {@link llmbook.train.Trainer}: every sequence draws its family
      * ({@code map} with probability {@code pMap}, else {@code next} or {@code copy}), a fresh function and 0 to
-     * {@code maxShots} examples from the trainer's random generator, so no map is ever shown twice and none can be
-     * memorised. Only the letters a model can know are scored — each example's output and the answer, and the end
+     * {@code maxShots} examples from the trainer's random generator. Maps are even permutations only ({@link #map}): a test on odd
+     * ones asks for functions the model has never seen. Only the letters a model can know are scored — each example's output and the answer, and the end
      * token; the example inputs are random and not asked for. Letters in {@code heldOut} never appear under
      * {@code next} or {@code copy} (as an example input or the query): the zero-shot test asks for exactly those
      * instruction/argument combinations.
@@ -135,7 +161,7 @@ public final class InContext {
             int T = 0;
             for (int b = 0; b < size; b++) {
                 Family fam = r.nextDouble() < pMap ? Family.MAP : r.nextBoolean() ? Family.NEXT : Family.COPY;
-                Example e = fam == Family.MAP ? example(fam, function(fam, r), r.nextInt(maxShots + 1), r)
+                Example e = fam == Family.MAP ? example(fam, map(r, true), r.nextInt(maxShots + 1), r)
                         : example(fam, function(fam, r), r.nextInt(maxShots + 1), r, allowed);
                 int[] ids = tok.encode(e.prompt() + e.answer() + "\n");
                 int n = ids.length - 1, start = e.prompt().indexOf(' ') + 1;

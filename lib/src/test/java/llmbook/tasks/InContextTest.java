@@ -65,4 +65,21 @@ class InContextTest {
         assertThrows(IllegalArgumentException.class, () -> new InContext.Stream(tok, 16, 0.5, "", 40));
         assertThrows(IllegalArgumentException.class, () -> new InContext.Stream(tok, 4, 0.5, "abcdefgh", 40));
     }
+
+    @Test
+    void mapsSplitIntoEvenAndOddPermutations() {
+        assertTrue(InContext.isEven("abcdefgh".toCharArray()));
+        assertFalse(InContext.isEven("bacdefgh".toCharArray()), "one swap");
+        assertTrue(InContext.isEven("bcadefgh".toCharArray()), "a 3-cycle is two swaps");
+        assertFalse(InContext.isEven("bcdaefgh".toCharArray()), "a 4-cycle is three swaps");
+        Random r = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            boolean even = i % 2 == 0;
+            char[] f = InContext.map(r, even);
+            assertEquals(even, InContext.isEven(f));
+            Set<Character> image = new HashSet<>();
+            for (char c : f) image.add(c);
+            assertEquals(8, image.size());
+        }
+    }
 }
