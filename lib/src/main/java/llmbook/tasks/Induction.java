@@ -23,9 +23,11 @@ import llmbook.tensor.Tensor;
  * content. That takes two steps of attention — a <i>previous-token head</i> writes "the token before me was a" into
  * each position, and an <i>induction head</i> in a later layer, querying with the current token a, attends to the
  * position whose previous token was a and copies its token. A one-layer attention-only model cannot compose two
- * heads, so its loss on the second copy stays near the first's; a two-layer one drops towards 0. Because the
- * training sequences hold no other structure, a model that learns them has learned exactly this mechanism; it is
- * what copies a letter map from the examples of a few-shot prompt ({@link InContext}). Q31.
+ * heads, so it cannot form one. A model can also lower the second copy's loss without it, by looking a typical
+ * distance back (a pattern set by position, which one layer can follow): {@link #headScores} measures how much
+ * attention each head gives the induction target and the previous token, and comparing one- and two-layer models
+ * tells the two apart. The same copying is what solves a letter map from the examples of a few-shot prompt
+ * ({@link InContext}). Q31.
  */
 public final class Induction implements Batches<TokenBatch> {
     private final int vocab, context, minLength;
