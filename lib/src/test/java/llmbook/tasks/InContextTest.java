@@ -2,6 +2,7 @@ package llmbook.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -37,5 +38,48 @@ class InContextTest {
         assertFalse(InContext.queryShown(new InContext.Example("map: a", "?")));
         List<InContext.Example> t = InContext.training(300, 8, 2);
         assertEquals(300, t.size());
+    }
+
+    @Test
+    void theStreamScoresOnlyKnowableLettersAndKeepsHeldOutLettersFromNextAndCopy() {
+        CharTokenizer tok = CharTokenizer.fit(InContext.ALPHABET);
+        InContext.Stream s = new InContext.Stream(tok, 4, 0.5, "gh", 20);
+        llmbook.data.TokenBatch b = s.next(new llmbook.tensor.Rng(7), 300);
+        int maps = 0;
+        for (int r = 0; r < 300; r++) {
+            StringBuilder text = new StringBuilder();
+            for (int t = 0; t < b.T() && b.x()[r * b.T() + t] != 0; t++) text.append(tok.piece(b.x()[r * b.T() + t]));
+            String seq = text.toString();
+            int start = seq.indexOf(' ') + 1;
+            if (seq.startsWith("map")) maps++;
+            else for (int t = start; t < seq.length(); t += 3) assertTrue("abcdef".indexOf(seq.charAt(t)) >= 0, "held-out letter under next/copy: " + seq);
+            for (int t = 0; t < seq.length(); t++) {
+                int y = b.y()[r * b.T() + t];
+                boolean scored = t >= start && (t - start) % 3 == 0 || t == seq.length() - 1;
+                assertEquals(scored, y >= 0, "position " + t + " of '" + seq + "'");
+                if (t + 1 < seq.length() && scored) assertEquals(tok.encode(seq.substring(t + 1, t + 2))[0], y);
+            }
+            assertEquals(tok.encode("\n")[0], b.y()[r * b.T() + seq.length() - 1], "the answer predicts the end");
+        }
+        assertTrue(maps > 110 && maps < 190, "about half are maps: " + maps);
+        assertThrows(IllegalArgumentException.class, () -> new InContext.Stream(tok, 16, 0.5, "", 40));
+        assertThrows(IllegalArgumentException.class, () -> new InContext.Stream(tok, 4, 0.5, "abcdefgh", 40));
+    }
+
+    @Test
+    void mapsSplitIntoEvenAndOddPermutations() {
+        assertTrue(InContext.isEven("abcdefgh".toCharArray()));
+        assertFalse(InContext.isEven("bacdefgh".toCharArray()), "one swap");
+        assertTrue(InContext.isEven("bcadefgh".toCharArray()), "a 3-cycle is two swaps");
+        assertFalse(InContext.isEven("bcdaefgh".toCharArray()), "a 4-cycle is three swaps");
+        Random r = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            boolean even = i % 2 == 0;
+            char[] f = InContext.map(r, even);
+            assertEquals(even, InContext.isEven(f));
+            Set<Character> image = new HashSet<>();
+            for (char c : f) image.add(c);
+            assertEquals(8, image.size());
+        }
     }
 }
