@@ -37,7 +37,9 @@ import llmbook.kernels.Softmax;
  * disturbed by other processes). The "train step" row is one optimisation step of the reference GPT in tokens/s
  * ({@link BenchTrain}); its scalar twin is the same step with {@code Kernels.useVector(false)}, and with
  * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --bench}) with the same thread count, printed in
- * the ×numpy columns. Timings on a shared machine are noisy: compare ratios, and repeat runs.
+ * the ×numpy columns. With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right
+ * after ours ({@link BenchOrt}, same harness, same thread count), ratio ORT-median / ours-median (above 1: ours faster).
+ * Timings on a shared machine are noisy: compare ratios, and repeat runs.
  */
 public final class Bench {
     private Bench() {}
@@ -450,7 +452,7 @@ public final class Bench {
         if (cs.isEmpty()) { System.out.println("bench: no case matches the filter"); return rows; }
         System.out.println(llmbook.Version.describe());
         System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10s %-8s %10s %19s %8s%s%n", "op", "size", "thr", "speed", "unit",
-                "median ms", "min..max ms", "×scalar", numpy || torch || ort ? "   ×numpy  ×np-best" : "");
+                "median ms", "min..max ms", "×scalar", numpy || torch ? "   ×numpy  ×np-best" : ort ? "     ×ORT ×ORT-best" : "");
         Map<Integer, Numpy> np = new HashMap<>();
         if (numpy) {
             try { for (int t : threads) np.put(t, new Numpy(t)); }
