@@ -37,19 +37,22 @@ import llmbook.kernels.Softmax;
  * disturbed by other processes). The "train step" row is one optimisation step of the reference GPT in tokens/s
  * ({@link BenchTrain}); its scalar twin is the same step with {@code Kernels.useVector(false)}, and with
  * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --bench}) with the same thread count, printed in
- * the ×numpy columns. Timings on a shared machine are noisy: compare ratios, and repeat runs.
+ * the ×numpy columns. With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right
+ * after ours ({@link BenchOrt}, same harness, same thread count), ratio ORT-median / ours-median (above 1: ours faster).
+ * Timings on a shared machine are noisy: compare ratios, and repeat runs.
  */
 public final class Bench {
     private Bench() {}
 
     static final String USAGE = """
-            usage: ./llmbook bench [--filter REGEX] [--threads 1,2] [--json FILE] [--quick] [--numpy] [--torch]
+            usage: ./llmbook bench [--filter REGEX] [--threads 1,2] [--json FILE] [--quick] [--numpy] [--torch] [--ort]
               --filter REGEX  only cases whose "op size" matches REGEX (e.g. 'matmul', 'softmax|layernorm')
               --threads LIST  thread counts to run the vector kernels with (default 1,<cores>)
               --json FILE     also write the rows as JSON to FILE
               --quick         fewer, shorter samples (a smoke test; the numbers are rougher)
               --numpy         also time numpy's a @ b (OpenBLAS, Debian /usr/bin/python3) on the matmul shapes
               --torch         also time PyTorch's training step (reference_gpt.py, Debian /usr/bin/python3) on "train step"
+              --ort           also time ONNX Runtime on "minilm embed" (test scope: the launcher supplies its classpath)
               --serve         instead: load-test the completions server on 127.0.0.1 (./llmbook bench --serve --help)
               --help          this text""";
 
@@ -60,7 +63,11 @@ public final class Bench {
                double scalarRatio, double numpyRatio, double numpyBestRatio) {}
 
     /** Parsed command line. */
-    record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean torch, boolean help) {}
+    record Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean torch, boolean help, boolean ort) {
+        Options(String filter, int[] threads, String json, boolean quick, boolean numpy, boolean torch, boolean help) {
+            this(filter, threads, json, quick, numpy, torch, help, false);
+        }
+    }
 
     public static void main(String[] args) {
         if (BenchServe.wants(args)) { int s = BenchServe.run(args, System.out, System.err); if (s != 0) System.exit(s); return; }   // the serve load test
@@ -77,14 +84,14 @@ public final class Bench {
             return;
         }
         if (o.help()) { System.out.println(USAGE); return; }
-        List<Row> rows = run(cases(), Pattern.compile(o.filter()), o.threads(), o.quick(), o.numpy(), o.torch());
+        List<Row> rows = run(cases(), Pattern.compile(o.filter()), o.threads(), o.quick(), o.numpy(), o.torch(), o.ort());
         if (o.json() != null) writeJson(Path.of(o.json()), rows);
     }
 
     /** Parses the flags; throws IllegalArgumentException with the message to print on a usage error. */
     static Options parse(String[] args) {
         String filter = ".*", json = null;
-        boolean quick = false, numpy = false, torch = false, help = false;
+        boolean quick = false, numpy = false, torch = false, help = false, ort = false;
         int cores = Runtime.getRuntime().availableProcessors();
         int[] threads = cores > 1 ? new int[]{1, cores} : new int[]{1};
         for (int i = 0; i < args.length; i++) {
@@ -94,6 +101,7 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "--numpy" -> numpy = true;
                 case "--torch" -> torch = true;
+                case "--ort" -> ort = true;
                 case "--filter", "--threads", "--json" -> {
                     if (i + 1 >= args.length) throw new IllegalArgumentException("missing value after " + a);
                     String v = args[++i];
@@ -109,7 +117,7 @@ public final class Bench {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("bad --filter regex '" + filter + "': " + e.getDescription());
         }
-        return new Options(filter, threads, json, quick, numpy, torch, help);
+        return new Options(filter, threads, json, quick, numpy, torch, help, ort);
     }
 
     static void usage(String msg) {
@@ -289,10 +297,24 @@ public final class Bench {
     /**
      * The pretrained sentence encoder all-MiniLM-L6-v2 ({@link llmbook.model.MiniLm}): 32 sentences of 9 to 40 tokens,
      * embedded one at a time and as one batch of 32; the model loads on first use. ONNX Runtime is not a runtime
-     * dependency of llmbook, so its speed on the same work is measured by the test-scope {@code MiniLmSpeed}
-     * ({@code mvn -pl lib test -Dtest=MiniLmSpeed -Dllmbook.bench=true}).
+     * dependency of llmbook: {@code --ort} times it on the same sentences in a test-scope process ({@link BenchOrt}).
      */
     static List<Case> miniLmCases() {
+        List<String> text = miniLmTexts();
+        List<Case> cs = new ArrayList<>();
+        for (int batch : new int[] {1, 32}) {
+            Runnable vector = () -> MiniLmHolder.MODEL.embed(text, batch);
+            Runnable scalar = () -> {
+                Kernels.useVector(false);
+                try { vector.run(); } finally { Kernels.useVector(true); }
+            };
+            cs.add(new Case("minilm embed", "32 sentences batch=" + batch, text.size(), "sent/s", vector, scalar, null));
+        }
+        return cs;
+    }
+
+    /** The 32 sentences of the MiniLM rows (9 to 40 tokens), also read by the ONNX Runtime runner. */
+    static List<String> miniLmTexts() {
         String[] base = {
                 "We the People of the United States, in Order to form a more perfect Union, establish Justice and insure domestic Tranquility.",
                 "The price of cotton fell again this year.",
@@ -304,16 +326,7 @@ public final class Bench {
                 "Education is the foundation of a free and prosperous people."};
         List<String> text = new ArrayList<>();
         for (int i = 0; i < 32; i++) text.add(base[i % base.length] + (i >= base.length ? " (" + i + ")" : ""));
-        List<Case> cs = new ArrayList<>();
-        for (int batch : new int[] {1, 32}) {
-            Runnable vector = () -> MiniLmHolder.MODEL.embed(text, batch);
-            Runnable scalar = () -> {
-                Kernels.useVector(false);
-                try { vector.run(); } finally { Kernels.useVector(true); }
-            };
-            cs.add(new Case("minilm embed", "32 sentences batch=" + batch, text.size(), "sent/s", vector, scalar, null));
-        }
-        return cs;
+        return text;
     }
 
     /** Forward + backward of the attention core alone: the fused op, or the composed function (weights requested). */
@@ -432,12 +445,16 @@ public final class Bench {
     }
 
     static List<Row> run(List<Case> all, Pattern filter, int[] threads, boolean quick, boolean numpy, boolean torch) {
+        return run(all, filter, threads, quick, numpy, torch, false);
+    }
+
+    static List<Row> run(List<Case> all, Pattern filter, int[] threads, boolean quick, boolean numpy, boolean torch, boolean ort) {
         List<Case> cs = all.stream().filter(c -> filter.matcher(c.op() + " " + c.size()).find()).toList();
         List<Row> rows = new ArrayList<>();
         if (cs.isEmpty()) { System.out.println("bench: no case matches the filter"); return rows; }
         System.out.println(llmbook.Version.describe());
         System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10s %-8s %10s %19s %8s%s%n", "op", "size", "thr", "speed", "unit",
-                "median ms", "min..max ms", "×scalar", numpy || torch ? "   ×numpy  ×np-best" : "");
+                "median ms", "min..max ms", "×scalar", numpy || torch ? "   ×numpy  ×np-best" : ort ? "     ×ORT ×ORT-best" : "");
         Map<Integer, Numpy> np = new HashMap<>();
         if (numpy) {
             try { for (int t : threads) np.put(t, new Numpy(t)); }
@@ -460,6 +477,7 @@ public final class Bench {
                     try { base[ti] = BenchTrain.torch(t, quick ? 60 : 120); }
                     catch (IOException | RuntimeException e) { System.out.println("bench: torch failed: " + e.getMessage()); }
                 }
+                if (ort && c.op().equals("minilm embed")) base[ti] = BenchOrt.time(t, c.size(), quick);
             }
             Kernels.setThreads(1);
             Timing s = time(c.scalar(), quick);
@@ -475,18 +493,19 @@ public final class Bench {
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f %8.1f%s%n", row.op(), row.size(), t, value,
                         c.unit(), row.medianMs(), row.minMs(), row.maxMs(), ratio,
-                        numpy || torch ? (n == null ? "        -" : String.format(Locale.ROOT, " %8.2f %8.2f", npRatio, npBest)) : "");
+                        numpy || torch || ort ? (n == null ? "        -" : String.format(Locale.ROOT, " %8.2f %8.2f", npRatio, npBest)) : "");
                 if (n != null)
                     npLines.add(String.format(Locale.ROOT, "  %-22s %3d %10.1f %-8s median %8.3f ms  min %8.3f ms  (%s)",
                             c.size(), t, c.work() / n.median() / unitDiv(c.unit()), c.unit(), n.median() * 1e3, n.min() * 1e3,
-                            c.mkn() != null ? "numpy a @ b" : "torch"));
+                            c.mkn() != null ? "numpy a @ b" : c.op().equals("minilm embed") ? "ONNX Runtime" : "torch"));
             }
             System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
                     c.work() / s.median() / unitDiv(c.unit()), c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
         }
         np.values().forEach(Numpy::close);
+        BenchOrt.closeAll();
         if (!npLines.isEmpty()) {
-            System.out.println("baselines (OpenBLAS / torch with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = thr), each timed right after ours:");
+            System.out.println("baselines (OpenBLAS / torch with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = thr; ONNX Runtime with thr intra-op threads), each timed right after ours:");
             npLines.forEach(System.out::println);
         }
         Kernels.setThreads(Runtime.getRuntime().availableProcessors());

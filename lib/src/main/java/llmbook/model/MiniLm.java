@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import llmbook.io.MiniLmJar;
 import llmbook.io.Onnx;
 import llmbook.model.transformer.Encoder;
@@ -84,14 +85,20 @@ public final class MiniLm {
     public Tensor embed(List<String> texts) { return embed(texts, BATCH); }
 
     /** As {@link #embed(List)}, {@code batch} texts per forward pass (1 = one at a time, no padding). */
-    public Tensor embed(List<String> texts, int batch) {
+    public Tensor embed(List<String> texts, int batch) { return embed(texts, batch, null); }
+
+    /** As {@link #embed(List, int)}, telling {@code progress} how many texts each forward pass finished (null: no one). */
+    public Tensor embed(List<String> texts, int batch, IntConsumer progress) {
         List<WordPiece.Encoding> enc = new ArrayList<>(texts.size());
         for (String s : texts) enc.add(tokenizer.encodeForModel(s, MAX_TOKENS));
-        return embedEncodings(enc, batch);
+        return embedEncodings(enc, batch, progress);
     }
 
     /** Unit vectors of already tokenised texts ({@code [CLS] … [SEP]}, pairs allowed), {@code batch} per pass. */
-    public Tensor embedEncodings(List<WordPiece.Encoding> enc, int batch) {
+    public Tensor embedEncodings(List<WordPiece.Encoding> enc, int batch) { return embedEncodings(enc, batch, null); }
+
+    /** As {@link #embedEncodings(List, int)}, telling {@code progress} how many texts each pass finished. */
+    public Tensor embedEncodings(List<WordPiece.Encoding> enc, int batch, IntConsumer progress) {
         if (batch < 1) throw new IllegalArgumentException("MiniLm: batch must be >= 1, got " + batch);
         int n = enc.size(), c = encoder.config.width();
         Integer[] order = new Integer[n];
@@ -116,6 +123,7 @@ public final class MiniLm {
                     float inv = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
                     for (int j = 0; j < c; j++) out[order[from + i] * c + j] = pooled[i * c + j] * inv;
                 }
+                if (progress != null) progress.accept(b);
             }
         }
         return Tensor.wrap(out, n, c);

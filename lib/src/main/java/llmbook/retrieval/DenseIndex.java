@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.IntConsumer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import llmbook.kernels.Blas;
 import llmbook.model.MiniLm;
 import llmbook.util.AtomicFiles;
@@ -43,6 +48,40 @@ public final class DenseIndex {
     /** Embeds {@code texts} with MiniLM (one row each). */
     public static DenseIndex embed(MiniLm model, List<String> texts) {
         return new DenseIndex(model.embed(texts).toArray(), texts.size(), model.config().width());
+    }
+
+    /**
+     * The MiniLM vectors of {@code texts}, kept in {@code dir}: the file is named after {@code name} and a checksum of the
+     * texts ({@link #checksum}), so a second call with the same texts reads them back (milliseconds) and changed texts get a
+     * new file. Embedding reports each finished batch to {@code progress} (null: silent); the file is written atomically.
+     */
+    public static DenseIndex cached(MiniLm model, List<String> texts, Path dir, String name, IntConsumer progress) throws IOException {
+        Path file = cacheFile(texts, dir, name);
+        if (Files.isRegularFile(file)) {
+            DenseIndex d = load(file);
+            if (d.size() == texts.size() && d.dim() == model.config().width()) return d;
+        }
+        DenseIndex d = new DenseIndex(model.embed(texts, MiniLm.BATCH, progress).toArray(), texts.size(), model.config().width(), false);
+        Files.createDirectories(dir);
+        d.save(file);
+        return d;
+    }
+
+    /** Where {@link #cached} keeps the vectors of {@code texts}: {@code dir/NAME-N-CHECKSUM.vec}. */
+    public static Path cacheFile(List<String> texts, Path dir, String name) {
+        return dir.resolve(name + "-" + texts.size() + "-" + checksum(texts) + ".vec");
+    }
+
+    /** The first 16 hex digits of the SHA-256 of the texts (each followed by a newline) and the model's name. */
+    public static String checksum(List<String> texts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update("all-MiniLM-L6-v2\n".getBytes(StandardCharsets.UTF_8));
+            for (String t : texts) md.update((t + "\n").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A query's unit vector. */

@@ -15,7 +15,23 @@ class BenchTest {
         assertEquals("matmul", o.filter());
         assertArrayEquals(new int[]{1, 2}, o.threads());
         assertEquals("out.json", o.json());
-        assertTrue(o.quick() && o.numpy() && o.torch() && !o.help());
+        assertTrue(o.quick() && o.numpy() && o.torch() && !o.help() && !o.ort());
+        assertTrue(Bench.parse(new String[]{"--ort"}).ort());
+    }
+
+    /** bench --ort's child process: ONNX Runtime on the test classpath answers a timing request for the minilm rows. */
+    @Test
+    void onnxRuntimeRunnerTimesTheMiniLmSentences() {
+        String before = System.getProperty("llmbook.ort.classpath");
+        System.setProperty("llmbook.ort.classpath", System.getProperty("java.class.path"));
+        try {
+            Bench.Timing t = BenchOrt.time(1, "32 sentences batch=32", true);
+            assertTrue(t != null && t.min() > 0 && t.min() <= t.median() && t.median() <= t.max(), String.valueOf(t));
+        } finally {
+            BenchOrt.closeAll();
+            if (before == null) System.clearProperty("llmbook.ort.classpath");
+            else System.setProperty("llmbook.ort.classpath", before);
+        }
     }
 
     @Test

@@ -14,11 +14,11 @@ import llmbook.tokenizer.WordPiece;
  * The oracle for MiniLM (test scope only): the same ONNX file run by ONNX Runtime on our token ids,
  * then the sentence-transformers head — mean over the attention mask, L2 normalisation.
  */
-final class OrtMiniLm implements AutoCloseable {
+public final class OrtMiniLm implements AutoCloseable {
     final OrtEnvironment env = OrtEnvironment.getEnvironment();
     final OrtSession session;
 
-    OrtMiniLm(int threads) throws IOException, OrtException {
+    public OrtMiniLm(int threads) throws IOException, OrtException {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         opts.setIntraOpNumThreads(threads);
         opts.setInterOpNumThreads(1);
@@ -26,7 +26,7 @@ final class OrtMiniLm implements AutoCloseable {
     }
 
     /** Unit sentence vectors (N, 384) of a batch, padded on the right to its longest encoding. */
-    float[][] embed(List<WordPiece.Encoding> batch) throws OrtException {
+    public float[][] embed(List<WordPiece.Encoding> batch) throws OrtException {
         int n = batch.size(), t = 0;
         for (WordPiece.Encoding e : batch) t = Math.max(t, e.length());
         long[][] ids = new long[n][t], mask = new long[n][t], types = new long[n][t];
