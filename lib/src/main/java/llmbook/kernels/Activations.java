@@ -6,6 +6,10 @@ package llmbook.kernels;
  * <p>GELU (tanh approximation, as in GPT-2): {@code y = ½·x·(1 + tanh(u))}, {@code u = √(2/π)·(x + 0.044715·x³)};
  * {@code dy/dx = ½(1 + tanh u) + ½·x·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²)}.
  *
+ * <p>GELU, exact form (BERT's, so MiniLM's): {@code y = ½·x·(1 + erf(x/√2))}, erf by Abramowitz & Stegun 7.1.26
+ * ({@code erf z = 1 − t(a₁ + t(a₂ + t(a₃ + t(a₄ + t·a₅))))·e^{−z²}}, {@code t = 1/(1 + p|z|)}, odd in z; 1.5e-7 absolute)
+ * in float arithmetic. Forward only: the backward of this rarely trained activation stays in {@code Functional}.
+ *
  * <p>SiLU (swish, used in SwiGLU): {@code y = x·σ(x)}, {@code dy/dx = σ(x)·(1 + x·(1 − σ(x)))}.
  */
 public final class Activations {
@@ -13,6 +17,28 @@ public final class Activations {
 
     static final float GELU_S = (float) Math.sqrt(2.0 / Math.PI);
     static final float GELU_C = 0.044715f;
+    static final float SQRT_HALF = (float) Math.sqrt(0.5), ERF_P = 0.3275911f,
+            ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f, ERF_A3 = 1.421413741f, ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f;
+
+    public static void geluErfForward(float[] y, int yOff, float[] x, int xOff, int n) {
+        check2("Activations.geluErfForward", y, yOff, x, xOff, n);
+        if (Kernels.usingVector()) ActivationsVector.geluErfForward(y, yOff, x, xOff, n);
+        else geluErfUnchecked(y, yOff, x, xOff, n);
+    }
+
+    public static void geluErfForwardScalar(float[] y, int yOff, float[] x, int xOff, int n) {
+        check2("Activations.geluErfForwardScalar", y, yOff, x, xOff, n);
+        geluErfUnchecked(y, yOff, x, xOff, n);
+    }
+
+    static void geluErfUnchecked(float[] y, int yOff, float[] x, int xOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOff + i], z = v * SQRT_HALF, a = Math.abs(z), t = 1f / (1f + ERF_P * a);
+            float poly = t * (ERF_A1 + t * (ERF_A2 + t * (ERF_A3 + t * (ERF_A4 + t * ERF_A5))));
+            float erf = 1f - poly * (float) Math.exp(-a * a);
+            y[yOff + i] = 0.5f * v * (1f + Math.copySign(erf, z));
+        }
+    }
 
     public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n) {
         check2("Activations.geluTanhForward", y, yOff, x, xOff, n);

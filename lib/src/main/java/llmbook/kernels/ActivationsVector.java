@@ -35,6 +35,27 @@ final class ActivationsVector {
         }
     }
 
+    static void geluErfForward(float[] y, int yOff, float[] x, int xOff, int n) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluErf(y, yOff + a, x, xOff + a, b - a); });
+    }
+
+    private static void geluErf(float[] y, int yo, float[] x, int xo, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i), z = v.mul(Activations.SQRT_HALF), a = z.abs();
+            FloatVector t = FloatVector.broadcast(Vec.S, 1f).div(a.fma(Activations.ERF_P, 1f));
+            FloatVector p = t.fma(Activations.ERF_A5, Activations.ERF_A4);
+            p = p.fma(t, FloatVector.broadcast(Vec.S, Activations.ERF_A3));
+            p = p.fma(t, FloatVector.broadcast(Vec.S, Activations.ERF_A2));
+            p = p.fma(t, FloatVector.broadcast(Vec.S, Activations.ERF_A1)).mul(t);
+            FloatVector erf = p.mul(Vec.exp(a.mul(a).neg())).neg().add(1f);
+            erf = erf.blend(erf.neg(), z.compare(jdk.incubator.vector.VectorOperators.LT, 0f));
+            v.mul(0.5f).mul(erf.add(1f)).intoArray(y, yo + i);
+        }
+        Activations.geluErfUnchecked(y, yo + i, x, xo + i, n - i);
+    }
+
     static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
         int sl = slices(n);
         Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a); });

@@ -86,6 +86,9 @@ class ScalarTwinTest {
         assertArrayEquals(new float[]{0f, 0.841192f, -0.158808f}, y, 1e-6f);
         Activations.siluForwardScalar(y, 0, new float[]{0, 1, -1}, 0, 3);
         assertArrayEquals(new float[]{0f, 0.7310586f, -0.26894143f}, y, 1e-6f);
+        // exact GELU: Φ(1) = ½(1 + erf(1/√2)) = 0.8413447, so GELU(1) = 0.8413447, GELU(−1) = −(1 − 0.8413447) = −0.1586553
+        Activations.geluErfForwardScalar(y, 0, new float[]{0, 1, -1}, 0, 3);
+        assertArrayEquals(new float[]{0f, 0.8413447f, -0.1586553f}, y, 3e-7f);
         // d GELU/dx at 0 is ½; d SiLU/dx at 0 is σ(0) = ½
         float[] dx = new float[1];
         Activations.geluTanhBackwardScalar(dx, 0, new float[]{0}, 0, new float[]{2}, 0, 1);

@@ -164,6 +164,9 @@ class VectorTwinTest {
             Activations.geluTanhForwardScalar(ys, 3, x, 3, n);
             Activations.geluTanhForward(yv, 3, x, 3, n);
             close("geluTanhForward" + at, ys, yv);
+            Activations.geluErfForwardScalar(ys, 3, x, 3, n);
+            Activations.geluErfForward(yv, 3, x, 3, n);
+            close("geluErfForward" + at, ys, yv);
             float[] dxs = dx0.clone(), dxv = dx0.clone();
             Activations.geluTanhBackwardScalar(dxs, 3, x, 3, dy, 3, n);
             Activations.geluTanhBackward(dxv, 3, x, 3, dy, 3, n);
