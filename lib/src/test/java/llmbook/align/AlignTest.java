@@ -165,6 +165,9 @@ class AlignTest {
         new Trainer(rm, quickCfg(200, 1e-2f), RewardModel.batches(ft), null, rm.loss(ft)).label("rm ranked").run();
         assertTrue(rm.accuracy(fh) > 0.75, "held-out pair accuracy " + rm.accuracy(fh) + " on " + fh.n());
         assertThrows(IllegalArgumentException.class, () -> Preferences.ranked(base, tok, text, 2, 3, 8, 8, 0, 2, reward, new Rng(4)));
+        RewardModel.Features none = RewardModel.features(base, List.of());
+        assertEquals(0, none.n());
+        assertTrue(Double.isNaN(rm.accuracy(none)), "no pairs: no accuracy");
     }
 
     @Test void bestOfNKlIsLogNMinusNMinusOneOverN() {
