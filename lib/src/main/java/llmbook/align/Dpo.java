@@ -62,11 +62,21 @@ public final class Dpo {
     }
 
     /** The Trainer's loss: {@link #loss} of {@code policy} on a {@link PairBatch}. */
-    public static LossFunction<PairBatch> of(LanguageModel policy, float beta) {
+    public static LossFunction<PairBatch> of(LanguageModel policy, float beta) { return of(policy, beta, 0f); }
+
+    /**
+     * DPO plus {@code nll} × the chosen completions' negative log-likelihood per token (the "DPO + NLL" of Pang et al.
+     * 2024, RPO): the DPO loss only fixes the <i>gap</i> between chosen and rejected, and it can widen that gap by
+     * pushing both down, giving their probability to text neither of them resembles; the NLL term keeps the chosen
+     * completions likely. {@code nll} = 0 is plain DPO.
+     */
+    public static LossFunction<PairBatch> of(LanguageModel policy, float beta, float nll) {
+        if (!(nll >= 0)) throw new IllegalArgumentException("Dpo: the NLL weight must be >= 0, got " + nll);
         return pb -> {
             Tensor lp = Rollouts.logProbs(policy, pb.ids(), 2 * pb.b(), pb.t(), pb.promptLen());    // (2B)
-            return loss(lp.slice(0, 0, pb.b()), lp.slice(0, pb.b(), 2 * pb.b()),
-                    Tensor.of(pb.refChosen(), pb.b()), Tensor.of(pb.refRejected(), pb.b()), beta);
+            Tensor chosen = lp.slice(0, 0, pb.b());
+            Tensor l = loss(chosen, lp.slice(0, pb.b(), 2 * pb.b()), Tensor.of(pb.refChosen(), pb.b()), Tensor.of(pb.refRejected(), pb.b()), beta);
+            return nll == 0 ? l : l.add(chosen.mean().mul(-nll / (pb.t() - pb.promptLen())));
         };
     }
 

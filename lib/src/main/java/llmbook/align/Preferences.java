@@ -51,4 +51,34 @@ public final class Preferences {
         }
         return out;
     }
+
+    /**
+     * Preference pairs with a clear margin, several per prompt: for each of {@code prompts} random prompts of {@code text},
+     * {@code k} completions of {@code length} tokens are sampled from {@code base} (temperature 1) and sorted by
+     * {@code reward}; the best is paired with the worst, the second best with the second worst, and so on (disjoint
+     * pairs), as long as the two differ by at least {@code minMargin} and at most {@code maxPerPrompt} pairs per prompt.
+     * Ties and near-ties carry almost no preference (and under a noisy reward, the wrong one half the time): they are
+     * dropped rather than learned.
+     */
+    public static List<PreferencePair> ranked(LanguageModel base, Tokenizer tok, int[] text, int prompts, int promptLen, int length, int k,
+                                              double minMargin, int maxPerPrompt, ToDoubleFunction<String> reward, Rng rng) {
+        if (k < 2) throw new IllegalArgumentException("Preferences.ranked: need k >= 2 completions per prompt to compare, got " + k);
+        if (!(minMargin > 0)) throw new IllegalArgumentException("Preferences.ranked: minMargin must be > 0 (ties carry no preference), got " + minMargin);
+        if (maxPerPrompt < 1) throw new IllegalArgumentException("Preferences.ranked: maxPerPrompt must be >= 1, got " + maxPerPrompt);
+        List<PreferencePair> out = new ArrayList<>();
+        for (int n = 0; n < prompts; n++) {
+            int[] p = prompt(text, promptLen, rng);
+            int[][] c = Rollouts.sample(base, p, k, length, 1f, rng);
+            double[] r = new double[k];
+            Integer[] order = new Integer[k];
+            for (int i = 0; i < k; i++) { r[i] = reward.applyAsDouble(tok.decode(c[i])); order[i] = i; }
+            Arrays.sort(order, (a, b) -> Double.compare(r[b], r[a]));                 // best first; stable for ties
+            for (int i = 0; i < Math.min(maxPerPrompt, k / 2); i++) {
+                int hi = order[i], lo = order[k - 1 - i];
+                if (r[hi] - r[lo] < minMargin) break;                                 // inner pairs are closer still
+                out.add(new PreferencePair(p, c[hi], c[lo], r[hi], r[lo]));
+            }
+        }
+        return out;
+    }
 }

@@ -67,8 +67,9 @@ public final class RewardModel extends Module {
         return out;
     }
 
-    /** The features of every pair (chosen and rejected rows) under {@code base}. */
+    /** The features of every pair (chosen and rejected rows) under {@code base}; none for no pairs. */
     public static Features features(Decoder base, List<PreferencePair> pairs) {
+        if (pairs.isEmpty()) return new Features(new float[0], new float[0], 0, base.config.width());
         int n = pairs.size(), from = pairs.get(0).prompt().length;
         int[][] c = new int[n][], r = new int[n][];
         for (int i = 0; i < n; i++) { c[i] = pairs.get(i).chosenRow(); r[i] = pairs.get(i).rejectedRow(); }
@@ -93,8 +94,9 @@ public final class RewardModel extends Module {
         };
     }
 
-    /** Fraction of pairs whose chosen completion gets the higher reward. */
+    /** Fraction of pairs whose chosen completion gets the higher reward (NaN for no pairs). */
     public double accuracy(Features f) {
+        if (f.n() == 0) return Double.NaN;
         int[] all = java.util.stream.IntStream.range(0, f.n()).toArray();
         try (var ng = Tensor.noGrad()) {
             Tensor[] cr = f.batch(all);

@@ -9,8 +9,9 @@ package llmbook.attention;
  * @param bias      whether the projections have biases (GPT-2: yes; LLaMA: no)
  * @param rope      whether queries and keys are rotated by {@link Rope} (LLaMA) instead of relying on added position embeddings
  * @param ropeScaling how RoPE is stretched for a longer context ({@link Rope.Scaling#NONE}: not at all; chapter 13)
+ * @param alibi     whether each head adds {@link Alibi}'s linear distance penalty to its logits (no position vectors; chapter 13)
  */
-public record AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bias, boolean rope, Rope.Scaling ropeScaling) {
+public record AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bias, boolean rope, Rope.Scaling ropeScaling, boolean alibi) {
     public AttentionConfig {
         if (ropeScaling == null) ropeScaling = Rope.Scaling.NONE;
         if (dModel < 1) throw new IllegalArgumentException("AttentionConfig: dModel must be >= 1, got " + dModel);
@@ -23,6 +24,12 @@ public record AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bia
                     + " (1 = multi-query, " + nHeads + " = multi-head)");
         if (rope && (dModel / nHeads) % 2 != 0)
             throw new IllegalArgumentException("AttentionConfig: RoPE needs an even head size, got dModel/nHeads=" + dModel / nHeads);
+        if (rope && alibi) throw new IllegalArgumentException("AttentionConfig: RoPE and ALiBi are two ways to give positions; choose one");
+    }
+
+    /** No ALiBi. */
+    public AttentionConfig(int dModel, int nHeads, int nKvGroups, boolean bias, boolean rope, Rope.Scaling ropeScaling) {
+        this(dModel, nHeads, nKvGroups, bias, rope, ropeScaling, false);
     }
 
     /** No RoPE scaling. */

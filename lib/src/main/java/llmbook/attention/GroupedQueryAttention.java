@@ -16,12 +16,14 @@ import llmbook.tensor.Tensor;
  * One class, three classic points: G = H is multi-head attention (MHA), G = 1 is multi-query attention (MQA,
  * Shazeer 2019), anything between is GQA (LLaMA-2 70B: H = 64, G = 8). A decoder caches K and V for each past token:
  * {@code 2·G·d} floats, so MQA caches H× less than MHA and GQA H/G× less, at a small cost in quality.
- * With {@link AttentionConfig#rope()} queries and keys are rotated by {@link Rope} after projection.
+ * With {@link AttentionConfig#rope()} queries and keys are rotated by {@link Rope} after projection; with
+ * {@link AttentionConfig#alibi()} each head's logits get {@link Alibi}'s distance penalty instead.
  */
 public final class GroupedQueryAttention extends Module implements SelfAttention {
     public final AttentionConfig config;
     private final Rope rope;  // null without RoPE
     private final ScaledDotProductAttention sdpa = new ScaledDotProductAttention();
+    private Tensor alibiBias;  // the last ALiBi bias used (with config.alibi())
 
     public GroupedQueryAttention(int dModel, int nHeads, int nKvGroups, Rng rng) { this(new AttentionConfig(dModel, nHeads, nKvGroups), rng); }
 
@@ -38,7 +40,7 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     @Override
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
-        if (!sdpa.capturesWeights() && FusedAttention.plainCausal(mask)) {   // training: one fused op, heads never split
+        if (!sdpa.capturesWeights() && !config.alibi() && FusedAttention.plainCausal(mask)) {   // training: one fused op, heads never split
             int h = config.nHeads(), g = config.nKvGroups();
             Tensor q = proj("q").forward(x), k = proj("k").forward(x), v = proj("v").forward(x);   // (B, T, H·d), (B, T, G·d), (B, T, G·d)
             if (rope != null) {
@@ -54,7 +56,8 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
             q = rope.apply(q);
             k = rope.apply(k);
         }
-        Tensor y = sdpa.forward(q, k, v, mask);                        // (B, H, T, d)
+        int t = x.shape()[1];
+        Tensor y = sdpa.forward(q, k, v, mask, config.alibi() ? alibi(t, t) : null);   // (B, H, T, d)
         return proj("o").forward(Heads.merge(y));                             // (B, T, C)
     }
 
@@ -70,6 +73,11 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
             k = rope.apply(k, start);
         }
         cache.append(k, v);                                            // written in place at positions start …
+        if (config.alibi()) {                                          // the biased logits: the composed path over the cache
+            int tq = q.shape()[2];
+            Tensor y = sdpa.forward(q, cache.keysView(), cache.valuesView(), Mask.CAUSAL, alibi(tq, start + tq));
+            return proj("o").forward(Heads.merge(y));
+        }
         Tensor y = cachedAttention(sdpa, q, cache, start, (float) (1.0 / Math.sqrt(config.headDim())));   // (B, H, T_new, d)
         return proj("o").forward(Heads.merge(y));
     }
@@ -83,6 +91,12 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
         if (sdpa.capturesWeights() || (Tensor.isGradEnabled() && q.requiresGrad()))
             return sdpa.forward(q, cache.keysView(), cache.valuesView(), Mask.CAUSAL);
         return FusedAttention.cached(q, cache, start, scale);
+    }
+
+    /** {@link Alibi#bias} for Tq queries ending at key Tk, kept for the next call of the same shape. */
+    private Tensor alibi(int tq, int tk) {
+        if (alibiBias == null || alibiBias.shape()[2] != tq || alibiBias.shape()[3] != tk) alibiBias = Alibi.bias(config.nHeads(), tq, tk);
+        return alibiBias;
     }
 
     /** Parts {@code k}, {@code v}: (B, G, T, d) each; grows as tokens come. */

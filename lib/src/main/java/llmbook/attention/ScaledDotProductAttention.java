@@ -66,6 +66,18 @@ public final class ScaledDotProductAttention {
     /** The weights of the last {@link #forward} (B, H, Tq, Tk), detached; null before the first call or without capture. */
     public Tensor lastWeights() { return lastWeights; }
 
+    /**
+     * {@link #forward} with an additive bias on the logits ({@code softmax(scale·QKᵀ + bias + M)·V}; e.g. {@link Alibi#bias},
+     * shape broadcastable to (B, H, Tq, Tk)); always the composed path. A null bias is plain {@link #forward}.
+     */
+    public Tensor forward(Tensor q, Tensor k, Tensor v, Mask mask, Tensor bias) {
+        if (bias == null) return forward(q, k, v, mask);
+        Tensor[] w = capture ? new Tensor[1] : null;
+        Tensor out = attend(q, k, v, mask, scale, w, bias);
+        if (capture) lastWeights = w[0].detach();
+        return out;
+    }
+
     /** Stateless attention with the default scale 1/√d_k. */
     public static Tensor attend(Tensor q, Tensor k, Tensor v, Mask mask) { return attend(q, k, v, mask, Float.NaN, null); }
 
@@ -74,6 +86,40 @@ public final class ScaledDotProductAttention {
      * (B, H, Tq, Tk) in slot 0 (still in the graph).
      */
     public static Tensor attend(Tensor q, Tensor k, Tensor v, Mask mask, float scale, Tensor[] weightsOut) {
+        check(q, k, v);
+        int[] qs = q.shape(), ks = k.shape();
+        int tq = qs[2], dk = qs[3], tk = ks[2];
+        float s = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(dk)) : scale;
+        if (weightsOut == null && tq == tk && FusedAttention.plainCausal(mask))
+            return FusedAttention.causal(q, k, v, s);                        // the fast path: one op, no T×T tensors
+        return composed(q, k, v, mask, s, weightsOut, null);
+    }
+
+    /**
+     * Stateless attention with an additive bias on the scaled logits (broadcastable to (B, H, Tq, Tk), e.g.
+     * {@link Alibi#bias}); the composed path. A null bias is {@link #attend(Tensor, Tensor, Tensor, Mask, float, Tensor[])}.
+     */
+    public static Tensor attend(Tensor q, Tensor k, Tensor v, Mask mask, float scale, Tensor[] weightsOut, Tensor bias) {
+        if (bias == null) return attend(q, k, v, mask, scale, weightsOut);
+        check(q, k, v);
+        int[] qs = q.shape(), ks = k.shape();
+        int[] bs = bias.shape();
+        if (bs.length != 4 || bs[1] != qs[1] || bs[2] != qs[2] || bs[3] != ks[2] || (bs[0] != 1 && bs[0] != qs[0]))
+            throw new IllegalArgumentException("attention: bias " + str(bs) + " must be (1 or B, H, Tq, Tk) = (" + qs[0] + ", " + qs[1] + ", " + qs[2] + ", " + ks[2] + ")");
+        return composed(q, k, v, mask, Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(qs[3])) : scale, weightsOut, bias);
+    }
+
+    /**
+     * Always the composed path ({@code matmul → scale → mask → softmax → matmul}, each a separate autograd op storing its
+     * result), whatever the mask: for comparing it with the fused op. {@code scale} NaN means 1/√d_k.
+     */
+    public static Tensor attendComposed(Tensor q, Tensor k, Tensor v, Mask mask, float scale, Tensor[] weightsOut) {
+        Tensor[] w = weightsOut != null ? weightsOut : new Tensor[1];
+        return attend(q, k, v, mask, scale, w);
+    }
+
+    /** Shapes: q (B, H, Tq, d_k), k (B, H_kv, Tk, d_k), v (B, H_kv, Tk, d_v), H_kv dividing H; one line naming them otherwise. */
+    private static void check(Tensor q, Tensor k, Tensor v) {
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         if (qs.length != 4 || ks.length != 4 || vs.length != 4)
             throw new IllegalArgumentException("attention: q, k, v must be (B, H, T, d), got q " + str(qs) + ", k " + str(ks) + ", v " + str(vs));
@@ -86,22 +132,9 @@ public final class ScaledDotProductAttention {
             throw new IllegalArgumentException("attention: k " + str(ks) + " and v " + str(vs) + " must have the same heads and length");
         if (hkv < 1 || h % hkv != 0)
             throw new IllegalArgumentException("attention: k/v heads " + hkv + " must divide q heads " + h + " (q " + str(qs) + ", k " + str(ks) + ")");
-        float s = Float.isNaN(scale) ? (float) (1.0 / Math.sqrt(dk)) : scale;
-        if (weightsOut == null && tq == tk && FusedAttention.plainCausal(mask))
-            return FusedAttention.causal(q, k, v, s);                        // the fast path: one op, no T×T tensors
-        return composed(q, k, v, mask, s, weightsOut);
     }
 
-    /**
-     * Always the composed path ({@code matmul → scale → mask → softmax → matmul}, each a separate autograd op storing its
-     * result), whatever the mask: for comparing it with the fused op. {@code scale} NaN means 1/√d_k.
-     */
-    public static Tensor attendComposed(Tensor q, Tensor k, Tensor v, Mask mask, float scale, Tensor[] weightsOut) {
-        Tensor[] w = weightsOut != null ? weightsOut : new Tensor[1];
-        return attend(q, k, v, mask, scale, w);
-    }
-
-    private static Tensor composed(Tensor q, Tensor k, Tensor v, Mask mask, float s, Tensor[] weightsOut) {
+    private static Tensor composed(Tensor q, Tensor k, Tensor v, Mask mask, float s, Tensor[] weightsOut, Tensor bias) {
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
         int b = qs[0], h = qs[1], tq = qs[2], dk = qs[3], hkv = ks[1], tk = ks[2], dv = vs[3];
         int per = h / hkv;                                                   // query heads per K/V head
@@ -111,6 +144,7 @@ public final class ScaledDotProductAttention {
         Tensor vg = v.reshape(b * hkv, 1, tk, dv);                           // (B·Hkv, 1, Tk, dv)
         Tensor scores = qg.matmul(kg.t()).reshape(b, h, tq, tk);             // (B, H, Tq, Tk)
         if (s != 1f) scores = scores.mul(s);
+        if (bias != null) scores = scores.add(bias);                         // e.g. ALiBi's −m_h·|i − j|
         Tensor hide = mask == null ? null : mask.hidden(b, tq, tk);
         if (hide != null) scores = scores.maskedFill(hide, Float.NEGATIVE_INFINITY);
         Tensor weights = scores.softmax();                                   // (B, H, Tq, Tk), rows sum to 1

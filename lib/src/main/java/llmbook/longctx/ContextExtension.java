@@ -22,12 +22,18 @@ import llmbook.tensor.Tensor;
 public final class ContextExtension {
     private ContextExtension() {}
 
-    /** A copy of {@code trained} with context {@code context} and RoPE scaled by {@code scaling}. */
+    /**
+     * A copy of {@code trained} with context {@code context} and RoPE scaled by {@code scaling}. ALiBi and no-position
+     * models read any length as they are (their rule does not depend on the context): for them {@code scaling} must be NONE.
+     */
     public static Decoder extend(Decoder trained, int context, Rope.Scaling scaling) {
         TransformerConfig c = trained.config;
-        if (c.positions() != TransformerConfig.Positions.ROPE)
-            throw new IllegalArgumentException("ContextExtension: the model must use RoPE positions (a " + c.positions()
+        boolean anyLength = c.positions() == TransformerConfig.Positions.NONE || c.positions() == TransformerConfig.Positions.ALIBI;
+        if (c.positions() != TransformerConfig.Positions.ROPE && !anyLength)
+            throw new IllegalArgumentException("ContextExtension: the model must use RoPE, ALiBi or no positions (a " + c.positions()
                     + " model has no rule for positions past its context " + c.context() + ")");
+        if (anyLength && scaling.kind() != Rope.Scaling.Kind.NONE)
+            throw new IllegalArgumentException("ContextExtension: RoPE scaling " + scaling + " needs a RoPE model, not " + c.positions());
         Decoder out = new Decoder(c.toBuilder().context(context).ropeScaling(scaling).build(), new Rng(0));
         Map<String, Tensor> from = trained.namedParameters(), to = out.namedParameters();
         if (!from.keySet().equals(to.keySet()))

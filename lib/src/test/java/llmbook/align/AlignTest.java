@@ -114,6 +114,14 @@ class AlignTest {
         assertTrue(after.margin() > 0.5 && after.accuracy() == 1.0, after.toString());
         assertTrue(after.chosenReward() > 0 && after.rejectedReward() < 0, after.toString());
         assertThrows(IllegalArgumentException.class, () -> new PreferencePair(new int[] {1}, new int[] {1, 2}, new int[] {1}, 1, 0));
+        // DPO + NLL: the DPO loss plus the weight × the chosen completions' mean per-token NLL
+        Dpo.PairBatch pb = data.batch(new int[] {0, 1, 2});
+        float plain = Dpo.of(policy, 0.1f).loss(pb).item(), withNll = Dpo.of(policy, 0.1f, 0.5f).loss(pb).item();
+        float[] lpc = Rollouts.logProbsNoGrad(policy, new int[][] {pairs.get(0).chosenRow(), pairs.get(1).chosenRow(), pairs.get(2).chosenRow()}, 3, 3);
+        double nll = -(lpc[0] + lpc[1] + lpc[2]) / 3 / 6;
+        assertEquals(plain + 0.5 * nll, withNll, 1e-4);
+        assertEquals(plain, Dpo.of(policy, 0.1f, 0f).loss(pb).item(), 0f);
+        assertThrows(IllegalArgumentException.class, () -> Dpo.of(policy, 0.1f, -1f));
     }
 
     @Test void bradleyTerryRewardModelLearnsAPreference() {
@@ -132,6 +140,34 @@ class AlignTest {
         new Trainer(rm, quickCfg(150, 3e-2f), RewardModel.batches(train), null, rm.loss(train)).label("rm test").run();
         assertTrue(rm.accuracy(train) > 0.9, "train " + rm.accuracy(train));
         assertTrue(rm.accuracy(held) > 0.8, "held-out " + rm.accuracy(held));
+    }
+
+    @Test void rankedPairsHaveAClearMarginAndARewardModelLearnsThemOnHeldOutPrompts() {
+        // the reward counts the letter 'a' in a completion; pairs are ranked by it with a margin of at least 2
+        CharTokenizer tok = CharTokenizer.fit("abcde");
+        Decoder base = tiny(tok.vocabSize(), 3);
+        int[] text = tok.encode("abcdeedcbaabcdeedcba".repeat(5));
+        java.util.function.ToDoubleFunction<String> reward = s -> s.chars().filter(c -> c == 'a').count();
+        List<PreferencePair> train = Preferences.ranked(base, tok, text, 60, 3, 8, 8, 2, 2, reward, new Rng(4));
+        List<PreferencePair> held = Preferences.ranked(base, tok, text, 20, 3, 8, 8, 2, 2, reward, new Rng(5));
+        assertTrue(train.size() > 30 && train.size() <= 120, "pairs: " + train.size());
+        java.util.Map<String, Integer> perPrompt = new java.util.HashMap<>();
+        for (PreferencePair p : train) {
+            assertEquals(reward.applyAsDouble(tok.decode(p.chosen())), p.chosenReward());
+            assertEquals(reward.applyAsDouble(tok.decode(p.rejected())), p.rejectedReward());
+            assertTrue(p.chosenReward() - p.rejectedReward() >= 2, "margin " + (p.chosenReward() - p.rejectedReward()));
+            perPrompt.merge(Arrays.toString(p.prompt()) + System.identityHashCode(p.prompt()), 1, Integer::sum);
+        }
+        assertTrue(perPrompt.values().stream().allMatch(n -> n <= 2), "at most 2 pairs per prompt");
+        assertTrue(perPrompt.values().stream().anyMatch(n -> n == 2), "some prompt gives 2 disjoint pairs");
+        RewardModel.Features ft = RewardModel.features(base, train), fh = RewardModel.features(base, held);
+        RewardModel rm = new RewardModel(16, new Rng(1));
+        new Trainer(rm, quickCfg(200, 1e-2f), RewardModel.batches(ft), null, rm.loss(ft)).label("rm ranked").run();
+        assertTrue(rm.accuracy(fh) > 0.75, "held-out pair accuracy " + rm.accuracy(fh) + " on " + fh.n());
+        assertThrows(IllegalArgumentException.class, () -> Preferences.ranked(base, tok, text, 2, 3, 8, 8, 0, 2, reward, new Rng(4)));
+        RewardModel.Features none = RewardModel.features(base, List.of());
+        assertEquals(0, none.n());
+        assertTrue(Double.isNaN(rm.accuracy(none)), "no pairs: no accuracy");
     }
 
     @Test void bestOfNKlIsLogNMinusNMinusOneOverN() {

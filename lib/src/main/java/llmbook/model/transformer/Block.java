@@ -73,7 +73,7 @@ public final class Block extends Module {
         Module attn = cfg.attention() == TransformerConfig.Attention.MLA
                 ? new MultiHeadLatentAttention(new MlaConfig(cfg.width(), cfg.heads(), cfg.latent(), cfg.ropeDim()), own)
                 : new GroupedQueryAttention(new AttentionConfig(cfg.width(), cfg.heads(), cfg.kvHeads(), cfg.bias(),
-                        cfg.positions() == TransformerConfig.Positions.ROPE, cfg.ropeScaling()), own);
+                        cfg.positions() == TransformerConfig.Positions.ROPE, cfg.ropeScaling(), cfg.positions() == TransformerConfig.Positions.ALIBI), own);
         if (!gpt2) return attn;
         List<Linear> lin = attn.children().values().stream().filter(m -> m instanceof Linear).map(m -> (Linear) m).toList();
         Linear out = lin.get(lin.size() - 1);                       // the projection that writes into the residual stream

@@ -62,8 +62,11 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
 
     public enum Arch { ENCODER, DECODER, SEQ2SEQ }
 
-    /** Q8: sinusoidal table added to the embeddings, learned table added, RoPE rotation of q and k, or nothing. */
-    public enum Positions { SINUSOIDAL, LEARNED, ROPE, NONE }
+    /**
+     * Q8: sinusoidal table added to the embeddings, learned table added, RoPE rotation of q and k, or nothing; ALIBI
+     * (chapter 13): no vectors, a per-head linear distance penalty on the attention logits ({@code attention.Alibi}).
+     */
+    public enum Positions { SINUSOIDAL, LEARNED, ROPE, NONE, ALIBI }
 
     public enum Norm { LAYER_NORM, RMS_NORM }
 
@@ -99,6 +102,8 @@ public record TransformerConfig(Arch arch, int vocab, int context, int layers, i
             throw new IllegalArgumentException("TransformerConfig: sinusoidal positions need an even width, got " + width);
         if (positions == Positions.ROPE && attention != Attention.MLA && (width / heads) % 2 != 0)
             throw new IllegalArgumentException("TransformerConfig: RoPE needs an even head size, got width/heads = " + width / heads);
+        if (positions == Positions.ALIBI && attention == Attention.MLA)
+            throw new IllegalArgumentException("TransformerConfig: ALiBi positions are for MHA/GQA/MQA attention; MLA has its own decoupled RoPE");
         if (!(dropout >= 0f && dropout < 1f)) throw new IllegalArgumentException("TransformerConfig: dropout must be in [0, 1), got " + dropout);
         switch (attention) {
             case MHA -> kvHeads = heads;
