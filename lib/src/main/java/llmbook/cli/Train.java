@@ -60,7 +60,7 @@ public final class Train {
               --attention A      mha, gqa:G (G key/value heads, dividing --heads), mqa, or mla:DC:DR (latent width
                                  DC, decoupled-RoPE width DR, even)
               --moe E:K          every block's MLP becomes E experts, K per token (mixture of experts, Q46)
-              --positions P      learned, sinusoidal, rope or none
+              --positions P      learned, sinusoidal, rope, alibi or none
               --norm N           layer or rms
               --mlp M            gelu, relu or swiglu (swiglu's hidden width keeps the MLP's parameter count)
               --layers N         transformer blocks (default 4)
@@ -263,7 +263,8 @@ public final class Train {
             case "sinusoidal" -> Positions.SINUSOIDAL;
             case "rope" -> Positions.ROPE;
             case "none" -> Positions.NONE;
-            default -> throw new Flags.UsageException("--positions must be learned, sinusoidal, rope or none, got '" + f.string("positions", "") + "'");
+            case "alibi" -> Positions.ALIBI;
+            default -> throw new Flags.UsageException("--positions must be learned, sinusoidal, rope, alibi or none, got '" + f.string("positions", "") + "'");
         });
         if (f.has("norm")) b.norm(switch (f.string("norm", "")) {
             case "layer" -> Norm.LAYER_NORM;

@@ -99,6 +99,7 @@ class TrainGenerateCliTest {
                 {"--attention mla:8:4 --positions rope", "\"attention\":\"MLA\"", "\"latent\":8", "\"rope_dim\":4"},
                 {"--attention gqa:1 --positions sinusoidal --mlp relu", "\"kv_heads\":1", "\"positions\":\"SINUSOIDAL\"", "\"ffn\":\"RELU\""},
                 {"--positions none --mlp swiglu", "\"positions\":\"NONE\"", "\"ffn\":\"SWIGLU\""},
+                {"--positions alibi --attention gqa:1", "\"positions\":\"ALIBI\"", "\"kv_heads\":1"},
                 {"--moe 4:2", "\"experts\":4", "\"top_k\":2"}};
         for (String[] v : variants) {
             Path run = dir.resolve("v" + v[0].replaceAll("[^a-z0-9]", ""));
