@@ -90,6 +90,11 @@ final class Vec {
         return big.blend(small, a.compare(LT, 0.625f)).blend(x, x.compare(NE, x));
     }
 
+    /** a[i] = tanh(a[i]) for i < n, n a multiple of L: a loop of its own, small enough for C2 to compile every blend. */
+    static void tanhInPlace(float[] a, int n) {
+        for (int i = 0; i < n; i += L) tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+    }
+
     /** Rotations by L/2, L/4, …, 1 lanes: the fixed tree of {@link #sumLanes}. */
     @SuppressWarnings("unchecked")
     private static final VectorShuffle<Float>[] FOLD = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
