@@ -93,6 +93,21 @@ class MaskedLmTest {
     }
 
     @Test
+    void fitsOneFixedBatch() {
+        // the first check when a model will not learn: one batch, seen again and again, must be memorised. The
+        // head, the tied table, the mask and the optimizer can then be trusted; a plateau is a matter of setup
+        String text = markovChain(24, 400, 5);
+        WordVocab v = WordVocab.fit(text, 100);
+        MaskedLm m = new MaskedLm(MaskedLm.config(v.size(), 16, 1, 32), new Rng(1));
+        MlmBatch fixed = new MlmBatches(v.encode(text), 16, Masking.bert(), v).next(new Rng(5), 8);
+        double first = m.loss(fixed).item();
+        var run = new Trainer(m, TrainConfig.reference().withSteps(100).withLr(3e-3f).withWarmup(10).withBatch(8).withThreads(1).withEvalInterval(100),
+                (rng, size) -> fixed, null, m::loss).run();
+        double last = run.doubleColumn("train_loss").get(run.rowCount() - 1);
+        assertTrue(first > 2.5 && last < 0.1, "one batch memorised: loss " + first + " → " + last);
+    }
+
+    @Test
     void copyFromTakesTheSharedWeightsOnly() {
         MaskedLm mlm = new MaskedLm(MaskedLm.config(12, 16, 1, 16), new Rng(1));
         MaskedLm pair = new MaskedLm(MaskedLm.config(12, 32, 1, 16).toBuilder().typeVocab(2).build(), new Rng(2));
