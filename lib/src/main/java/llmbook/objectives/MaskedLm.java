@@ -24,14 +24,26 @@ import llmbook.tensor.Tensor;
  *   loss = CE(MLM) + CE(pair)          (each term only if the batch has targets / labels)
  * </pre>
  * Tying the output to the input table means a word's embedding is also the direction that predicts it; the MLM head
- * adds only C² + 3C + V parameters. Every op is an autograd primitive (no new backward); the tests still check the
- * heads' gradients against finite differences. {@link #config} is the recipe that trains at this size.
+ * adds only C² + 3C + V parameters. Under CLASSIC init the pair head keeps PyTorch's default Linear init (see the
+ * constructor: BERT's N(0, 0.02) there leaves the head stuck at chance). Every op is an autograd primitive (no new
+ * backward); the tests still check the heads' gradients against finite differences. {@link #config} is the recipe that trains at this size.
  */
 public final class MaskedLm extends Module {
     public final Encoder bert;
     private final Linear dense, pooler, classifier;
     private final LayerNorm ln;
     private final Tensor outBias;              // (V)
+    private float pairWeight = 1f;
+
+    /**
+     * Weight of the pair loss in {@link #loss} (default 1, BERT's sum): {@code loss = CE(MLM) + w · CE(pair)}. Returns
+     * this model.
+     */
+    public MaskedLm pairWeight(float w) {
+        if (!(w > 0)) throw new IllegalArgumentException("MaskedLm.pairWeight: must be > 0, got " + w);
+        pairWeight = w;
+        return this;
+    }
 
     /**
      * The chapter's small BERT (Q25): a pre-norm encoder, {@code layers} blocks of {@code width} channels, heads of 16
@@ -70,8 +82,14 @@ public final class MaskedLm extends Module {
         dense = module("mlm_dense", new Linear(c, c, rng).initNormal(rng, 0.02f));
         ln = module("mlm_ln", new LayerNorm(c));
         outBias = param("mlm_bias", Tensor.zeros(config.vocab()));
-        pooler = module("pooler", new Linear(c, c, rng).initNormal(rng, 0.02f));
-        classifier = module("pair", new Linear(c, 2, rng).initNormal(rng, 0.02f));
+        // the pair head: BERT draws it N(0, 0.02) (GPT2 init here). Under CLASSIC init it keeps Linear's U(±1/√C): two
+        // stacked N(0, 0.02) layers on a [CLS] state that barely varies at the start put the head at the saddle of a
+        // deep linear net (each layer's gradient is the other's tiny weights), and it sat at loss ln 2 for 300 steps
+        // even on a trivially separable task (PairHeadTest.learnsASeparableTaskFromCls)
+        boolean classic = config.init() == TransformerConfig.InitScheme.CLASSIC;
+        Linear p = new Linear(c, c, rng), k = new Linear(c, 2, rng);
+        pooler = module("pooler", classic ? p : p.initNormal(rng, 0.02f));
+        classifier = module("pair", classic ? k : k.initNormal(rng, 0.02f));
     }
 
     /** The encoder's hidden states for a batch. */
@@ -112,6 +130,7 @@ public final class MaskedLm extends Module {
         if (s[0].length > 0) loss = Functional.crossEntropy(mlmLogits(h, s[0]), s[1]);
         if (b.labels() != null) {
             Tensor p = Functional.crossEntropy(pairLogits(h), b.labels());
+            if (pairWeight != 1f) p = p.mul(pairWeight);
             loss = loss == null ? p : loss.add(p);
         }
         if (loss == null) throw new IllegalArgumentException("MaskedLm.loss: the batch has neither masked targets nor pair labels");
