@@ -71,6 +71,34 @@ public final class FillIn {
         return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
     }
 
+    /**
+     * The unigram baseline on exactly the blanks of {@link #encoderMasked} (same windows, same masking draws): every
+     * blank gets the word frequencies of {@code train} (add-one smoothed over the regular words), whatever its context.
+     * An MLM that has learned nothing but frequencies scores this; everything above it came through attention (Q25).
+     */
+    public static Score unigram(int[] train, WordVocab v, int[] stream, int T, Masking masking, int windows, long seed) {
+        double[] count = new double[v.size()];
+        double total = 0;
+        for (int id : train) if (v.regular(id)) { count[id]++; total++; }
+        int regular = v.pad - 1;
+        float[] logp = new float[v.size()];
+        for (int id = 0; id < logp.length; id++)
+            logp[id] = v.regular(id) ? (float) Math.log((count[id] + 1) / (total + regular)) : Float.NEGATIVE_INFINITY;
+        int[] starts = starts(stream.length, T, windows, seed);
+        Rng rng = new Rng(seed ^ 0x6d61736bL);
+        double[] acc = new double[3];
+        int n = 0;
+        for (int k = 0; k < windows; k++) {
+            int[] w = java.util.Arrays.copyOfRange(stream, starts[k], starts[k] + T);
+            int[] t = MaskedLm.scored(masking.apply(w, v.mask, v.pad, v::regular, null, rng).targets())[1];
+            if (t.length == 0) continue;
+            float[] z = new float[t.length * logp.length];
+            for (int r = 0; r < t.length; r++) System.arraycopy(logp, 0, z, r * logp.length, logp.length);
+            n += tally(Tensor.wrap(z, t.length, logp.length), t, acc);
+        }
+        return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
+    }
+
     /** The GPT predicting position {@code position} (≥ 1) of each window from the tokens before it. */
     public static Score decoder(Decoder gpt, int[] stream, int T, int position, int windows, long seed) {
         if (position < 1 || position >= T) throw new IllegalArgumentException("FillIn: a GPT needs position in [1, " + T + "), got " + position);
