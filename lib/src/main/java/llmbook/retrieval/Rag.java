@@ -3,6 +3,12 @@ package llmbook.retrieval;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.Function;
 import java.util.List;
 import llmbook.data.Corpus;
 import llmbook.model.MiniLm;
@@ -41,15 +47,44 @@ public final class Rag {
         return new Rag(texts, vectors(model, texts, cache));
     }
 
-    /** The vectors of {@code texts}: loaded from {@code cache} when it holds as many rows, else embedded and saved (atomically). */
+    /**
+     * The vectors of {@code texts}: loaded from {@code cache} when the checksum saved beside it ({@code cache.sha256})
+     * matches these texts, else embedded and saved (both atomically) — so a cache of other passages is never reused.
+     */
     public static DenseIndex vectors(MiniLm model, List<String> texts, Path cache) throws IOException {
-        if (cache != null && Files.isRegularFile(cache)) {
+        return cached(texts, cache, t -> DenseIndex.embed(model, t));
+    }
+
+    static DenseIndex cached(List<String> texts, Path cache, Function<List<String>, DenseIndex> embed) throws IOException {
+        String sum = checksum(texts);
+        Path sumFile = cache == null ? null : cache.resolveSibling(cache.getFileName() + ".sha256");
+        if (cache != null && Files.isRegularFile(cache) && Files.isRegularFile(sumFile) && Files.readString(sumFile).strip().equals(sum)) {
             DenseIndex d = DenseIndex.load(cache);
             if (d.size() == texts.size()) return d;
         }
-        DenseIndex d = DenseIndex.embed(model, texts);
-        if (cache != null) d.save(cache);
+        DenseIndex d = embed.apply(texts);
+        if (cache != null) {
+            d.save(cache);
+            Path tmp = sumFile.resolveSibling(sumFile.getFileName() + ".tmp");
+            Files.writeString(tmp, sum + "\n");
+            Files.move(tmp, sumFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
         return d;
+    }
+
+    /** SHA-256 (hex) of the texts in order, each prefixed by its length so that no two lists collide by concatenation. */
+    static String checksum(List<String> texts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String t : texts) {
+                byte[] b = t.getBytes(StandardCharsets.UTF_8);
+                md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+                md.update(b);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public List<String> texts() { return texts; }

@@ -15,6 +15,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RetrievalTest {
     @Test
+    void passageVectorsAreCachedByTheChecksumOfTheTexts(@TempDir Path dir) throws Exception {
+        int[] embeds = {0};
+        java.util.function.Function<List<String>, DenseIndex> fake = t -> {
+            embeds[0]++;
+            float[] v = new float[t.size() * 2];
+            for (int i = 0; i < t.size(); i++) { v[2 * i] = t.get(i).length(); v[2 * i + 1] = 1; }
+            return new DenseIndex(v, t.size(), 2);
+        };
+        Path cache = dir.resolve("p.vec");
+        List<String> a = List.of("whales", "ships"), b = List.of("whale", "sships");     // same size, other texts
+        Rag.cached(a, cache, fake);
+        assertEquals(1, embeds[0]);
+        Rag.cached(a, cache, fake);
+        assertEquals(1, embeds[0], "the same texts are read from the cache");
+        DenseIndex other = Rag.cached(b, cache, fake);
+        assertEquals(2, embeds[0], "other texts of the same count are embedded again, not served stale vectors");
+        assertEquals(other.cosine(new float[] {5, 1}, 0), Rag.cached(b, cache, fake).cosine(new float[] {5, 1}, 0), 1e-6);
+        assertEquals(2, embeds[0]);
+        assertTrue(!Rag.checksum(List.of("ab", "c")).equals(Rag.checksum(List.of("a", "bc"))));
+    }
+
+    @Test
     void termsLowercaseAndDropStopWords() {
         assertEquals(List.of("congress", "1790", "met"), Terms.of("The Congress, in 1790, met."));
     }
