@@ -114,6 +114,17 @@ if args.decode_bench is not None:
     ids = [stoi.get(c, 0) for c in args.prompt]
     times = []
     with torch.inference_mode():
+        # the baseline must be what it claims: the cached decoder writes what the plain forward writes
+        win, plain = list(ids), []
+        for _ in range(args.decode_bench):
+            if len(win) > T: win = win[len(win) - max(1, T // 2):]
+            x = torch.tensor([win])
+            h = model.wte(x) + model.wpe(torch.arange(x.shape[1]))
+            for blk in model.blocks: h = blk(h)
+            plain.append(int((model.lnf(h[:, -1]) @ model.wte.weight.t()).argmax()))
+            win.append(plain[-1])
+        if greedy(model, ids, args.decode_bench) != plain:
+            raise SystemExit("reference_gpt.py: the KV-cache decoder's greedy text differs from the plain forward's")
         for r in range(3 + args.repeats):
             ts = time.perf_counter()
             greedy(model, ids, args.decode_bench)

@@ -97,8 +97,8 @@ public final class Generate {
 
     /**
      * PyTorch's cached greedy decoding of the same model shape (reference_gpt.py builds the gpt2 preset on the same
-     * character vocabulary) and prompt, timed right after ours; the cached-vs-uncached check of that script's decoder
-     * is in its docstring. Prints the median and the ratio against the {@code ours} median printed above.
+     * character vocabulary) and prompt, timed right after ours; the script first checks that its cached greedy text
+     * equals its plain forward's and refuses to time otherwise. Prints the median and the ratio against {@code ours}.
      */
     private static void torch(String prompt, int maxTokens, boolean quick, double ours, PrintStream out) throws IOException {
         Bench.Timing t = BenchTrain.torch(Kernels.threads(), "--decode-bench", Integer.toString(Math.max(1, maxTokens)),
