@@ -28,16 +28,21 @@ final class ActivationsVector {
      */
     private static final int CHUNK = 64 * L;
 
+    /** u[i] = tanh(S·(x + C·x³)) for the m (a multiple of L) values of x from xo: GELU's tanh, shared by both passes. */
+    private static void tanhOfInner(float[] u, float[] x, int xo, int m) {
+        for (int i = 0; i < m; i += L) {
+            FloatVector v = FloatVector.fromArray(Vec.S, x, xo + i);
+            v.mul(v).mul(v).mul(C).add(v).mul(S).intoArray(u, i);
+        }
+        Vec.tanhInPlace(u, m);
+    }
+
     private static void gelu(float[] y, int yo, float[] x, int xo, int n) {
         int full = n / L * L;
         float[] u = new float[Math.min(full, CHUNK)];
         for (int c = 0; c < full; c += CHUNK) {
             int m = Math.min(CHUNK, full - c);
-            for (int i = 0; i < m; i += L) {
-                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + c + i);
-                v.mul(v).mul(v).mul(C).add(v).mul(S).intoArray(u, i);
-            }
-            Vec.tanhInPlace(u, m);
+            tanhOfInner(u, x, xo + c, m);
             for (int i = 0; i < m; i += L) {
                 FloatVector v = FloatVector.fromArray(Vec.S, x, xo + c + i), t = FloatVector.fromArray(Vec.S, u, i);
                 v.mul(0.5f).mul(t.add(1f)).intoArray(y, yo + c + i);
@@ -81,11 +86,7 @@ final class ActivationsVector {
         float[] u = new float[Math.min(full, CHUNK)];
         for (int c = 0; c < full; c += CHUNK) {                         // tanh in a pass of its own: see gelu
             int m = Math.min(CHUNK, full - c);
-            for (int i = 0; i < m; i += L) {
-                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + c + i);
-                v.mul(v).mul(v).mul(C).add(v).mul(S).intoArray(u, i);
-            }
-            Vec.tanhInPlace(u, m);
+            tanhOfInner(u, x, xo + c, m);
             for (int i = 0; i < m; i += L) {
                 int k = c + i;
                 FloatVector v = FloatVector.fromArray(Vec.S, x, xo + k), t = FloatVector.fromArray(Vec.S, u, i);
