@@ -78,12 +78,13 @@ class GPT(nn.Module):
                 nn.init.normal_(p, 0.0, std)
             elif n.endswith("bias"):
                 nn.init.zeros_(p)
-    def forward(self, idx, targets):
+    def logits(self, idx):
         x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
         for blk in self.blocks:
             x = blk(x)
-        logits = self.lnf(x) @ self.wte.weight.t()
-        return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+        return self.lnf(x) @ self.wte.weight.t()
+    def forward(self, idx, targets):
+        return F.cross_entropy(self.logits(idx).view(-1, V), targets.view(-1))
 
     def next_logits(self, idx, caches, start):
         x = self.wte(idx) + self.wpe(torch.arange(start, start + idx.shape[1]))
@@ -118,10 +119,7 @@ if args.decode_bench is not None:
         win, plain = list(ids), []
         for _ in range(args.decode_bench):
             if len(win) > T: win = win[len(win) - max(1, T // 2):]
-            x = torch.tensor([win])
-            h = model.wte(x) + model.wpe(torch.arange(x.shape[1]))
-            for blk in model.blocks: h = blk(h)
-            plain.append(int((model.lnf(h[:, -1]) @ model.wte.weight.t()).argmax()))
+            plain.append(int(model.logits(torch.tensor([win]))[0, -1].argmax()))
             win.append(plain[-1])
         if greedy(model, ids, args.decode_bench) != plain:
             raise SystemExit("reference_gpt.py: the KV-cache decoder's greedy text differs from the plain forward's")
