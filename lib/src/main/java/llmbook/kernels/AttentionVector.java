@@ -1,6 +1,7 @@
 package llmbook.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -235,6 +236,32 @@ final class AttentionVector {
         }
     }
 
+    /** {@link #scores} for the last positions j0 … n − 1 (fewer than L) as one masked vector: decoding's ragged end. */
+    private static void scoresTail(float[] s, float[] kT, int kOff, int ld, float[] q, int qo, int d, int j0, int n, float scale) {
+        VectorMask<Float> m = S.indexInRange(j0, n);
+        FloatVector a = FloatVector.zero(S);
+        for (int c = 0, ko = kOff + j0; c < d; c++, ko += ld) a = FloatVector.broadcast(S, q[qo + c]).fma(FloatVector.fromArray(S, kT, ko, m), a);
+        a.mul(scale).intoArray(s, j0, m);
+    }
+
+    /** p[j] = exp(p[j] − shift) for j < n, returning their sum; the last n % L as one masked vector (no scalar exp). */
+    private static float expShiftInPlace(float[] p, int n, float shift) {
+        FloatVector sum = FloatVector.zero(S);
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector e = Vec.exp(FloatVector.fromArray(S, p, j).sub(shift));
+            e.intoArray(p, j);
+            sum = sum.add(e);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector e = Vec.exp(FloatVector.fromArray(S, p, j, m).sub(shift));
+            e.intoArray(p, j, m);
+            sum = sum.add(e, m);
+        }
+        return Vec.sumLanes(sum);
+    }
+
     /** ds[j] = scale·p[j]·(ds[j] − rowDot) for j < n, where ds holds dp on entry. */
     private static void softmaxGrad(float[] ds, int dso, float[] p, int po, int n, float rowDot, float scale) {
         int j = 0;
@@ -456,16 +483,20 @@ final class AttentionVector {
         long work = (long) pairs * Tq * tk * (dk + dv);
         int sl = work < CACHED_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), pairs);
         Kernels.parallel(sl, s -> {
-            float[] p = scratch(0, tk);
+            float[] p = scratch(0, tk + L);
             for (int bh = pairs * s / sl, e = pairs * (s + 1) / sl; bh < e; bh++) {
                 int u = (bh / H) * G + (bh % H) / per;
                 int ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
                 for (int i = 0; i < Tq; i++) {
                     int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
-                    scores(p, k, ko, cap, q, qo, dk, n, scale);
+                    int full = n - n % L;
+                    scores(p, k, ko, cap, q, qo, dk, full, scale);
+                    if (full < n) scoresTail(p, k, ko, cap, q, qo, dk, full, n, scale);
                     float max = Vec.max(p, 0, n);
-                    float inv = 1f / Vec.expShift(p, 0, p, 0, n, max);
-                    Vec.matvec(out, oo, v, vo, cap, p, 0, dv, n, inv);   // out_c = Σ_j p_j·v[c, j] / Σ_j p_j, four rows of V per load of p
+                    float inv = 1f / expShiftInPlace(p, n, max);
+                    int w = full < n && full + L <= cap ? full + L : n;   // whole vectors: p is 0 past n, V's rows run to cap
+                    java.util.Arrays.fill(p, n, w, 0f);
+                    Vec.matvec(out, oo, v, vo, cap, p, 0, dv, w, inv);   // out_c = Σ_j p_j·v[c, j] / Σ_j p_j, eight rows of V per load of p
                 }
             }
         });

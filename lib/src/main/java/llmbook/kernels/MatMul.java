@@ -70,19 +70,37 @@ public final class MatMul {
      * is computed by one thread in one order, so the result does not depend on the thread count).
      */
     public static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        matvec(y, yo, w, wo, x, xo, rows, cols, null, 0);
+    }
+
+    /**
+     * A linear layer with its bias on one token: {@code y[yo + r] = W_r·x + bias[bo + r]} (bias null: none). The bias
+     * is added as each row is stored, not in a second pass over y; the result equals matvec then adding the bias.
+     */
+    public static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols, float[] bias, int bo) {
         checkMatvec("MatMul.matvec", y, yo, w, wo, x, xo, rows, cols);
-        if (Kernels.usingVector()) MatMulVector.matvec(y, yo, w, wo, x, xo, rows, cols);
-        else matvecUnchecked(y, yo, w, wo, x, xo, rows, cols);
+        if (bias != null && Kernels.outside(bias, bo, rows)) Kernels.checkArray("MatMul.matvec", "bias (rows=" + rows + ")", bias, bo, rows);
+        if (Kernels.usingVector()) MatMulVector.matvec(y, yo, w, wo, x, xo, rows, cols, bias, bo);
+        else matvecUnchecked(y, yo, w, wo, x, xo, rows, cols, bias, bo);
     }
 
     /** The scalar twin of {@link #matvec}: one dot product per row, in order. */
     public static void matvecScalar(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
-        checkMatvec("MatMul.matvecScalar", y, yo, w, wo, x, xo, rows, cols);
-        matvecUnchecked(y, yo, w, wo, x, xo, rows, cols);
+        matvecScalar(y, yo, w, wo, x, xo, rows, cols, null, 0);
     }
 
-    private static void matvecUnchecked(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
-        for (int r = 0; r < rows; r++) y[yo + r] = Blas.dotUnchecked(w, wo + r * cols, x, xo, cols);
+    /** The scalar twin of {@link #matvec(float[], int, float[], int, float[], int, int, int, float[], int)}. */
+    public static void matvecScalar(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols, float[] bias, int bo) {
+        checkMatvec("MatMul.matvecScalar", y, yo, w, wo, x, xo, rows, cols);
+        if (bias != null && Kernels.outside(bias, bo, rows)) Kernels.checkArray("MatMul.matvecScalar", "bias (rows=" + rows + ")", bias, bo, rows);
+        matvecUnchecked(y, yo, w, wo, x, xo, rows, cols, bias, bo);
+    }
+
+    private static void matvecUnchecked(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols, float[] bias, int bo) {
+        for (int r = 0; r < rows; r++) {
+            y[yo + r] = Blas.dotUnchecked(w, wo + r * cols, x, xo, cols);
+            if (bias != null) y[yo + r] += bias[bo + r];
+        }
     }
 
     private static void checkMatvec(String kn, float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {

@@ -103,11 +103,16 @@ final class MatMulVector {
 
     /** y = W·x over rows (see {@link MatMul#matvec}); rows split over the threads in multiples of 4. */
     static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
+        matvec(y, yo, w, wo, x, xo, rows, cols, null, 0);
+    }
+
+    /** As above, plus {@code bias[bo + r]} on row r (null: none). */
+    static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols, float[] bias, int bo) {
         int slices = (long) rows * cols < MATVEC_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), Math.max(1, rows / 64));
-        if (slices == 1) { Vec.matvec(y, yo, w, wo, cols, x, xo, rows, cols, 1f); return; }
+        if (slices == 1) { Vec.matvec(y, yo, w, wo, cols, x, xo, rows, cols, 1f, bias, bo); return; }
         Kernels.parallel(slices, s -> {
             int r0 = rows * s / slices / 8 * 8, r1 = s + 1 == slices ? rows : rows * (s + 1) / slices / 8 * 8;
-            Vec.matvec(y, yo + r0, w, wo + r0 * cols, cols, x, xo, r1 - r0, cols, 1f);
+            Vec.matvec(y, yo + r0, w, wo + r0 * cols, cols, x, xo, r1 - r0, cols, 1f, bias, bo + r0);
         });
     }
 
@@ -298,8 +303,17 @@ final class MatMulVector {
                     for (int j = nr; j < w; j++) bp[dst + j] = 0f;
                 }
             }
-        } else {                         // B[p][j] = b[j*ldb + p]: read each stored row contiguously, write a column
-            for (int jr = 0; jr < nc; jr += NR) {
+        } else {                         // B[p][j] = b[j*ldb + p]: a linear layer's weight (out, in), transposed
+            int jr = 0, kt = kc / 8 * 8;
+            if (NR % 8 == 0)             // full panels: 8×8 blocks transposed in registers, the last kc % 8 rows one by one
+                for (; jr + NR <= nc; jr += NR)
+                    for (int j = 0; j < NR; j += 8) {
+                        int src = bOff + (jc + jr + j) * ldb + pc, dst = jr * kc + j;
+                        for (int p = 0; p < kt; p += 8) transpose8(b, src + p, ldb, bp, dst + p * NR, NR);
+                        for (int p = kt; p < kc; p++)
+                            for (int i = 0; i < 8; i++) bp[dst + p * NR + i] = b[src + i * ldb + p];
+                    }
+            for (; jr < nc; jr += NR) {  // the last, narrower panel: one stored row at a time, written as a column
                 int nr = Math.min(NR, nc - jr), w = nr <= L ? L : NR, base = jr * kc;
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
@@ -308,6 +322,42 @@ final class MatMulVector {
                 for (int j = nr; j < w; j++) for (int p = 0; p < kc; p++) bp[base + p * w + j] = 0f;
             }
         }
+    }
+
+    // 8×8 transpose by three butterfly stages (h = 4, 2, 1): rows i and i + h (i without bit h) become
+    // LO = (a[j] | b[j − h]) and HI = (a[j + h] | b[j]) by lane bit h, one two-source permute each.
+    private static final FloatVector[] T_LO = new FloatVector[3], T_HI = new FloatVector[3];
+    static {
+        for (int st = 0; st < 3; st++) {
+            int h = 4 >> st;
+            float[] lo = new float[8], hi = new float[8];
+            for (int j = 0; j < 8; j++) {
+                boolean low = (j & h) == 0;
+                lo[j] = low ? j : 8 + j - h;
+                hi[j] = low ? j + h : 8 + j;
+            }
+            T_LO[st] = FloatVector.fromArray(S8, lo, 0);
+            T_HI[st] = FloatVector.fromArray(S8, hi, 0);
+        }
+    }
+
+    /** dst[d + q·ldd + i] = src[s + i·lds + q] for i, q < 8: an 8×8 block transposed in registers (a pure copy). */
+    private static void transpose8(float[] src, int s, int lds, float[] dst, int d, int ldd) {
+        FloatVector r0 = FloatVector.fromArray(S8, src, s), r1 = FloatVector.fromArray(S8, src, s + lds),
+                r2 = FloatVector.fromArray(S8, src, s + 2 * lds), r3 = FloatVector.fromArray(S8, src, s + 3 * lds),
+                r4 = FloatVector.fromArray(S8, src, s + 4 * lds), r5 = FloatVector.fromArray(S8, src, s + 5 * lds),
+                r6 = FloatVector.fromArray(S8, src, s + 6 * lds), r7 = FloatVector.fromArray(S8, src, s + 7 * lds);
+        FloatVector lo = T_LO[0], hi = T_HI[0];                                    // h = 4: pairs (0,4) (1,5) (2,6) (3,7)
+        FloatVector t0 = lo.selectFrom(r0, r4), t4 = hi.selectFrom(r0, r4), t1 = lo.selectFrom(r1, r5), t5 = hi.selectFrom(r1, r5),
+                t2 = lo.selectFrom(r2, r6), t6 = hi.selectFrom(r2, r6), t3 = lo.selectFrom(r3, r7), t7 = hi.selectFrom(r3, r7);
+        lo = T_LO[1]; hi = T_HI[1];                                                 // h = 2: (0,2) (1,3) (4,6) (5,7)
+        r0 = lo.selectFrom(t0, t2); r2 = hi.selectFrom(t0, t2); r1 = lo.selectFrom(t1, t3); r3 = hi.selectFrom(t1, t3);
+        r4 = lo.selectFrom(t4, t6); r6 = hi.selectFrom(t4, t6); r5 = lo.selectFrom(t5, t7); r7 = hi.selectFrom(t5, t7);
+        lo = T_LO[2]; hi = T_HI[2];                                                 // h = 1: (0,1) (2,3) (4,5) (6,7)
+        lo.selectFrom(r0, r1).intoArray(dst, d);           hi.selectFrom(r0, r1).intoArray(dst, d + ldd);
+        lo.selectFrom(r2, r3).intoArray(dst, d + 2 * ldd); hi.selectFrom(r2, r3).intoArray(dst, d + 3 * ldd);
+        lo.selectFrom(r4, r5).intoArray(dst, d + 4 * ldd); hi.selectFrom(r4, r5).intoArray(dst, d + 5 * ldd);
+        lo.selectFrom(r6, r7).intoArray(dst, d + 6 * ldd); hi.selectFrom(r6, r7).intoArray(dst, d + 7 * ldd);
     }
 
     /** Copies 2L floats (one panel row) with two vector moves. */

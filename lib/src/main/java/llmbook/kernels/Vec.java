@@ -262,9 +262,8 @@ final class Vec {
     // vector of a pair keeps the lanes i with (i / h) even, the right one the odd ones.
     private static final boolean EIGHT = L >= 8;
     @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] UP = new VectorShuffle[3], DOWN = new VectorShuffle[3];
-    @SuppressWarnings("unchecked")
     private static final VectorMask<Float>[] ODD = new VectorMask[3];
+    private static final FloatVector[] PICK = new FloatVector[3];     // lane i's partner: left[i + h] (i/h even) or right[i − h]
     @SuppressWarnings("unchecked")
     private static final VectorShuffle<Float>[] TAIL = new VectorShuffle[Math.max(0, Integer.numberOfTrailingZeros(L) - 3)];
     private static final VectorShuffle<Float> GATHER8;   // lanes of the row sums, in row order, into lanes 0..7
@@ -275,11 +274,12 @@ final class Vec {
         int vectors = 8;
         for (int k = 0; k < 3 && EIGHT; k++) {
             int h = L >> (k + 1);
-            UP[k] = VectorShuffle.fromOp(S, i -> (i + h) % L);
-            DOWN[k] = VectorShuffle.fromOp(S, i -> (i - h + L) % L);
             boolean[] odd = new boolean[L];
             for (int i = 0; i < L; i++) odd[i] = (i / h) % 2 == 1;
             ODD[k] = VectorMask.fromArray(S, odd, 0);
+            float[] pick = new float[L];
+            for (int i = 0; i < L; i++) pick[i] = odd[i] ? L + i - h : i + h;      // selectFrom: 0 … L−1 from left, L … 2L−1 from right
+            PICK[k] = FloatVector.fromArray(S, pick, 0);
             for (int p = 0; p < vectors / 2; p++)
                 for (int i = 0; i < L; i++) label[p][i] = odd[i] ? label[2 * p + 1][i] : label[2 * p][i];
             vectors /= 2;
@@ -301,7 +301,7 @@ final class Vec {
 
     /** Folds a left and a right vector at level k: the left's lanes (i / h) even, the right's odd, each summed over h lanes. */
     private static FloatVector fold(FloatVector left, FloatVector right, int k) {
-        return left.add(left.rearrange(UP[k])).blend(right.add(right.rearrange(DOWN[k])), ODD[k]);
+        return left.blend(right, ODD[k]).add(PICK[k].selectFrom(left, right));   // one two-source permute (vpermt2ps)
     }
 
     /**
@@ -309,7 +309,7 @@ final class Vec {
      * eight accumulators into one vector (instead of one reduction tree per row), a last fold adds the L/8 lanes a
      * row still spans, and one shuffle puts the sums in row order. The same arithmetic compiled or interpreted.
      */
-    private static void matvec8(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int cols, float scale) {
+    private static void matvec8(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int cols, float scale, float[] bias, int bo) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S),
                 a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
         int w0 = wo, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw, w4 = w3 + ldw, w5 = w4 + ldw, w6 = w5 + ldw, w7 = w6 + ldw;
@@ -332,7 +332,8 @@ final class Vec {
         if (scale != 1f) d = d.mul(scale);
         if (yo + L <= y.length) d.intoArray(y, yo, FIRST8);
         else for (int r = 0; r < 8; r++) y[yo + r] = d.lane(r);     // a masked store reaching past the array's end takes
-    }                                                                  // the JDK's lane-by-lane checked path: far slower
+        if (bias != null) for (int r = 0; r < 8; r++) y[yo + r] += bias[bo + r];   // the JDK's lane-by-lane checked path: far slower
+    }
 
     /**
      * {@code y[yo + r] = scale · W[r, :]·x} for r < rows, W row-major with leading dimension {@code ldw}: one token
@@ -340,9 +341,15 @@ final class Vec {
      * ({@link #matvec8}), the rest in fours with {@link #sumLanesTree}.
      */
     static void matvec(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int rows, int cols, float scale) {
+        matvec(y, yo, w, wo, ldw, x, xo, rows, cols, scale, null, 0);
+    }
+
+    /** As above, then {@code y[yo + r] += bias[bo + r]} (a linear layer's bias, added in the same pass). */
+    static void matvec(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int rows, int cols, float scale, float[] bias, int bo) {
         int r = 0;
         if (EIGHT && cols % L == 0 && cols > 0)
-            for (; r + 8 <= rows; r += 8) matvec8(y, yo + r, w, wo + r * ldw, ldw, x, xo, cols, scale);
+            for (; r + 8 <= rows; r += 8) matvec8(y, yo + r, w, wo + r * ldw, ldw, x, xo, cols, scale, bias, bo + r);
+        int eights = r;
         for (; r + 4 <= rows; r += 4) {
             int w0 = wo + r * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -369,6 +376,7 @@ final class Vec {
             for (; j < cols; j++) sum += w[wr + j] * x[xo + j];
             y[yo + r] = sum * scale;
         }
+        if (bias != null) for (r = eights; r < rows; r++) y[yo + r] += bias[bo + r];
     }
 
 }

@@ -100,8 +100,9 @@ public final class LinAlg {
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
         float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
-        MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
-        if (B != null) {                                                 // rows are independent: split them
+        if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
+        else MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
+        if (B != null && rows != 1) {                                    // rows are independent: split them
             float[] bd = B.data;
             int bo = B.offset;
             Kernels.parallelRange(rows, 256, (r0, r1) -> addBias(y, bd, bo, r0, r1, out));

@@ -141,6 +141,30 @@ class DecodeKernelsTest {
         }
     }
 
+    /**
+     * A linear layer on one token adds its bias as each row is stored: the same bits as matvec then adding the bias,
+     * on every row-block path (eights, fours, single rows) and at 1 and 2 threads; the scalar twin agrees.
+     */
+    @Test
+    void matvecWithBiasIsMatvecThenBias() {
+        Random r = new Random(9);
+        for (int[] kn : new int[][] {{16, 8}, {128, 384}, {128, 13}, {512, 128}, {33, 21}, {128, 65}, {256, 4096}}) {
+            int k = kn[0], n = kn[1];
+            float[] x = rand(r, k), w = rand(r, n * k), bias = rand(r, n + 3);
+            float[] want = new float[n], got = new float[n], scalar = new float[n];
+            for (int threads : new int[] {1, 2}) {
+                Kernels.setThreads(threads);
+                MatMul.matvec(want, 0, w, 0, x, 0, n, k);
+                for (int j = 0; j < n; j++) want[j] += bias[3 + j];
+                MatMul.matvec(got, 0, w, 0, x, 0, n, k, bias, 3);
+                assertArrayEquals(want, got, "k=" + k + " n=" + n + ", " + threads + " thread(s)");
+            }
+            MatMul.matvecScalar(scalar, 0, w, 0, x, 0, n, k, bias, 3);
+            close("scalar twin k=" + k + " n=" + n, scalar, got, 1e-4f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> MatMul.matvec(new float[8], 0, new float[64], 0, new float[8], 0, 8, 8, new float[7], 0));
+    }
+
     /** Off, the switch sends every new entry point to its scalar twin (same bits). */
     @Test
     void useVectorOffRunsTheScalarTwins() {
