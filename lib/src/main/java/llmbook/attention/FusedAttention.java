@@ -121,6 +121,48 @@ public final class FusedAttention {
         });
     }
 
+    /**
+     * An encoder's attention under a padding mask, for inference: q (B, T, H·d_k), k (B, T, G·d_k), v (B, T, G·d_v) →
+     * (B, T, H·d_v), every query of sequence b seeing keys {@code 0 … lengths[b]−1} (null: all T) through
+     * {@link Attention#paddedForward}. Records no graph: call it under {@link Tensor#noGrad()} (the composed ops train).
+     */
+    public static Tensor padded(Tensor q, Tensor k, Tensor v, int H, int G, int[] lengths, float scale) {
+        return inference("padded", q, k, v, H, G, lengths, null, scale);
+    }
+
+    /**
+     * {@link #padded} for a ragged row ({@link Mask#segments}): q (1, T, H·d_k), k and v likewise, T = Σ lengths, each
+     * sequence attending to its own positions only, through {@link Attention#segmentedForward}. Inference only.
+     */
+    public static Tensor segmented(Tensor q, Tensor k, Tensor v, int H, int G, int[] lengths, float scale) {
+        return inference("segmented", q, k, v, H, G, null, lengths, scale);
+    }
+
+    private static Tensor inference(String kind, Tensor q, Tensor k, Tensor v, int H, int G, int[] lengths, int[] segments, float scale) {
+        int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
+        if (qs.length != 3 || ks.length != 3 || vs.length != 3 || H < 1 || G < 1 || H % G != 0 || qs[2] % H != 0
+                || ks[2] % G != 0 || vs[2] % G != 0 || ks[0] != qs[0] || vs[0] != qs[0] || ks[1] != qs[1] || vs[1] != qs[1]
+                || ks[2] / G != qs[2] / H)
+            throw new IllegalArgumentException("FusedAttention." + kind + ": need q (B, T, H·d_k), k (B, T, G·d_k), v (B, T, G·d_v) with H="
+                    + H + ", G=" + G + " (G dividing H), got q " + Shape.str(qs) + ", k " + Shape.str(ks) + ", v " + Shape.str(vs));
+        if (Tensor.isGradEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad()))
+            throw new IllegalStateException("FusedAttention." + kind + ": inference only, it records no graph; call it under Tensor.noGrad()");
+        if (segments != null && qs[0] != 1)
+            throw new IllegalArgumentException("FusedAttention.segmented: a ragged batch is one row (1, T, ·), got q " + Shape.str(qs));
+        int B = qs[0], T = qs[1], dk = qs[2] / H, dv = vs[2] / G;
+        Tensor qc = rowsContiguous(q), kc = rowsContiguous(k), vc = rowsContiguous(v);
+        float[] qh = Buffers.dirty(B * H * T * dk), kh = Buffers.dirty(B * G * T * dk), vh = Buffers.dirty(B * G * T * dv);
+        gather(qc, 0, qh, B, T, H, dk);
+        gather(kc, 0, kh, B, T, G, dk);
+        gather(vc, 0, vh, B, T, G, dv);
+        float[] o = Buffers.dirty(B * H * T * dv), y = Buffers.dirty(B * T * H * dv);
+        if (segments != null) Attention.segmentedForward(H, G, T, dk, dv, scale, o, qh, 0, kh, 0, vh, 0, segments);
+        else Attention.paddedForward(B, H, G, T, dk, dv, scale, o, qh, 0, kh, 0, vh, 0, lengths);
+        scatter(o, y, H * dv, 0, B, T, H, dv, false);
+        for (float[] a : new float[][] {qh, kh, vh, o}) Buffers.recycle(a);
+        return Tensor.wrap(y, B, T, H * dv);
+    }
+
     /** x itself when its last axis is contiguous (rows may be strided), else a contiguous copy. */
     private static Tensor rowsContiguous(Tensor x) { return x.strides()[2] == 1 ? x : x.contiguous(); }
 

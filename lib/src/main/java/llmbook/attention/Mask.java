@@ -14,28 +14,38 @@ import llmbook.tensor.Tensor;
  *       KV cache) the queries are the LAST {@code Tq} positions, so query {@code i} sees {@code j ≤ Tk − Tq + i}.</li>
  *   <li>{@link #padding(int...)}: sequence {@code b} of a batch is {@code lengths[b]} tokens long, the rest is padding:
  *       keys {@code j ≥ lengths[b]} are hidden. {@link #causalPadding(int...)} combines both.</li>
+ *   <li>{@link #segments(int...)}: several sequences packed into one row with no padding (a ragged batch); each
+ *       position sees its own sequence only.</li>
  * </ul>
  * Outputs at padded query positions are computed but meaningless; the loss must ignore them.
  */
 public final class Mask {
     /** Bidirectional: nothing hidden. */
-    public static final Mask NONE = new Mask(false, null);
+    public static final Mask NONE = new Mask(false, null, null);
     /** Causal: the future is hidden. */
-    public static final Mask CAUSAL = new Mask(true, null);
+    public static final Mask CAUSAL = new Mask(true, null, null);
 
     private final boolean causal;
     private final int[] lengths;   // null: no padding
+    private final int[] segments;  // null: one sequence per batch row
 
-    private Mask(boolean causal, int[] lengths) {
+    private Mask(boolean causal, int[] lengths, int[] segments) {
         this.causal = causal;
         this.lengths = lengths;
+        this.segments = segments;
     }
 
     /** Keys at positions {@code ≥ lengths[b]} of sequence {@code b} are padding. Each length must be ≥ 1. */
-    public static Mask padding(int... lengths) { return new Mask(false, checkLengths(lengths)); }
+    public static Mask padding(int... lengths) { return new Mask(false, checkLengths(lengths), null); }
 
     /** Causal and padding together. */
-    public static Mask causalPadding(int... lengths) { return new Mask(true, checkLengths(lengths)); }
+    public static Mask causalPadding(int... lengths) { return new Mask(true, checkLengths(lengths), null); }
+
+    /**
+     * A ragged batch: sequences of these lengths stored one after another in ONE row (batch 1, T = their sum), no
+     * padding; every position sees every position of its own sequence and nothing else (bidirectional, an encoder's).
+     */
+    public static Mask segments(int... lengths) { return new Mask(false, null, checkLengths(lengths)); }
 
     private static int[] checkLengths(int[] lengths) {
         if (lengths.length == 0) throw new IllegalArgumentException("Mask.padding: need one length per sequence, got none");
@@ -51,6 +61,9 @@ public final class Mask {
     /** The per-sequence lengths, or null when there is no padding. */
     public int[] lengths() { return lengths == null ? null : lengths.clone(); }
 
+    /** The lengths of the sequences of a ragged row ({@link #segments}), or null. */
+    public int[] segments() { return segments == null ? null : segments.clone(); }
+
     /**
      * The hide tensor for scores {@code (B, ·, Tq, Tk)}, or null when nothing is hidden: {@code (1, 1, Tq, Tk)} when only
      * causal, {@code (B, 1, 1, Tk)} when only padding, {@code (B, 1, Tq, Tk)} for both.
@@ -65,6 +78,17 @@ public final class Mask {
             for (int b = 0; b < batch; b++)
                 if (lengths[b] > tk)
                     throw new IllegalArgumentException("Mask.hidden: length " + lengths[b] + " of sequence " + b + " exceeds Tk=" + tk);
+        }
+        if (segments != null) {                        // block diagonal (1, 1, T, T)
+            int total = Arrays.stream(segments).sum();
+            if (batch != 1 || tq != total || tk != total)
+                throw new IllegalArgumentException("Mask.hidden: a segments mask of " + segments.length + " sequences (" + total
+                        + " positions) needs one row of " + total + " queries and keys, got batch " + batch + ", Tq=" + tq + ", Tk=" + tk);
+            float[] m = new float[total * total];
+            Arrays.fill(m, 1f);
+            for (int s = 0, start = 0; s < segments.length; start += segments[s++])
+                for (int i = start; i < start + segments[s]; i++) Arrays.fill(m, i * total + start, i * total + start + segments[s], 0f);
+            return Tensor.wrap(m, 1, 1, total, total);
         }
         if (!causal && lengths == null) return null;
         int nb = lengths == null ? 1 : batch, nq = causal ? tq : 1;
@@ -92,6 +116,7 @@ public final class Mask {
 
     @Override
     public String toString() {
+        if (segments != null) return "Mask.segments" + Arrays.toString(segments);
         if (lengths == null) return causal ? "Mask.CAUSAL" : "Mask.NONE";
         return (causal ? "Mask.causalPadding" : "Mask.padding") + Arrays.toString(lengths);
     }

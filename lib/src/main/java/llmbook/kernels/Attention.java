@@ -246,6 +246,129 @@ public final class Attention {
         }
     }
 
+    /**
+     * An encoder's attention with a padding mask, forward only (inference): every query of sequence b — padding rows
+     * included, as the composed path computes them — attends to keys {@code 0 … lengths[b]−1} of its sequence, in both
+     * directions. Layouts as {@link #groupedForward}: q (B, H, T, dk), k (B, G, T, dk), v (B, G, T, dv), out
+     * (B, H, T, dv), all contiguous; {@code lengths} null means every key is real. No T×T matrix and no log-sum-exp
+     * (nothing to go backward through): the training path keeps the composed ops.
+     */
+    public static void paddedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                     float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        checkPadded("Attention.paddedForward", B, H, G, T, dk, dv, out, q, qOff, k, kOff, v, vOff, lengths);
+        if (Kernels.usingVector()) AttentionVector.paddedForward(B, H, G, T, dk, dv, scale, out, q, qOff, k, kOff, v, vOff, lengths);
+        else paddedForwardUnchecked(B, H, G, T, dk, dv, scale, out, q, qOff, k, kOff, v, vOff, lengths);
+    }
+
+    /** The scalar twin of {@link #paddedForward}. */
+    public static void paddedForwardScalar(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                           float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        checkPadded("Attention.paddedForwardScalar", B, H, G, T, dk, dv, out, q, qOff, k, kOff, v, vOff, lengths);
+        paddedForwardUnchecked(B, H, G, T, dk, dv, scale, out, q, qOff, k, kOff, v, vOff, lengths);
+    }
+
+    private static void paddedForwardUnchecked(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                               float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        int per = H / G;
+        float[] p = new float[T];
+        for (int bh = 0; bh < B * H; bh++) {
+            int u = (bh / H) * G + (bh % H) / per, ko = kOff + u * T * dk, vo = vOff + u * T * dv, n = lengths == null ? T : lengths[bh / H];
+            for (int i = 0; i < T; i++) {
+                int qo = qOff + (bh * T + i) * dk, oo = (bh * T + i) * dv;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int c = 0; c < dk; c++) s += q[qo + c] * k[ko + j * dk + c];
+                    p[j] = s * scale;
+                    max = Math.max(max, p[j]);
+                }
+                float sum = 0f;
+                for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
+                for (int c = 0; c < dv; c++) {
+                    float a = 0f;
+                    for (int j = 0; j < n; j++) a += p[j] * v[vo + j * dv + c];
+                    out[oo + c] = a / sum;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #paddedForward} for a ragged row: ONE batch row of T = Σ lengths positions holding the sequences one after
+     * another with no padding, each attending (both ways) to its own positions only. q (1, H, T, dk), k (1, G, T, dk),
+     * v (1, G, T, dv), out (1, H, T, dv). A padded batch pays for its longest sequence in every row, and for its square
+     * in attention; here each sequence pays for itself.
+     */
+    public static void segmentedForward(int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                        float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        checkSegmented("Attention.segmentedForward", H, G, T, dk, dv, out, q, qOff, k, kOff, v, vOff, lengths);
+        if (Kernels.usingVector()) AttentionVector.segmentedForward(H, G, T, dk, dv, scale, out, q, qOff, k, kOff, v, vOff, lengths);
+        else segmentedForwardUnchecked(H, G, T, dk, dv, scale, out, q, qOff, k, kOff, v, vOff, lengths);
+    }
+
+    /** The scalar twin of {@link #segmentedForward}. */
+    public static void segmentedForwardScalar(int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                              float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        checkSegmented("Attention.segmentedForwardScalar", H, G, T, dk, dv, out, q, qOff, k, kOff, v, vOff, lengths);
+        segmentedForwardUnchecked(H, G, T, dk, dv, scale, out, q, qOff, k, kOff, v, vOff, lengths);
+    }
+
+    private static void segmentedForwardUnchecked(int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                                  float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        int per = H / G;
+        for (int h = 0, g; h < H; h++) {
+            g = h / per;
+            for (int s = 0, r0 = 0; s < lengths.length; r0 += lengths[s++]) {
+                int n = lengths[s];
+                float[] p = new float[n];
+                for (int i = r0; i < r0 + n; i++) {
+                    int qo = qOff + (h * T + i) * dk, oo = (h * T + i) * dv;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) {
+                        float sc = 0f;
+                        for (int c = 0; c < dk; c++) sc += q[qo + c] * k[kOff + (g * T + r0 + j) * dk + c];
+                        p[j] = sc * scale;
+                        max = Math.max(max, p[j]);
+                    }
+                    float sum = 0f;
+                    for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
+                    for (int c = 0; c < dv; c++) {
+                        float a = 0f;
+                        for (int j = 0; j < n; j++) a += p[j] * v[vOff + (g * T + r0 + j) * dv + c];
+                        out[oo + c] = a / sum;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkSegmented(String kn, int H, int G, int T, int dk, int dv, float[] out, float[] q, int qOff,
+                                       float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        if (lengths == null || lengths.length == 0) throw new IllegalArgumentException(kn + ": need the lengths of the sequences, got none");
+        long sum = 0;
+        for (int s = 0; s < lengths.length; s++) {
+            if (lengths[s] < 1) throw new IllegalArgumentException(kn + ": sequence " + s + " has length " + lengths[s] + ", it must be >= 1");
+            sum += lengths[s];
+        }
+        if (sum != T) throw new IllegalArgumentException(kn + ": the lengths add up to " + sum + ", the row holds T=" + T);
+        checkPadded(kn, 1, H, G, T, dk, dv, out, q, qOff, k, kOff, v, vOff, null);
+    }
+
+    private static void checkPadded(String kn, int B, int H, int G, int T, int dk, int dv, float[] out, float[] q, int qOff,
+                                    float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        checkGroups(kn, B, H, G, T, dk, dv);
+        if (lengths != null) {
+            if (lengths.length != B) throw new IllegalArgumentException(kn + ": " + lengths.length + " lengths for a batch of " + B);
+            for (int b = 0; b < B; b++)
+                if (lengths[b] < 1 || lengths[b] > T)
+                    throw new IllegalArgumentException(kn + ": sequence " + b + " has length " + lengths[b] + ", outside 1 … T=" + T);
+        }
+        if (Kernels.outside(q, qOff, (long) B * H * T * dk)) Kernels.checkArray(kn, "q (B×H×T×dk=" + B + "×" + H + "×" + T + "×" + dk + ")", q, qOff, (long) B * H * T * dk);
+        if (Kernels.outside(k, kOff, (long) B * G * T * dk)) Kernels.checkArray(kn, "k (B×G×T×dk=" + B + "×" + G + "×" + T + "×" + dk + ")", k, kOff, (long) B * G * T * dk);
+        if (Kernels.outside(v, vOff, (long) B * G * T * dv)) Kernels.checkArray(kn, "v (B×G×T×dv=" + B + "×" + G + "×" + T + "×" + dv + ")", v, vOff, (long) B * G * T * dv);
+        if (Kernels.outside(out, 0, (long) B * H * T * dv)) Kernels.checkArray(kn, "out (B×H×T×dv=" + B + "×" + H + "×" + T + "×" + dv + ")", out, 0, (long) B * H * T * dv);
+    }
+
     private static void checkGroups(String kn, int B, int H, int G, int T, int dk, int dv) {
         Kernels.checkDim(kn, "B", B);
         Kernels.checkDim(kn, "T", T);

@@ -487,17 +487,91 @@ final class AttentionVector {
             for (int bh = pairs * s / sl, e = pairs * (s + 1) / sl; bh < e; bh++) {
                 int u = (bh / H) * G + (bh % H) / per;
                 int ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
-                for (int i = 0; i < Tq; i++) {
-                    int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
-                    int full = n - n % L;
-                    scores(p, k, ko, cap, q, qo, dk, full, scale);
-                    if (full < n) scoresTail(p, k, ko, cap, q, qo, dk, full, n, scale);
-                    float max = Vec.max(p, 0, n);
-                    float inv = 1f / expShiftInPlace(p, n, max);
-                    int w = full < n && full + L <= cap ? full + L : n;   // whole vectors: p is 0 past n, V's rows run to cap
-                    java.util.Arrays.fill(p, n, w, 0f);
-                    Vec.matvec(out, oo, v, vo, cap, p, 0, dv, w, inv);   // out_c = Σ_j p_j·v[c, j] / Σ_j p_j, eight rows of V per load of p
-                }
+                for (int i = 0; i < Tq; i++)
+                    attendRow(out, (bh * Tq + i) * dv, q, qOff + (bh * Tq + i) * dk, k, ko, v, vo, cap, start + i + 1, dk, dv, scale, p);
+            }
+        });
+    }
+
+    /**
+     * One query against the first n keys and values of a feature-major store (row c of keys at {@code ko + c·ld}, of
+     * values at {@code vo + c·ld}, ld ≥ n): out[oo + c] = Σ_j softmax_j(scale·q·k_j)·v[c, j]. {@code p}: scratch of
+     * at least n + L floats. The ragged end is one masked vector; the value product runs over whole vectors, with the
+     * weights past n set to 0 (the store's entries there are read, so they must be finite).
+     */
+    private static void attendRow(float[] out, int oo, float[] q, int qo, float[] k, int ko, float[] v, int vo, int ld, int n, int dk, int dv,
+                                  float scale, float[] p) {
+        int full = n - n % L;
+        scores(p, k, ko, ld, q, qo, dk, full, scale);
+        if (full < n) scoresTail(p, k, ko, ld, q, qo, dk, full, n, scale);
+        float max = Vec.max(p, 0, n);
+        float inv = 1f / expShiftInPlace(p, n, max);
+        int w = full < n && full + L <= ld ? full + L : n;
+        java.util.Arrays.fill(p, n, w, 0f);
+        Vec.matvec(out, oo, v, vo, ld, p, 0, dv, w, inv);    // out_c = Σ_j p_j·v[c, j] / Σ_j p_j, eight rows of V per load of p
+    }
+
+    /**
+     * A ragged row (batch 1): sequences of {@code lengths} stored one after another, T = their sum, each attending to
+     * itself only; layouts as {@link #paddedForward} with B = 1. One task per (sequence, K/V head), split over the
+     * threads by contiguous ranges of about equal Σ length².
+     */
+    static void segmentedForward(int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                                 float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        int n = lengths.length, tasks = n * G, per = H / G;
+        int[] starts = new int[n];
+        long[] prefix = new long[tasks + 1];
+        for (int s = 1; s < n; s++) starts[s] = starts[s - 1] + lengths[s - 1];
+        for (int t = 0; t < tasks; t++) prefix[t + 1] = prefix[t] + (long) lengths[t / G] * lengths[t / G] + 1;
+        long work = prefix[tasks] * per * (dk + dv);
+        int sl = work < CACHED_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), tasks);
+        Kernels.parallel(sl, part -> {
+            int from = firstAtLeast(prefix, prefix[tasks] * part / sl), to = firstAtLeast(prefix, prefix[tasks] * (part + 1) / sl);
+            for (int t = from; t < to; t++) {
+                int s = t / G, g = t % G, len = lengths[s], r0 = starts[s], ld = ldT(len);
+                float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld), p = scratch(0, ld + L);
+                transpose(kT, ld, k, kOff + (g * T + r0) * dk, len, dk);
+                transpose(vT, ld, v, vOff + (g * T + r0) * dv, len, dv);
+                for (int h = g * per; h < (g + 1) * per; h++)
+                    for (int i = r0; i < r0 + len; i++)
+                        attendRow(out, (h * T + i) * dv, q, qOff + (h * T + i) * dk, kT, 0, vT, 0, ld, len, dk, dv, scale, p);
+            }
+        });
+    }
+
+    /** The first index i with prefix[i] ≥ target (at most prefix.length − 1). */
+    private static int firstAtLeast(long[] prefix, long target) {
+        int lo = 0, hi = prefix.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (prefix[mid] < target) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    // ---- padded (an encoder's inference): every query sees keys 0 … lengths[b]−1 of its own sequence ----
+
+    /**
+     * Bidirectional attention with a padding mask, forward only: layouts as {@link #groupedForward} (q (B, H, T, d_k),
+     * k (B, G, T, d_k), v (B, G, T, d_v), out (B, H, T, d_v)); every query of sequence b, padding rows included, attends
+     * to that sequence's first {@code lengths[b]} keys. Per K/V unit the keys and values are transposed once into
+     * feature-major scratch (as a decoding cache stores them), then each row is {@link #attendRow}.
+     */
+    static void paddedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
+                              float[] k, int kOff, float[] v, int vOff, int[] lengths) {
+        if (T == 0 || B == 0) return;
+        int units = B * G, per = H / G, ld = ldT(T);
+        long work = (long) B * H * T * T * (dk + dv);
+        int sl = work < CACHED_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), units);
+        Kernels.parallel(sl, s -> {
+            float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld), p = scratch(0, ld + L);
+            for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
+                int n = lengths == null ? T : lengths[u / G];
+                transpose(kT, ld, k, kOff + u * T * dk, n, dk);
+                transpose(vT, ld, v, vOff + u * T * dv, n, dv);
+                for (int h = u * per; h < (u + 1) * per; h++)
+                    for (int i = 0; i < T; i++)
+                        attendRow(out, (h * T + i) * dv, q, qOff + (h * T + i) * dk, kT, 0, vT, 0, ld, n, dk, dv, scale, p);
             }
         });
     }

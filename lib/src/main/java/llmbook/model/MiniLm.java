@@ -40,7 +40,7 @@ import llmbook.tokenizer.WordPiece;
 public final class MiniLm {
     /** sentence-transformers' max_seq_length for this model: longer texts are cut (the position table has 512 rows). */
     public static final int MAX_TOKENS = 256;
-    /** Texts per forward pass in {@link #embed(List)}; texts are grouped by length so little is padding. */
+    /** Texts per forward pass in {@link #embed(List)}: one ragged batch, the texts one after another with no padding. */
     public static final int BATCH = 32;
 
     public final Encoder encoder;
@@ -84,7 +84,7 @@ public final class MiniLm {
     /** Unit sentence vectors, one row per text: (N, 384). */
     public Tensor embed(List<String> texts) { return embed(texts, BATCH); }
 
-    /** As {@link #embed(List)}, {@code batch} texts per forward pass (1 = one at a time, no padding). */
+    /** As {@link #embed(List)}, {@code batch} texts per forward pass (1 = one at a time). */
     public Tensor embed(List<String> texts, int batch) { return embed(texts, batch, null); }
 
     /** As {@link #embed(List, int)}, telling {@code progress} how many texts each forward pass finished (null: no one). */
@@ -108,15 +108,15 @@ public final class MiniLm {
         try (var ng = Tensor.noGrad()) {
             for (int from = 0; from < n; from += batch) {
                 int b = Math.min(batch, n - from), t = 0;
-                for (int i = 0; i < b; i++) t = Math.max(t, enc.get(order[from + i]).length());
-                int[] ids = new int[b * t], types = new int[b * t], lengths = new int[b];
-                for (int i = 0; i < b; i++) {
+                int[] lengths = new int[b];
+                for (int i = 0; i < b; i++) t += lengths[i] = enc.get(order[from + i]).length();
+                int[] ids = new int[t], types = new int[t];
+                for (int i = 0, at = 0; i < b; at += lengths[i++]) {                   // a ragged batch: no padding
                     WordPiece.Encoding e = enc.get(order[from + i]);
-                    System.arraycopy(e.ids(), 0, ids, i * t, e.length());           // the rest is [PAD] = 0, type 0
-                    System.arraycopy(e.typeIds(), 0, types, i * t, e.length());
-                    lengths[i] = e.length();
+                    System.arraycopy(e.ids(), 0, ids, at, e.length());
+                    System.arraycopy(e.typeIds(), 0, types, at, e.length());
                 }
-                float[] pooled = encoder.pooled(ids, types, lengths, b, t).toArray();   // (b, C)
+                float[] pooled = encoder.pooledRagged(ids, types, lengths).toArray();  // (b, C)
                 for (int i = 0; i < b; i++) {
                     double norm = 0;
                     for (int j = 0; j < c; j++) norm += (double) pooled[i * c + j] * pooled[i * c + j];

@@ -138,6 +138,27 @@ class SelfAttentionContractTest {
             assertEquals(composed[i], fused[i], 1e-5 * Math.max(1, Math.abs(composed[i])), name + ": element " + i);
     }
 
+    /**
+     * Inference with a padding mask (an encoder under {@link Tensor#noGrad()}): the fused padded kernel, taken when no
+     * weights are captured, equals the composed path (captured), padding rows included, with and without padding.
+     */
+    @ParameterizedTest(name = "{0}") @MethodSource("layers")
+    void paddedInferenceEqualsComposed(String name, Supplier<SelfAttention> make) {
+        SelfAttention a = make.get();
+        Tensor x = Tensor.randn(new Rng(14), 3, 7, C);
+        for (Mask m : new Mask[] {Mask.padding(7, 3, 1), Mask.NONE}) {
+            float[][] got = new float[2][];
+            try (var g = Tensor.noGrad()) {
+                for (int capture = 0; capture < 2; capture++) {
+                    a.captureWeights(capture == 1);
+                    got[capture] = a.forward(x, m).toArray();
+                }
+            }
+            for (int i = 0; i < got[0].length; i++)
+                assertEquals(got[1][i], got[0][i], 1e-5 * Math.max(1, Math.abs(got[1][i])), name + ", " + m + ": element " + i);
+        }
+    }
+
     /** Without captured weights the causal forward goes through the fused op, with them through the composed softmax. */
     @ParameterizedTest(name = "{0}") @MethodSource("layers")
     void causalTrainingTakesTheFusedOp(String name, Supplier<SelfAttention> make) {

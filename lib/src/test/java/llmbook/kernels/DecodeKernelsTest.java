@@ -116,6 +116,74 @@ class DecodeKernelsTest {
         assertTrue(e.getMessage().contains("G=3 must divide query heads H=4"), e.getMessage());
     }
 
+    /**
+     * An encoder's padded attention: vector == scalar twin, 1 thread == 2 threads (same bits), for G = H, 2, 1 and
+     * d_v ≠ d_k; a padding row attends to the real keys only, so changing the padded keys and values changes nothing.
+     */
+    @Test
+    void paddedEqualsScalarAndIgnoresPadding() {
+        Random r = new Random(6);
+        int B = 3, H = 4, T = 21;
+        int[] lengths = {21, 5, 17};
+        for (int[] gdd : new int[][] {{4, 8, 8}, {2, 32, 32}, {1, 12, 8}, {4, 16, 16}}) {
+            int G = gdd[0], dk = gdd[1], dv = gdd[2];
+            float scale = (float) (1 / Math.sqrt(dk));
+            float[] q = rand(r, B * H * T * dk), k = rand(r, B * G * T * dk), v = rand(r, B * G * T * dv);
+            float[] want = new float[B * H * T * dv], one = new float[want.length], two = new float[want.length], moved = new float[want.length];
+            Attention.paddedForwardScalar(B, H, G, T, dk, dv, scale, want, q, 0, k, 0, v, 0, lengths);
+            Kernels.setThreads(1);
+            Attention.paddedForward(B, H, G, T, dk, dv, scale, one, q, 0, k, 0, v, 0, lengths);
+            Kernels.setThreads(2);
+            Attention.paddedForward(B, H, G, T, dk, dv, scale, two, q, 0, k, 0, v, 0, lengths);
+            String what = "G=" + G + " dk=" + dk + " dv=" + dv;
+            close(what + " vector vs scalar", want, one, 1e-4f);
+            assertArrayEquals(one, two, what + ": 2 threads differ from 1");
+            for (int b = 0; b < B; b++)                   // new padding keys and values: the output must not move
+                for (int g = 0; g < G; g++)
+                    for (int t = lengths[b]; t < T; t++) {
+                        for (int c = 0; c < dk; c++) k[((b * G + g) * T + t) * dk + c] = 1e3f;
+                        for (int c = 0; c < dv; c++) v[((b * G + g) * T + t) * dv + c] = Float.NaN;
+                    }
+            Attention.paddedForward(B, H, G, T, dk, dv, scale, moved, q, 0, k, 0, v, 0, lengths);
+            assertArrayEquals(one, moved, what + ": the padding leaked in");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Attention.paddedForward(1, 2, 2, 4, 8, 8, 1f, new float[64], new float[64], 0,
+                new float[64], 0, new float[64], 0, new int[] {5}));
+    }
+
+    /** A ragged row: vector == scalar twin, 1 thread == 2 threads, and each sequence equals the padded kernel on it alone. */
+    @Test
+    void segmentedEqualsScalarAndThePaddedKernel() {
+        Random r = new Random(7);
+        int H = 4, G = 2, dk = 16, dv = 8;
+        int[] lengths = {7, 1, 19, 33};
+        int T = 60;
+        float scale = 0.25f;
+        float[] q = rand(r, H * T * dk), k = rand(r, G * T * dk), v = rand(r, G * T * dv);
+        float[] want = new float[H * T * dv], one = new float[want.length], two = new float[want.length];
+        Attention.segmentedForwardScalar(H, G, T, dk, dv, scale, want, q, 0, k, 0, v, 0, lengths);
+        Kernels.setThreads(1);
+        Attention.segmentedForward(H, G, T, dk, dv, scale, one, q, 0, k, 0, v, 0, lengths);
+        Kernels.setThreads(2);
+        Attention.segmentedForward(H, G, T, dk, dv, scale, two, q, 0, k, 0, v, 0, lengths);
+        close("segmented vector vs scalar", want, one, 1e-4f);
+        assertArrayEquals(one, two, "2 threads differ from 1");
+        for (int s = 0, r0 = 0; s < lengths.length; r0 += lengths[s++]) {      // sequence s alone, as a batch of one
+            int n = lengths[s];
+            float[] qs = new float[H * n * dk], ks = new float[G * n * dk], vs = new float[G * n * dv], os = new float[H * n * dv];
+            for (int h = 0; h < H; h++) System.arraycopy(q, (h * T + r0) * dk, qs, h * n * dk, n * dk);
+            for (int g = 0; g < G; g++) {
+                System.arraycopy(k, (g * T + r0) * dk, ks, g * n * dk, n * dk);
+                System.arraycopy(v, (g * T + r0) * dv, vs, g * n * dv, n * dv);
+            }
+            Attention.paddedForward(1, H, G, n, dk, dv, scale, os, qs, 0, ks, 0, vs, 0, null);
+            for (int h = 0; h < H; h++)
+                for (int i = 0; i < n * dv; i++) assertEquals(os[h * n * dv + i], one[(h * T + r0) * dv + i], 0f, "sequence " + s);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Attention.segmentedForward(H, G, T, dk, dv, scale, one, q, 0, k, 0, v, 0, new int[] {7, 1}));
+        assertTrue(e.getMessage().contains("add up to 8"), e.getMessage());
+    }
+
     /** matvec and the m = 1 matmul (both transposes, accumulate) equal the scalar triple loop. */
     @Test
     void oneRowMatmulIsAMatvec() {

@@ -50,6 +50,33 @@ final class Embedder {
         return x;
     }
 
+    /**
+     * A ragged row: the ids of several sequences one after another (batch 1, T = Σ lengths), each token at its
+     * position within its own sequence (0, 1, … restarting at every sequence) → (1, T, C), before dropout.
+     */
+    Tensor forwardRagged(String layer, Embedding wte, Embedding wpe, int[] ids, int[] lengths) {
+        long total = 0;
+        int longest = 0;
+        for (int s = 0; s < lengths.length; s++) {
+            if (lengths[s] < 1) throw new IllegalArgumentException(layer + ": sequence " + s + " of a ragged batch has length " + lengths[s]);
+            total += lengths[s];
+            longest = Math.max(longest, lengths[s]);
+        }
+        if (lengths.length == 0 || total != ids.length)
+            throw new IllegalArgumentException(layer + ": " + ids.length + " ids, but the " + lengths.length + " sequence lengths add up to " + total);
+        if (longest > cfg.context())
+            throw new IllegalArgumentException(layer + ": cannot forward a sequence of length " + longest + ", the context window is only " + cfg.context());
+        for (int id : ids)
+            if (id < 0 || id >= cfg.vocab()) throw new IllegalArgumentException(layer + ": token id " + id + " outside the vocabulary [0, " + cfg.vocab() + ")");
+        int[] pos = new int[ids.length];
+        for (int s = 0, at = 0; s < lengths.length; s++) for (int i = 0; i < lengths[s]; i++) pos[at++] = i;
+        Tensor x = wte.forward(ids, 1, ids.length);                                  // (1, T, C)
+        if (scale != 1f) x = x.mul(scale);
+        if (sinusoidal != null) x = x.add(sinusoidal.table(longest).indexSelect(pos));   // (T, C) broadcast over the one row
+        if (wpe != null) x = x.add(wpe.forward(pos, 1, ids.length));
+        return x;
+    }
+
     /** Tied output layer: h (B, T, C) → logits (B, T, V). */
     static Tensor logits(Tensor h, Embedding wte) { return h.matmul(wte.weight.t()); }
 

@@ -52,8 +52,34 @@ public final class Encoder extends Module {
 
     /** Hidden states (B, T, C) with token types {@code types} (B·T, or null for all 0) when the config has a type table. */
     public Tensor hidden(int[] ids, int[] types, int[] lengths, int b, int t) {
-        Embedding wpe = config.positions() == TransformerConfig.Positions.LEARNED ? child("wpe") : null;
-        Tensor x = embed.forward("Encoder", child("wte"), wpe, ids, b, t, 0);         // (B, T, C)
+        Tensor x = embed.forward("Encoder", child("wte"), wpe(), ids, b, t, 0);        // (B, T, C)
+        return trunk(x, types, b, t, lengths == null ? Mask.NONE : Mask.padding(lengths));
+    }
+
+    /**
+     * Hidden states of a ragged batch (1, T, C): the ids (and types, or null) of several sequences stored one after
+     * another, T = Σ lengths, no padding ({@link Mask#segments}); each sequence sees only itself and its positions
+     * start at 0. Under {@link Tensor#noGrad()} attention runs one fused kernel per sequence, so nothing is spent on
+     * padding; the padded layout's result, row for row. Q9.
+     */
+    public Tensor hiddenRagged(int[] ids, int[] types, int[] lengths) {
+        Tensor x = embed.forwardRagged("Encoder", child("wte"), wpe(), ids, lengths);   // (1, T, C)
+        return trunk(x, types, 1, ids.length, Mask.segments(lengths));
+    }
+
+    /** Mean of each sequence's hidden states in a ragged batch ({@link #hiddenRagged}): (sequences, C). */
+    public Tensor pooledRagged(int[] ids, int[] types, int[] lengths) {
+        Tensor h = hiddenRagged(ids, types, lengths).reshape(ids.length, config.width());   // (T, C)
+        float[] avg = new float[lengths.length * ids.length];                           // row s: 1/n over sequence s's positions
+        for (int s = 0, at = 0; s < lengths.length; at += lengths[s++])
+            java.util.Arrays.fill(avg, s * ids.length + at, s * ids.length + at + lengths[s], 1f / lengths[s]);
+        return Tensor.wrap(avg, lengths.length, ids.length).matmul(h);                 // (sequences, C)
+    }
+
+    private Embedding wpe() { return config.positions() == TransformerConfig.Positions.LEARNED ? child("wpe") : null; }
+
+    /** Token types, the embedding norm, dropout, the blocks under {@code mask} and the final norm, on embedded x (B, T, C). */
+    private Tensor trunk(Tensor x, int[] types, int b, int t, Mask mask) {
         if (config.typeVocab() > 0) {
             int[] ty = types == null ? new int[b * t] : types;
             if (ty.length != b * t) throw new IllegalArgumentException("Encoder: " + ty.length + " token types for a (" + b + ", " + t + ") batch");
@@ -65,7 +91,6 @@ public final class Encoder extends Module {
         }
         if (config.postNorm() && config.normalize()) x = this.<Layer>child("ln_emb").forward(x);
         x = this.<Layer>child("drop").forward(x);
-        Mask mask = lengths == null ? Mask.NONE : Mask.padding(lengths);
         ModuleList h = child("h");
         for (int l = 0; l < h.size(); l++) x = h.<Block>get(l).forward(x, mask);
         return config.normalize() && !config.postNorm() ? this.<Layer>child("ln_f").forward(x) : x;

@@ -93,4 +93,53 @@ class BertVariantTest {
         var plain = new Encoder(TransformerModelsTest.tiny(Arch.ENCODER, Positions.LEARNED), new Rng(1));
         assertThrows(IllegalArgumentException.class, () -> plain.hidden(ids, new int[4], null, 1, 4));
     }
+
+    /**
+     * A ragged batch (sequences one after another, no padding) gives, sequence by sequence, the padded batch's hidden
+     * states and pooled vectors: under noGrad (fused per-sequence attention) and with grad on (the composed path with a
+     * block-diagonal mask); with learned and sinusoidal positions.
+     */
+    @Test void raggedBatchEqualsPaddedBatch() {
+        for (Positions pos : new Positions[] {Positions.LEARNED, Positions.SINUSOIDAL}) {
+            var cfg = bert().toBuilder().positions(pos).build();
+            var enc = new Encoder(cfg, new Rng(5));
+            enc.eval();
+            int[] lengths = {5, 1, 3}, ids = new int[9], types = new int[9];
+            int t = 5, b = 3;
+            int[] pIds = new int[b * t], pTypes = new int[b * t];
+            Rng r = new Rng(6);
+            for (int s = 0, at = 0; s < b; at += lengths[s++])
+                for (int i = 0; i < lengths[s]; i++) {
+                    ids[at + i] = pIds[s * t + i] = r.nextInt(cfg.vocab());
+                    types[at + i] = pTypes[s * t + i] = i % 2;
+                }
+            for (boolean grad : new boolean[] {false, true}) {
+                float[] ragged, padded, pr, pp;
+                try (var g = grad ? null : Tensor.noGrad()) {
+                    ragged = enc.hiddenRagged(ids, types, lengths).toArray();
+                    padded = enc.hidden(pIds, pTypes, lengths, b, t).toArray();
+                    pr = enc.pooledRagged(ids, types, lengths).toArray();
+                    pp = enc.pooled(pIds, pTypes, lengths, b, t).toArray();
+                }
+                int c = cfg.width();
+                for (int s = 0, at = 0; s < b; at += lengths[s++])
+                    for (int i = 0; i < lengths[s] * c; i++)
+                        assertEquals(padded[s * t * c + i], ragged[at * c + i], 1e-5f, pos + " grad=" + grad + ": sequence " + s + " element " + i);
+                for (int i = 0; i < pp.length; i++) assertEquals(pp[i], pr[i], 1e-5f, pos + " grad=" + grad + ": pooled " + i);
+            }
+        }
+        var enc = new Encoder(bert(), new Rng(5));
+        var e = assertThrows(IllegalArgumentException.class, () -> enc.hiddenRagged(new int[] {1, 2, 3}, null, new int[] {2, 2}));
+        assertTrue(e.getMessage().contains("add up to 4"), e.getMessage());
+    }
+
+    /** A segments mask hides everything outside each sequence's own block. */
+    @Test void segmentsMaskIsBlockDiagonal() {
+        float[][] pic = Mask.segments(2, 1).picture(0, 1, 3, 3);
+        assertArrayEquals(new float[] {1, 1, 0}, pic[0]);
+        assertArrayEquals(new float[] {1, 1, 0}, pic[1]);
+        assertArrayEquals(new float[] {0, 0, 1}, pic[2]);
+        var e = assertThrows(IllegalArgumentException.class, () -> Mask.segments(2, 1).hidden(2, 3, 3));
+        assertTrue(e.getMessage().contains("one row of 3"), e.getMessage());
+    }
 }
