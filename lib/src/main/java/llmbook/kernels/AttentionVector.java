@@ -247,15 +247,9 @@ final class AttentionVector {
     /** p[j] = exp(p[j] − shift) for j < n, returning their sum; the last n % L as one masked vector (no scalar exp). */
     private static float expShiftInPlace(float[] p, int n, float shift) {
         FloatVector sum = FloatVector.zero(S);
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector e = Vec.exp(FloatVector.fromArray(S, p, j).sub(shift));
-            e.intoArray(p, j);
-            sum = sum.add(e);
-        }
-        if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            FloatVector e = Vec.exp(FloatVector.fromArray(S, p, j, m).sub(shift));
+        for (int j = 0; j < n; j += L) {              // one inlined exp, without blends: past C2's inlining budget a blend
+            VectorMask<Float> m = S.indexInRange(j, n);  // runs the Vector API's Java fallback (arguments are ≤ 0 here)
+            FloatVector e = Vec.expClamped(FloatVector.fromArray(S, p, j, m).sub(shift));
             e.intoArray(p, j, m);
             sum = sum.add(e, m);
         }

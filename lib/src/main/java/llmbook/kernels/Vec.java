@@ -53,7 +53,7 @@ final class Vec {
      * and positive for every number (NaN stays NaN). For callers that need no infinities: every extra blend makes the
      * caller bigger, and past C2's inlining budget a blend runs the Vector API's Java fallback (seen in {@link #tanh}).
      */
-    private static FloatVector expClamped(FloatVector x) {
+    static FloatVector expClamped(FloatVector x) {
         FloatVector c = x.max(EXP_UNDERFLOW).min(EXP_HI);
         FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, MAGIC));
         FloatVector n = t.sub(MAGIC);
