@@ -34,11 +34,21 @@ public final class ExactMatch {
             int room = Math.min(maxNew, model.context() - p.length);
             if (room < 1) throw new IllegalArgumentException("ExactMatch: prompt " + i + " has " + p.length + " tokens, the context is " + model.context());
             int[] all = g.greedy(p, room);
-            String completion = tok.decode(java.util.Arrays.copyOfRange(all, p.length, all.length));
+            String completion = decode(tok, java.util.Arrays.copyOfRange(all, p.length, all.length));
             String ans = answerOf.apply(completion);
             out.add(new Graded(prompts.get(i), completion, ans, expected.get(i), expected.get(i).equals(ans)));
         }
         return out;
+    }
+
+    /**
+     * {@code tok.decode(ids)}, except that an id the tokenizer does not have (a model whose vocabulary is larger than
+     * the tokenizer's, e.g. one trained first on other data) ends the text with U+FFFD: an answer that is never right.
+     */
+    static String decode(Tokenizer tok, int[] ids) {
+        for (int i = 0; i < ids.length; i++)
+            if (ids[i] < 0 || ids[i] >= tok.vocabSize()) return tok.decode(java.util.Arrays.copyOf(ids, i)) + "\uFFFD";
+        return tok.decode(ids);
     }
 
     /** The share of {@code graded} that is correct. */

@@ -14,7 +14,10 @@ import java.util.Random;
  * </pre>
  * A {@code map} function is new in every sequence, so nothing about it can be memorised in the weights: with 0
  * examples the model can only guess (1 in 8), and with k examples it must find the query letter among them and copy
- * what followed it — the induction-head pattern ({@link Induction}). {@code next} and {@code copy} are the same
+ * what followed it — the induction-head pattern ({@link Induction}). A small model trained on this mixture alone does
+ * not find that circuit within a few thousand steps (its accuracy on new maps stays at chance); one that first
+ * learned to copy repeated random tokens ({@link Induction}) reads the examples at once and, after a few hundred steps
+ * on the mixture, nears {@link #bestAccuracy the ceiling}. {@code next} and {@code copy} are the same
  * function every time, so the instruction word alone can say what to do (zero-shot). {@link Stream} trains on even
  * maps only and can keep letters away from {@code next} and {@code copy}, so a test can ask for functions and for
  * instruction/argument combinations never seen in training. Q30, Q31.
@@ -91,6 +94,24 @@ public final class InContext {
         String p = e.prompt();
         char q = p.charAt(p.length() - 1);
         return p.substring(0, p.length() - 1).contains(" " + q) || p.substring(0, p.length() - 1).contains(";" + q);
+    }
+
+    /**
+     * The accuracy an ideal reader can reach on the map prompt {@code e}: 1 when the query letter is one of the
+     * example inputs (copy what followed it), else a guess among the letters no example has shown as an output yet,
+     * 1 / (8 − distinct inputs shown), since a map is one-to-one. Averaged over prompts it is the ceiling of few-shot
+     * accuracy: {@code "map: cf;ah;a"} → 1, {@code "map: cf;ah;cf;b"} → 1/6, {@code "map: b"} → 1/8. (A reader who also
+     * knew the map's parity could do better once six letters are shown; the ceiling ignores that.) Q31.
+     */
+    public static double bestAccuracy(Example e) {
+        String p = e.prompt();
+        int colon = p.indexOf(": ");
+        if (colon < 0 || p.length() < colon + 3 || (p.length() - colon - 3) % 3 != 0)
+            throw new IllegalArgumentException("InContext.bestAccuracy: not a prompt of examples 'xy;' and a query: '" + p + "'");
+        if (queryShown(e)) return 1;
+        java.util.Set<Character> inputs = new java.util.HashSet<>();
+        for (int i = colon + 2; i + 2 < p.length(); i += 3) inputs.add(p.charAt(i));
+        return 1.0 / (LETTERS.length() - inputs.size());
     }
 
     /**

@@ -82,4 +82,13 @@ class AdditionTest {
         List<String> wrong = answers.stream().map(a -> a + "0").toList();
         assertEquals(0.0, ExactMatch.accuracy(ExactMatch.grade(m, tok, prompts, wrong, c -> Addition.answerOf(c, Addition.Format.PLAIN), 8, Addition.END)));
     }
+
+    @Test
+    void idsOutsideTheTokenizerDecodeToAnAnswerThatIsNeverRight() {
+        CharTokenizer tok = CharTokenizer.fit(Addition.ALPHABET);
+        int[] ids = tok.encode("12\n");
+        assertEquals("12\n", ExactMatch.decode(tok, ids));
+        assertEquals("1\uFFFD", ExactMatch.decode(tok, new int[] {ids[0], tok.vocabSize() + 3, ids[1]}), "a larger model's extra id ends the text");
+        assertNull(Addition.answerOf(ExactMatch.decode(tok, new int[] {ids[0], tok.vocabSize()}), Addition.Format.PLAIN));
+    }
 }
