@@ -2,7 +2,9 @@ package llmbook.objectives;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 import llmbook.model.transformer.Decoder;
+import llmbook.model.transformer.Seq2Seq;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
@@ -95,6 +97,75 @@ public final class FillIn {
             float[] z = new float[t.length * logp.length];
             for (int r = 0; r < t.length; r++) System.arraycopy(logp, 0, z, r * logp.length, logp.length);
             n += tally(Tensor.wrap(z, t.length, logp.length), t, acc);
+        }
+        return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
+    }
+
+    private static final long SPANS = 0x7370616eL;
+
+    /**
+     * T5's span corruption on an encoder-decoder trained with {@link SpanBatches} (Q25): windows of {@code T} from
+     * {@code stream}, corrupted with {@code new Rng(seed ^ …)}; the decoder writes each target with the true tokens
+     * before it (teacher forcing), and only the hidden words are scored, not the sentinels. Inside a span the decoder
+     * sees the true earlier words of that span, which a masked encoder does not: compare with {@link #spanEncoder}
+     * knowing that.
+     */
+    public static Score spanDecoder(Seq2Seq model, SpanBatches data, int windows, long seed) {
+        int[] starts = starts(data.streamLength(), data.T(), windows, seed);
+        Rng rng = new Rng(seed ^ SPANS);
+        java.util.Set<Integer> sentinel = new java.util.HashSet<>();
+        for (int id : data.sentinels()) sentinel.add(id);
+        double[] acc = new double[3];
+        int n = 0;
+        boolean was = model.isTraining();
+        model.train(false);
+        try (var g = Tensor.noGrad()) {
+            for (int from = 0; from < windows; from += 32) {
+                int b = Math.min(32, windows - from);
+                SpanBatches.Batch batch = data.corrupt(starts, from, b, rng);
+                Tensor logits = model.decode(model.encode(batch.src(), batch.srcLengths(), b, batch.Ts()), batch.srcLengths(), batch.tgtIn(), b, batch.Tt());
+                List<Integer> rows = new ArrayList<>(), targets = new ArrayList<>();
+                for (int i = 0; i < batch.tgtOut().length; i++) if (!sentinel.contains(batch.tgtOut()[i])) { rows.add(i); targets.add(batch.tgtOut()[i]); }
+                Tensor z = logits.reshape(b * batch.Tt(), logits.size(2)).indexSelect(rows.stream().mapToInt(Integer::intValue).toArray());
+                n += tally(z, targets.stream().mapToInt(Integer::intValue).toArray(), acc);
+            }
+        } finally {
+            model.train(was);
+        }
+        return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
+    }
+
+    /**
+     * The masked encoder on exactly the windows and spans of {@link #spanDecoder} (same {@code seed}): every hidden
+     * word becomes [MASK] and is scored at its position. Here the encoder knows how many words each span hides.
+     */
+    public static Score spanEncoder(MaskedLm m, WordVocab v, SpanBatches data, int windows, long seed) {
+        int T = data.T();
+        int[] starts = starts(data.streamLength(), T, windows, seed);
+        Rng rng = new Rng(seed ^ SPANS);
+        double[] acc = new double[3];
+        int n = 0;
+        boolean was = m.isTraining();
+        m.train(false);
+        try (var g = Tensor.noGrad()) {
+            for (int from = 0; from < windows; from += 32) {
+                int b = Math.min(32, windows - from);
+                int[] ids = new int[b * T], targets = new int[b * T], lengths = new int[b];
+                Arrays.fill(targets, -1);
+                for (int k = 0; k < b; k++) {
+                    boolean[] hide = data.noise().hidden(T, rng);
+                    for (int t = 0; t < T; t++) {
+                        int id = data.stream()[starts[from + k] + t];
+                        ids[k * T + t] = hide[t] ? v.mask : id;
+                        if (hide[t]) targets[k * T + t] = id;
+                    }
+                    lengths[k] = T;
+                }
+                int[][] s = MaskedLm.scored(targets);
+                n += tally(m.mlmLogits(m.hidden(new MlmBatch(ids, null, lengths, targets, null, b, T)), s[0]), s[1], acc);
+            }
+        } finally {
+            m.train(was);
         }
         return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
     }

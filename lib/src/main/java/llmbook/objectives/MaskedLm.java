@@ -34,6 +34,17 @@ public final class MaskedLm extends Module {
     private final LayerNorm ln;
     private final Tensor outBias;              // (V)
     private float pairWeight = 1f;
+    private boolean meanPool;
+
+    /**
+     * What the pair head reads: {@code false} (default) the [CLS] state, as BERT; {@code true} the mean of the real
+     * tokens' states (the probe's features), a check on whether [CLS] pooling is what holds a pair head back (Q27).
+     * Returns this model.
+     */
+    public MaskedLm pairMeanPooled(boolean mean) {
+        meanPool = mean;
+        return this;
+    }
 
     /**
      * Weight of the pair loss in {@link #loss} (default 1, BERT's sum): {@code loss = CE(MLM) + w · CE(pair)}. Returns
@@ -107,10 +118,26 @@ public final class MaskedLm extends Module {
     }
 
     /** Pair logits (B, 2) from the [CLS] position. */
-    public Tensor pairLogits(Tensor hidden) {
+    public Tensor pairLogits(Tensor hidden) { return pairLogits(hidden, null); }
+
+    /**
+     * Pair logits (B, 2) from the [CLS] position, or, if {@link #pairMeanPooled}, from the mean over each sequence's
+     * first {@code lengths[b]} positions (null = all T).
+     */
+    public Tensor pairLogits(Tensor hidden, int[] lengths) {
         int[] s = hidden.shape();
-        Tensor first = hidden.slice(1, 0, 1).reshape(s[0], s[2]);                     // (B, C)
-        return classifier.forward(pooler.forward(first).tanh());                      // (B, 2)
+        Tensor pooled;
+        if (meanPool) {
+            float[] w = new float[s[0] * s[1]];
+            for (int b = 0; b < s[0]; b++) {
+                int n = lengths == null ? s[1] : lengths[b];
+                for (int t = 0; t < n; t++) w[b * s[1] + t] = 1f / n;
+            }
+            pooled = hidden.mul(Tensor.wrap(w, s[0], s[1], 1)).sum(1, false);         // (B, C)
+        } else {
+            pooled = hidden.slice(1, 0, 1).reshape(s[0], s[2]);                        // (B, C)
+        }
+        return classifier.forward(pooler.forward(pooled).tanh());                     // (B, 2)
     }
 
     /** The scored rows of a batch and their targets. */
@@ -129,7 +156,7 @@ public final class MaskedLm extends Module {
         int[][] s = scored(b.targets());
         if (s[0].length > 0) loss = Functional.crossEntropy(mlmLogits(h, s[0]), s[1]);
         if (b.labels() != null) {
-            Tensor p = Functional.crossEntropy(pairLogits(h), b.labels());
+            Tensor p = Functional.crossEntropy(pairLogits(h, b.lengths()), b.labels());
             if (pairWeight != 1f) p = p.mul(pairWeight);
             loss = loss == null ? p : loss.add(p);
         }
@@ -150,7 +177,7 @@ public final class MaskedLm extends Module {
             for (int i = 0; i < batches; i++) {
                 MlmBatch b = source.next(rng, size);
                 if (b.labels() == null) throw new IllegalArgumentException("MaskedLm.pairAccuracy: the source gives no pair labels");
-                float[] z = pairLogits(hidden(b)).toArray();                  // (B, 2)
+                float[] z = pairLogits(hidden(b), b.lengths()).toArray();                  // (B, 2)
                 for (int k = 0; k < b.B(); k++, n++) if ((z[2 * k + 1] > z[2 * k] ? 1 : 0) == b.labels()[k]) ok++;
             }
         } finally {

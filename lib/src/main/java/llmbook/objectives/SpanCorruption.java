@@ -40,24 +40,50 @@ public record SpanCorruption(double density, double meanSpan) {
      * one more than the number of spans drawn, i.e. at least {@code round(n · density / meanSpan) + 1}.
      */
     public Corrupted apply(int[] ids, int[] sentinels, Rng rng) {
-        int n = ids.length;
-        if (n < 2) throw new IllegalArgumentException("SpanCorruption: need at least 2 tokens, got " + n);
-        int noise = (int) Math.min(n - 1, Math.max(1, Math.round(n * density)));
-        int spans = (int) Math.min(noise, Math.max(1, Math.round(noise / meanSpan)));
-        spans = Math.min(spans, n - noise);                       // every noise run needs a kept run before it
+        boolean[] hide = hidden(ids.length, rng);
+        int spans = 0;
+        for (int i = 0; i < hide.length; i++) if (hide[i] && (i == 0 || !hide[i - 1])) spans++;
         if (sentinels.length < spans + 1)
             throw new IllegalArgumentException("SpanCorruption: " + spans + " spans need " + (spans + 1) + " sentinels, got " + sentinels.length);
-        int[] noiseLen = segment(noise, spans, rng), keepLen = segment(n - noise, spans, rng);
         List<Integer> in = new ArrayList<>(), out = new ArrayList<>();
-        int p = 0;
-        for (int s = 0; s < spans; s++) {
-            for (int k = 0; k < keepLen[s]; k++) in.add(ids[p++]);
-            in.add(sentinels[s]);
-            out.add(sentinels[s]);
-            for (int k = 0; k < noiseLen[s]; k++) out.add(ids[p++]);
+        int s = -1;
+        for (int i = 0; i < ids.length; i++) {
+            if (!hide[i]) { in.add(ids[i]); continue; }
+            if (i == 0 || !hide[i - 1]) { s++; in.add(sentinels[s]); out.add(sentinels[s]); }
+            out.add(ids[i]);
         }
         out.add(sentinels[spans]);
         return new Corrupted(in.stream().mapToInt(Integer::intValue).toArray(), out.stream().mapToInt(Integer::intValue).toArray(), spans);
+    }
+
+    /** The number of hidden tokens in a sequence of {@code n} (at least 2): round(n · density), within [1, n − 1]. */
+    public int noise(int n) {
+        if (n < 2) throw new IllegalArgumentException("SpanCorruption: need at least 2 tokens, got " + n);
+        return (int) Math.min(n - 1, Math.max(1, Math.round(n * density)));
+    }
+
+    /** The number of hidden spans in a sequence of {@code n}: round(noise / meanSpan), at least 1 (it needs spans + 1 sentinels). */
+    public int spans(int n) {
+        int noise = noise(n);
+        int spans = (int) Math.min(noise, Math.max(1, Math.round(noise / meanSpan)));
+        return Math.min(spans, n - noise);                        // every noise run needs a kept run before it
+    }
+
+    /**
+     * Which of {@code n} (at least 2) positions {@link #apply} hides, with the same draws: {@code apply(ids, s, new
+     * Rng(k))} hides exactly the positions {@code hidden(ids.length, new Rng(k))} marks. A masked encoder can be scored
+     * on the same spans, one [MASK] per hidden token.
+     */
+    public boolean[] hidden(int n, Rng rng) {
+        int noise = noise(n), spans = spans(n);
+        int[] noiseLen = segment(noise, spans, rng), keepLen = segment(n - noise, spans, rng);
+        boolean[] hide = new boolean[n];
+        int p = 0;
+        for (int s = 0; s < spans; s++) {
+            p += keepLen[s];
+            for (int k = 0; k < noiseLen[s]; k++) hide[p++] = true;
+        }
+        return hide;
     }
 
     /**

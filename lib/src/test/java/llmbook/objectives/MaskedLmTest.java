@@ -1,6 +1,7 @@
 package llmbook.objectives;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import llmbook.autograd.GradCheck;
@@ -26,6 +27,21 @@ class MaskedLmTest {
         assertTrue(mlm.ok(), mlm.toString());
         GradCheck.Report pair = GradCheck.check(in -> m.pairLogits(in[0]), h);
         assertTrue(pair.ok(), pair.toString());
+        m.pairMeanPooled(true);
+        GradCheck.Report mean = GradCheck.check(in -> m.pairLogits(in[0], new int[] {2, 3}), h);
+        assertTrue(mean.ok(), mean.toString());
+    }
+
+    @Test
+    void meanPooledPairHeadReadsOnlyTheRealTokens() {
+        MaskedLm m = new MaskedLm(config(12), new Rng(1)).pairMeanPooled(true);
+        Tensor h = Tensor.randn(new Rng(2), 1, 3, 16);
+        float[] changed = h.toArray().clone();
+        for (int c = 0; c < 16; c++) changed[2 * 16 + c] += 5f;                       // position 2 is padding
+        float[] z1 = m.pairLogits(h, new int[] {2}).toArray(), z2 = m.pairLogits(Tensor.wrap(changed, 1, 3, 16), new int[] {2}).toArray();
+        assertArrayEquals(z1, z2, 0f, "padding must not move the mean");
+        float[] cls = m.pairMeanPooled(false).pairLogits(h).toArray();
+        assertTrue(Math.abs(cls[0] - z1[0]) > 1e-4, "mean pooling is not the [CLS] state");
     }
 
     @Test

@@ -2,6 +2,7 @@ package llmbook.objectives;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -44,6 +45,51 @@ class SentencePairsTest {
             else assertTrue(da != db, "an NSP negative is drawn from another document");
         }
         assertEquals(0.5, pos / 2000.0, 0.04);
+    }
+
+    @Test
+    void negativesFromKeepsOnlyTheAllowedDocuments() {
+        // document 0 of the list has one sentence and is dropped: the predicate still sees the list's own indices
+        List<List<int[]>> docs = new java.util.ArrayList<>(List.of(List.of(new int[] {900})));
+        docs.addAll(docs());
+        SentencePairs sp = new SentencePairs(docs, CLS, SEP, 20).negativesFrom((d, e) -> e == 3 || (d == 3 && e == 2));
+        Rng rng = new Rng(5);
+        int neg = 0;
+        for (int i = 0; i < 2000; i++) {
+            SentencePairs.Pair p = sp.next(SentencePairs.Task.NSP, rng);
+            if (p.label() == 1) continue;
+            int[][] ab = sides(p);
+            int da = ab[0][0] / 100, db = ab[1][0] / 100;                // the list index of each side's document
+            assertEquals(da == 3 ? 2 : 3, db, "negative for document " + da);
+            neg++;
+        }
+        assertTrue(neg > 100, "document 1 drew its negatives from document 3: " + neg);
+        assertThrows(IllegalArgumentException.class, () -> new SentencePairs(docs(), CLS, SEP, 20).negativesFrom((d, e) -> false));
+    }
+
+    @Test
+    void negativesFromEveryOtherDocumentDrawsExactlyAsBefore() {
+        SentencePairs plain = new SentencePairs(docs(), CLS, SEP, 20), all = plain.negativesFrom((d, e) -> true);
+        Rng r1 = new Rng(8), r2 = new Rng(8);
+        for (int i = 0; i < 500; i++)
+            assertArrayEquals(plain.next(SentencePairs.Task.NSP, r1).ids(), all.next(SentencePairs.Task.NSP, r2).ids());
+    }
+
+    @Test
+    void bagOfWordsFeatures() {
+        WordVocab v = WordVocab.fit("we met we left", 10);
+        SentencePairs sp = new SentencePairs(List.of(List.of(v.encode("a"), v.encode("b")), List.of(v.encode("c"), v.encode("d"))), v.cls, v.sep, 20);
+        SentencePairs.Pair p = sp.pair(v.encode("we met"), v.encode("we left"), 1);
+        llmbook.classify.Sparse f = SentencePairs.bagOfWords(p, v);
+        int V = v.size(), we = v.encode("we")[0], met = v.encode("met")[0], left = v.encode("left")[0];
+        int[] want = {we, met, V + we, V + left, 2 * V + we, 3 * V};
+        java.util.Arrays.sort(want);
+        assertArrayEquals(want, f.index());
+        assertEquals(1.0 / 3, f.value()[f.value().length - 1], 1e-12, "Jaccard of {we, met} and {we, left}");
+        assertEquals(3 * V + 1, SentencePairs.bagOfWordsWidth(v));
+        // swapping the sides moves the words between the a and b blocks: what lets a linear model see SOP at all
+        llmbook.classify.Sparse g = SentencePairs.bagOfWords(sp.pair(v.encode("we left"), v.encode("we met"), 0), v);
+        assertTrue(java.util.Arrays.binarySearch(g.index(), V + met) >= 0 && java.util.Arrays.binarySearch(g.index(), met) < 0);
     }
 
     @Test

@@ -62,6 +62,65 @@ class SpanCorruptionTest {
     }
 
     @Test
+    void hiddenMarksExactlyThePositionsApplyHides() {
+        for (int n : new int[] {2, 10, 32, 57}) {
+            SpanCorruption sc = SpanCorruption.t5();
+            for (long seed = 1; seed <= 30; seed++) {
+                boolean[] hide = sc.hidden(n, new Rng(seed));
+                SpanCorruption.Corrupted c = sc.apply(range(n), SENTINELS, new Rng(seed));
+                int[] words = java.util.Arrays.stream(c.target()).filter(t -> t < 100).toArray();   // ids = positions
+                int[] marked = java.util.stream.IntStream.range(0, n).filter(i -> hide[i]).toArray();
+                assertArrayEquals(marked, words, "n = " + n + ", seed " + seed);
+                assertEquals(sc.noise(n), marked.length);
+                assertEquals(sc.spans(n), c.spans());
+            }
+        }
+        assertEquals(5, SpanCorruption.t5().noise(32), "round(32 · 0.15)");
+        assertEquals(2, SpanCorruption.t5().spans(32), "round(5 / 3)");
+    }
+
+    @Test
+    void spanBatchesLayout() {
+        WordVocab v = WordVocab.fit("a b c d e f g h i j k l", 20);
+        int[] stream = v.encode("a b c d e f g h i j k l ".repeat(10));
+        SpanBatches data = new SpanBatches(stream, 32, SpanCorruption.t5(), v);
+        assertArrayEquals(new int[] {v.size(), v.size() + 1, v.size() + 2}, data.sentinels(), "2 spans at T = 32: 3 sentinels after the vocabulary");
+        assertEquals(v.size() + 3, data.modelVocab());
+        SpanBatches.Batch b = data.next(new Rng(4), 3);
+        assertEquals(32 - 5 + 2, b.Ts());
+        assertEquals(5 + 2 + 1, b.Tt());
+        for (int k = 0; k < 3; k++) {
+            assertEquals(v.cls, b.tgtIn()[k * b.Tt()], "the decoder starts from [CLS]");
+            for (int t = 1; t < b.Tt(); t++) assertEquals(b.tgtOut()[k * b.Tt() + t - 1], b.tgtIn()[k * b.Tt() + t], "teacher forcing: input = target shifted right");
+            int[] src = java.util.Arrays.copyOfRange(b.src(), k * b.Ts(), (k + 1) * b.Ts()), tgt = java.util.Arrays.copyOfRange(b.tgtOut(), k * b.Tt(), (k + 1) * b.Tt());
+            int[] text = SpanCorruption.restore(new SpanCorruption.Corrupted(src, tgt, 2), data.sentinels());
+            assertEquals(32, text.length);
+            int at = 0;
+            while (stream[at] != text[0] || stream[at + 1] != text[1] || stream[at + 2] != text[2]) at++;
+            assertArrayEquals(java.util.Arrays.copyOfRange(stream, at, at + 32), text, "source + target give back a window of the stream");
+        }
+    }
+
+    @Test
+    void encoderDecoderLearnsSpansAndBothScoresUseTheSameBlanks() {
+        WordVocab v = WordVocab.fit("a b c d e f g h", 20);
+        int[] stream = v.encode("a b c d e f g h ".repeat(60));
+        SpanBatches data = new SpanBatches(stream, 16, new SpanCorruption(0.25, 2), v);
+        var cfg = llmbook.model.transformer.TransformerConfig.small(llmbook.model.transformer.TransformerConfig.Arch.SEQ2SEQ, data.modelVocab(), 16)
+                .toBuilder().layers(1).heads(2).width(32).hidden(64)
+                .positions(llmbook.model.transformer.TransformerConfig.Positions.ROPE).init(llmbook.model.transformer.TransformerConfig.InitScheme.CLASSIC).build();
+        var s2s = new llmbook.model.transformer.Seq2Seq(cfg, new Rng(2));
+        FillIn.Score before = FillIn.spanDecoder(s2s, data, 64, 9);
+        new llmbook.train.Trainer(s2s, llmbook.train.TrainConfig.reference().withSteps(150).withLr(3e-3f).withWarmup(10).withBatch(16).withThreads(1).withEvalInterval(150),
+                data, null, b -> SpanBatches.loss(s2s, b)).run();
+        FillIn.Score after = FillIn.spanDecoder(s2s, data, 64, 9);
+        assertEquals(64 * 4, after.n(), "round(16 · 0.25) = 4 hidden words per window, sentinels not scored");
+        assertTrue(before.top1() < 0.3 && after.top1() > 0.8, "a periodic text's spans are predictable: " + before + " → " + after);
+        MaskedLm m = new MaskedLm(MaskedLm.config(v.size(), 16, 1, 16), new Rng(1));
+        assertEquals(after.n(), FillIn.spanEncoder(m, v, data, 64, 9).n(), "the encoder is scored on the same hidden words");
+    }
+
+    @Test
     void sameSeedSameCorruption() {
         SpanCorruption.Corrupted a = SpanCorruption.t5().apply(range(60), SENTINELS, new Rng(9)), b = SpanCorruption.t5().apply(range(60), SENTINELS, new Rng(9));
         assertArrayEquals(a.input(), b.input());
