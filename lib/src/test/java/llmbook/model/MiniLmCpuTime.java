@@ -17,7 +17,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Sentences per CPU-second of the calling thread, ours at 1 thread vs ONNX Runtime at 1 intra-op thread (which runs
  * on the caller), in the same JVM: a measure that a busy shared machine disturbs far less than wall-clock time.
  * Median of {@code llmbook.bench.reps} (default 7) alternating passes over 256 SOTU sentences, batch 32 and 1
- * ({@code llmbook.bench.batches}).
+ * ({@code llmbook.bench.batches}). Then ours at 2 threads, the calling thread's CPU time only: about 2× one thread's
+ * rate when the kernels split the work.
  * {@code mvn -pl lib test -Dtest=MiniLmCpuTime -Dllmbook.bench=true}.
  */
 @EnabledIfSystemProperty(named = "llmbook.bench", matches = "true")
@@ -50,6 +51,19 @@ class MiniLmCpuTime {
                 Arrays.sort(theirs);
                 double o = ours[reps / 2], t = theirs[reps / 2];
                 System.out.printf(Locale.ROOT, "cpu %-6d %14.1f %14.1f %8.2f%n", batch, o, t, o / t);
+                // at 2 threads the caller computes about half: its CPU time per pass shows whether the work is split
+                Kernels.setThreads(2);
+                double[] two = new double[reps];
+                m.embedEncodings(enc, batch);
+                for (int rep = 0; rep < reps; rep++) {
+                    long t0 = mx.getCurrentThreadCpuTime();
+                    m.embedEncodings(enc, batch);
+                    two[rep] = enc.size() / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
+                }
+                Kernels.setThreads(1);
+                Arrays.sort(two);
+                System.out.printf(Locale.ROOT, "cpu %-6d ours at 2 threads: %.1f sentences per CPU-second of the calling thread (%.2f× one thread's)%n",
+                        batch, two[reps / 2], two[reps / 2] / o);
             }
         }
     }
