@@ -63,6 +63,10 @@ public final class Encoder extends Module {
      * padding; the padded layout's result, row for row. Q9.
      */
     public Tensor hiddenRagged(int[] ids, int[] types, int[] lengths) {
+        TransformerConfig.Positions p = config.positions();
+        if (p == TransformerConfig.Positions.ROPE || p == TransformerConfig.Positions.ALIBI)
+            throw new IllegalArgumentException("Encoder: a ragged batch needs positions added to the embeddings (learned, sinusoidal or none); "
+                    + p + " is applied inside attention, where positions would run on across the sequences");
         Tensor x = embed.forwardRagged("Encoder", child("wte"), wpe(), ids, lengths);   // (1, T, C)
         return trunk(x, types, 1, ids.length, Mask.segments(lengths));
     }

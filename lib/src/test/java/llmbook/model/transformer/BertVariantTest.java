@@ -131,6 +131,9 @@ class BertVariantTest {
         var enc = new Encoder(bert(), new Rng(5));
         var e = assertThrows(IllegalArgumentException.class, () -> enc.hiddenRagged(new int[] {1, 2, 3}, null, new int[] {2, 2}));
         assertTrue(e.getMessage().contains("add up to 4"), e.getMessage());
+        var rope = new Encoder(bert().toBuilder().positions(Positions.ROPE).build(), new Rng(5));
+        e = assertThrows(IllegalArgumentException.class, () -> rope.hiddenRagged(new int[] {1, 2, 3}, null, new int[] {2, 1}));
+        assertTrue(e.getMessage().contains("ROPE"), e.getMessage());
     }
 
     /** A segments mask hides everything outside each sequence's own block. */
