@@ -226,23 +226,8 @@ public final class Attention {
         float[] p = new float[start + Tq];
         for (int bh = 0; bh < B * H; bh++) {
             int u = (bh / H) * G + (bh % H) / per, ko = kOff + u * kRows * cap, vo = vOff + u * vRows * cap;
-            for (int i = 0; i < Tq; i++) {
-                int n = start + i + 1, qo = qOff + (bh * Tq + i) * dk, oo = (bh * Tq + i) * dv;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    float s = 0f;
-                    for (int c = 0; c < dk; c++) s += q[qo + c] * k[ko + c * cap + j];
-                    p[j] = s * scale;
-                    max = Math.max(max, p[j]);
-                }
-                float sum = 0f;
-                for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
-                for (int c = 0; c < dv; c++) {
-                    float a = 0f;
-                    for (int j = 0; j < n; j++) a += p[j] * v[vo + c * cap + j];
-                    out[oo + c] = a / sum;
-                }
-            }
+            for (int i = 0; i < Tq; i++)
+                attendRowScalar(out, (bh * Tq + i) * dv, q, qOff + (bh * Tq + i) * dk, k, ko, 1, cap, v, vo, 1, cap, start + i + 1, dk, dv, scale, p);
         }
     }
 
@@ -273,23 +258,8 @@ public final class Attention {
         float[] p = new float[T];
         for (int bh = 0; bh < B * H; bh++) {
             int u = (bh / H) * G + (bh % H) / per, ko = kOff + u * T * dk, vo = vOff + u * T * dv, n = lengths == null ? T : lengths[bh / H];
-            for (int i = 0; i < T; i++) {
-                int qo = qOff + (bh * T + i) * dk, oo = (bh * T + i) * dv;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    float s = 0f;
-                    for (int c = 0; c < dk; c++) s += q[qo + c] * k[ko + j * dk + c];
-                    p[j] = s * scale;
-                    max = Math.max(max, p[j]);
-                }
-                float sum = 0f;
-                for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
-                for (int c = 0; c < dv; c++) {
-                    float a = 0f;
-                    for (int j = 0; j < n; j++) a += p[j] * v[vo + j * dv + c];
-                    out[oo + c] = a / sum;
-                }
-            }
+            for (int i = 0; i < T; i++)
+                attendRowScalar(out, (bh * T + i) * dv, q, qOff + (bh * T + i) * dk, k, ko, dk, 1, v, vo, dv, 1, n, dk, dv, scale, p);
         }
     }
 
@@ -316,29 +286,37 @@ public final class Attention {
     private static void segmentedForwardUnchecked(int H, int G, int T, int dk, int dv, float scale, float[] out, float[] q, int qOff,
                                                   float[] k, int kOff, float[] v, int vOff, int[] lengths) {
         int per = H / G;
-        for (int h = 0, g; h < H; h++) {
-            g = h / per;
+        for (int h = 0; h < H; h++) {
+            int g = h / per;
             for (int s = 0, r0 = 0; s < lengths.length; r0 += lengths[s++]) {
                 int n = lengths[s];
                 float[] p = new float[n];
-                for (int i = r0; i < r0 + n; i++) {
-                    int qo = qOff + (h * T + i) * dk, oo = (h * T + i) * dv;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < n; j++) {
-                        float sc = 0f;
-                        for (int c = 0; c < dk; c++) sc += q[qo + c] * k[kOff + (g * T + r0 + j) * dk + c];
-                        p[j] = sc * scale;
-                        max = Math.max(max, p[j]);
-                    }
-                    float sum = 0f;
-                    for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
-                    for (int c = 0; c < dv; c++) {
-                        float a = 0f;
-                        for (int j = 0; j < n; j++) a += p[j] * v[vOff + (g * T + r0 + j) * dv + c];
-                        out[oo + c] = a / sum;
-                    }
-                }
+                for (int i = r0; i < r0 + n; i++)
+                    attendRowScalar(out, (h * T + i) * dv, q, qOff + (h * T + i) * dk, k, kOff + (g * T + r0) * dk, dk, 1,
+                            v, vOff + (g * T + r0) * dv, dv, 1, n, dk, dv, scale, p);
             }
+        }
+    }
+
+    /**
+     * The scalar twins' row: one query (dk floats at qo) against n keys and values, key j's feature c at
+     * {@code ko + j·kj + c·kc} and value j's at {@code vo + j·vj + c·vc}; scores and sums in float in order.
+     */
+    private static void attendRowScalar(float[] out, int oo, float[] q, int qo, float[] k, int ko, int kj, int kc, float[] v, int vo,
+                                        int vj, int vc, int n, int dk, int dv, float scale, float[] p) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            float s = 0f;
+            for (int c = 0; c < dk; c++) s += q[qo + c] * k[ko + j * kj + c * kc];
+            p[j] = s * scale;
+            max = Math.max(max, p[j]);
+        }
+        float sum = 0f;
+        for (int j = 0; j < n; j++) sum += p[j] = (float) Math.exp(p[j] - max);
+        for (int c = 0; c < dv; c++) {
+            float a = 0f;
+            for (int j = 0; j < n; j++) a += p[j] * v[vo + j * vj + c * vc];
+            out[oo + c] = a / sum;
         }
     }
 
