@@ -46,26 +46,31 @@ public final class FillIn {
 
     /** Every chosen position of {@code masking} (set its mask fraction to 1 to see only [MASK]) scored at once. */
     public static Score encoderMasked(MaskedLm m, WordVocab v, int[] stream, int T, Masking masking, int windows, long seed) {
-        int[] starts = starts(stream.length, T, windows, seed);
         Rng rng = new Rng(seed ^ 0x6d61736bL);
+        return encoderOnBlanks(m, starts(stream.length, T, windows, seed), T, (k, start, ids, targets) -> {
+            Masking.Masked mk = masking.apply(Arrays.copyOfRange(stream, start, start + T), v.mask, v.pad, v::regular, null, rng);
+            System.arraycopy(mk.input(), 0, ids, k * T, T);
+            System.arraycopy(mk.targets(), 0, targets, k * T, T);
+        });
+    }
+
+    /** Writes window k (stream positions start … start+T−1) into row k of a batch: its input ids and targets (−1: not scored). */
+    private interface Blanks { void fill(int k, int start, int[] ids, int[] targets); }
+
+    /** The encoder's top-1/top-5/NLL on the blanks {@code blanks} writes into the windows at {@code starts}, 32 windows a pass. */
+    private static Score encoderOnBlanks(MaskedLm m, int[] starts, int T, Blanks blanks) {
         double[] acc = new double[3];
         int n = 0;
         boolean was = m.isTraining();
         m.train(false);
         try (var g = Tensor.noGrad()) {
-            for (int from = 0; from < windows; from += 32) {
-                int b = Math.min(32, windows - from);
+            for (int from = 0; from < starts.length; from += 32) {
+                int b = Math.min(32, starts.length - from);
                 int[] ids = new int[b * T], targets = new int[b * T], lengths = new int[b];
-                for (int k = 0; k < b; k++) {
-                    int[] w = java.util.Arrays.copyOfRange(stream, starts[from + k], starts[from + k] + T);
-                    Masking.Masked mk = masking.apply(w, v.mask, v.pad, v::regular, null, rng);
-                    System.arraycopy(mk.input(), 0, ids, k * T, T);
-                    System.arraycopy(mk.targets(), 0, targets, k * T, T);
-                    lengths[k] = T;
-                }
+                Arrays.fill(lengths, T);
+                for (int k = 0; k < b; k++) blanks.fill(k, starts[from + k], ids, targets);
                 int[][] s = MaskedLm.scored(targets);
-                MlmBatch batch = new MlmBatch(ids, null, lengths, targets, null, b, T);
-                n += tally(m.mlmLogits(m.hidden(batch), s[0]), s[1], acc);
+                n += tally(m.mlmLogits(m.hidden(new MlmBatch(ids, null, lengths, targets, null, b, T)), s[0]), s[1], acc);
             }
         } finally {
             m.train(was);
@@ -141,33 +146,15 @@ public final class FillIn {
      */
     public static Score spanEncoder(MaskedLm m, WordVocab v, SpanBatches data, int windows, long seed) {
         int T = data.T();
-        int[] starts = starts(data.streamLength(), T, windows, seed);
         Rng rng = new Rng(seed ^ SPANS);
-        double[] acc = new double[3];
-        int n = 0;
-        boolean was = m.isTraining();
-        m.train(false);
-        try (var g = Tensor.noGrad()) {
-            for (int from = 0; from < windows; from += 32) {
-                int b = Math.min(32, windows - from);
-                int[] ids = new int[b * T], targets = new int[b * T], lengths = new int[b];
-                Arrays.fill(targets, -1);
-                for (int k = 0; k < b; k++) {
-                    boolean[] hide = data.noise().hidden(T, rng);
-                    for (int t = 0; t < T; t++) {
-                        int id = data.stream()[starts[from + k] + t];
-                        ids[k * T + t] = hide[t] ? v.mask : id;
-                        if (hide[t]) targets[k * T + t] = id;
-                    }
-                    lengths[k] = T;
-                }
-                int[][] s = MaskedLm.scored(targets);
-                n += tally(m.mlmLogits(m.hidden(new MlmBatch(ids, null, lengths, targets, null, b, T)), s[0]), s[1], acc);
+        return encoderOnBlanks(m, starts(data.streamLength(), T, windows, seed), T, (k, start, ids, targets) -> {
+            boolean[] hide = data.noise().hidden(T, rng);
+            for (int t = 0; t < T; t++) {
+                int id = data.stream()[start + t];
+                ids[k * T + t] = hide[t] ? v.mask : id;
+                targets[k * T + t] = hide[t] ? id : -1;
             }
-        } finally {
-            m.train(was);
-        }
-        return new Score(acc[0] / n, acc[1] / n, acc[2] / n, n);
+        });
     }
 
     /** The GPT predicting position {@code position} (≥ 1) of each window from the tokens before it. */
