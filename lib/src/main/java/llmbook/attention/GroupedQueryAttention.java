@@ -92,11 +92,7 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
             Tensor y = sdpa.forward(q, cache.keysView(), cache.valuesView(), Mask.CAUSAL, alibi(tq, start + tq));
             return proj("o").forward(Heads.merge(y));
         }
-        float scale = (float) (1.0 / Math.sqrt(config.headDim()));
-        int tq = q.shape()[2];
-        Tensor y = start == 0 && tq > 1 && !sdpa.capturesWeights() && !Tensor.isGradEnabled()
-                ? FusedAttention.causal(q, k, v, scale)                   // a prefill from position 0 is plain causal attention
-                : cachedAttention(sdpa, q, cache, start, scale);          // (B, H, T_new, d)
+        Tensor y = cachedAttention(sdpa, q, cache, start, (float) (1.0 / Math.sqrt(config.headDim())));   // (B, H, T_new, d)
         return proj("o").forward(Heads.merge(y));
     }
 
