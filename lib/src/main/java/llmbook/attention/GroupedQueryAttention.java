@@ -40,27 +40,22 @@ public final class GroupedQueryAttention extends Module implements SelfAttention
     @Override
     public Tensor forward(Tensor x, Mask mask) {
         SelfAttention.checkInput("GroupedQueryAttention", x, config.dModel());
-        if (!sdpa.capturesWeights() && !config.alibi() && FusedAttention.plainCausal(mask)) {   // training: one fused op, heads never split
+        boolean fused = !sdpa.capturesWeights() && !config.alibi();
+        boolean training = fused && FusedAttention.plainCausal(mask);                    // one fused op, heads never split
+        boolean encoderInference = fused && mask != null && !mask.isCausal() && !Tensor.isGradEnabled();
+        if (training || encoderInference) {
             int h = config.nHeads(), g = config.nKvGroups();
+            int[] segments = training ? null : mask.segments();
+            if (segments != null && rope != null)
+                throw new IllegalArgumentException("GroupedQueryAttention: a ragged batch (Mask.segments) cannot take RoPE: positions restart in every sequence");
             Tensor q = proj("q").forward(x), k = proj("k").forward(x), v = proj("v").forward(x);   // (B, T, H·d), (B, T, G·d), (B, T, G·d)
             if (rope != null) {
                 q = rope.applyHeads(q, h, 0);
                 k = rope.applyHeads(k, g, 0);
             }
-            return proj("o").forward(FusedAttention.causalHeads(q, k, v, h, g, (float) (1.0 / Math.sqrt(config.headDim()))));
-        }
-        if (mask != null && !mask.isCausal() && !sdpa.capturesWeights() && !config.alibi() && !Tensor.isGradEnabled()) {   // an encoder, inference
-            int h = config.nHeads(), g = config.nKvGroups();
-            int[] segments = mask.segments();
-            if (segments != null && rope != null)
-                throw new IllegalArgumentException("GroupedQueryAttention: a ragged batch (Mask.segments) cannot take RoPE: positions restart in every sequence");
-            Tensor q = proj("q").forward(x), k = proj("k").forward(x), v = proj("v").forward(x);
-            if (rope != null) {
-                q = rope.applyHeads(q, h, 0);
-                k = rope.applyHeads(k, g, 0);
-            }
             float scale = (float) (1.0 / Math.sqrt(config.headDim()));
-            return proj("o").forward(segments != null ? FusedAttention.segmented(q, k, v, h, g, segments, scale)
+            return proj("o").forward(training ? FusedAttention.causalHeads(q, k, v, h, g, scale)
+                    : segments != null ? FusedAttention.segmented(q, k, v, h, g, segments, scale)
                     : FusedAttention.padded(q, k, v, h, g, mask.lengths(), scale));
         }
         Tensor q = Heads.split(proj("q").forward(x), config.nHeads());        // (B, H, T, d)

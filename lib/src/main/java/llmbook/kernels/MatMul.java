@@ -75,7 +75,8 @@ public final class MatMul {
 
     /**
      * A linear layer with its bias on one token: {@code y[yo + r] = W_r·x + bias[bo + r]} (bias null: none). The bias
-     * is added as each row is stored, not in a second pass over y; the result equals matvec then adding the bias.
+     * is added in the same call, while y is still in cache (not in a separate parallel pass); the result equals matvec
+     * then adding the bias.
      */
     public static void matvec(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols, float[] bias, int bo) {
         checkMatvec("MatMul.matvec", y, yo, w, wo, x, xo, rows, cols);

@@ -309,7 +309,7 @@ final class Vec {
      * eight accumulators into one vector (instead of one reduction tree per row), a last fold adds the L/8 lanes a
      * row still spans, and one shuffle puts the sums in row order. The same arithmetic compiled or interpreted.
      */
-    private static void matvec8(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int cols, float scale, float[] bias, int bo) {
+    private static void matvec8(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int cols, float scale) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S),
                 a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
         int w0 = wo, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw, w4 = w3 + ldw, w5 = w4 + ldw, w6 = w5 + ldw, w7 = w6 + ldw;
@@ -332,8 +332,7 @@ final class Vec {
         if (scale != 1f) d = d.mul(scale);
         if (yo + L <= y.length) d.intoArray(y, yo, FIRST8);
         else for (int r = 0; r < 8; r++) y[yo + r] = d.lane(r);     // a masked store reaching past the array's end takes
-        if (bias != null) for (int r = 0; r < 8; r++) y[yo + r] += bias[bo + r];   // the JDK's lane-by-lane checked path: far slower
-    }
+    }                                                                  // the JDK's lane-by-lane checked path: far slower
 
     /**
      * {@code y[yo + r] = scale · W[r, :]·x} for r < rows, W row-major with leading dimension {@code ldw}: one token
@@ -344,12 +343,11 @@ final class Vec {
         matvec(y, yo, w, wo, ldw, x, xo, rows, cols, scale, null, 0);
     }
 
-    /** As above, then {@code y[yo + r] += bias[bo + r]} (a linear layer's bias, added in the same pass). */
+    /** As above, then {@code y[yo + r] += bias[bo + r]} (a linear layer's bias, added while y is still in L1). */
     static void matvec(float[] y, int yo, float[] w, int wo, int ldw, float[] x, int xo, int rows, int cols, float scale, float[] bias, int bo) {
         int r = 0;
         if (EIGHT && cols % L == 0 && cols > 0)
-            for (; r + 8 <= rows; r += 8) matvec8(y, yo + r, w, wo + r * ldw, ldw, x, xo, cols, scale, bias, bo + r);
-        int eights = r;
+            for (; r + 8 <= rows; r += 8) matvec8(y, yo + r, w, wo + r * ldw, ldw, x, xo, cols, scale);
         for (; r + 4 <= rows; r += 4) {
             int w0 = wo + r * ldw, w1 = w0 + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -376,7 +374,7 @@ final class Vec {
             for (; j < cols; j++) sum += w[wr + j] * x[xo + j];
             y[yo + r] = sum * scale;
         }
-        if (bias != null) for (r = eights; r < rows; r++) y[yo + r] += bias[bo + r];
+        if (bias != null) for (r = 0; r < rows; r++) y[yo + r] += bias[bo + r];
     }
 
 }

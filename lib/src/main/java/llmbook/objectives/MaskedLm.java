@@ -126,17 +126,8 @@ public final class MaskedLm extends Module {
      */
     public Tensor pairLogits(Tensor hidden, int[] lengths) {
         int[] s = hidden.shape();
-        Tensor pooled;
-        if (meanPool) {
-            float[] w = new float[s[0] * s[1]];
-            for (int b = 0; b < s[0]; b++) {
-                int n = lengths == null ? s[1] : lengths[b];
-                for (int t = 0; t < n; t++) w[b * s[1] + t] = 1f / n;
-            }
-            pooled = hidden.mul(Tensor.wrap(w, s[0], s[1], 1)).sum(1, false);         // (B, C)
-        } else {
-            pooled = hidden.slice(1, 0, 1).reshape(s[0], s[2]);                        // (B, C)
-        }
+        Tensor pooled = meanPool ? Encoder.meanPool(hidden, lengths)                   // (B, C)
+                : hidden.slice(1, 0, 1).reshape(s[0], s[2]);
         return classifier.forward(pooler.forward(pooled).tanh());                     // (B, 2)
     }
 

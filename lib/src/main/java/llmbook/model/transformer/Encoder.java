@@ -108,7 +108,12 @@ public final class Encoder extends Module {
 
     /** As {@link #pooled(int[], int[], int, int)}, with token types (or null). */
     public Tensor pooled(int[] ids, int[] types, int[] lengths, int b, int t) {
-        Tensor h = hidden(ids, types, lengths, b, t);                    // (B, T, C)
+        return meanPool(hidden(ids, types, lengths, b, t), lengths);
+    }
+
+    /** The mean of hidden states h (B, T, C) over each sequence's first {@code lengths[b]} positions (null: all T): (B, C). */
+    public static Tensor meanPool(Tensor h, int[] lengths) {
+        int b = h.size(0), t = h.size(1);
         float[] w = new float[b * t];
         for (int s = 0; s < b; s++) {
             int n = lengths == null ? t : lengths[s];
