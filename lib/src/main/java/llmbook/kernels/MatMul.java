@@ -85,6 +85,78 @@ public final class MatMul {
         else matvecUnchecked(y, yo, w, wo, x, xo, rows, cols, bias, bo);
     }
 
+    /**
+     * A weight W (rows, cols) packed for a fast one-token product ({@link #matvec(float[], int, Packed, float[], int, float[], int)}):
+     * Wᵀ cut into panels of 2L output columns — the panels {@link #matmul} packs op(B) into for {@code x·Wᵀ} — each
+     * panel stored input by input. A product then streams the weight once from front to back and every output lane
+     * sums its terms itself: no horizontal sums, which dominate {@link #matvec} on a model's narrow layers. Packing
+     * costs about one product; it pays when the same weight multiplies many tokens and does not change in between
+     * (decoding: {@code LinAlg.frozenWeights}).
+     */
+    public record Packed(float[] panels, int rows, int cols) {
+        public Packed {
+            if (panels.length != MatMulVector.packedSize(rows, cols))
+                throw new IllegalArgumentException("MatMul.Packed: " + panels.length + " floats do not hold a packed " + rows + "×" + cols + " weight ("
+                        + MatMulVector.packedSize(rows, cols) + ")");
+        }
+    }
+
+    /** Packs W (rows, cols), row-major at {@code wo}, for {@link #matvec(float[], int, Packed, float[], int, float[], int)}. */
+    public static Packed pack(float[] w, int wo, int rows, int cols) {
+        Kernels.checkDim("MatMul.pack", "rows", rows);
+        Kernels.checkDim("MatMul.pack", "cols", cols);
+        if (Kernels.outside(w, wo, (long) rows * cols)) Kernels.checkArray("MatMul.pack", "w (rows×cols=" + rows + "×" + cols + ")", w, wo, (long) rows * cols);
+        float[] bp = new float[MatMulVector.packedSize(rows, cols)];
+        if (Kernels.usingVector()) MatMulVector.packForMatvec(bp, w, wo, rows, cols);
+        else {                                            // the same layout, one float at a time
+            int nrFull = MatMulVector.NR, l = MatMulVector.L;
+            for (int r0 = 0; r0 < rows; r0 += nrFull) {
+                int nr = Math.min(nrFull, rows - r0), width = nr == nrFull || nr > l ? nrFull : l, base = r0 * cols;
+                for (int p = 0; p < cols; p++)
+                    for (int j = 0; j < nr; j++) bp[base + p * width + j] = w[wo + (r0 + j) * cols + p];
+            }
+        }
+        return new Packed(bp, rows, cols);
+    }
+
+    /**
+     * {@code y[yo + r] = W_r·x + bias[bo + r]} (bias null: none) with W packed by {@link #pack}. Each output sums
+     * its terms in input order, one fused multiply-add each — another order than {@link #matvec}'s, so the last
+     * bits can differ from it; the result does not depend on the thread count.
+     */
+    public static void matvec(float[] y, int yo, Packed w, float[] x, int xo, float[] bias, int bo) {
+        checkPacked("MatMul.matvec", y, yo, w, x, xo, bias, bo);
+        if (Kernels.usingVector()) MatMulVector.matvecPacked(y, yo, w.panels(), x, xo, w.rows(), w.cols(), bias, bo);
+        else matvecPackedUnchecked(y, yo, w, x, xo, bias, bo);
+    }
+
+    /** The scalar twin of {@link #matvec(float[], int, Packed, float[], int, float[], int)}: the same bits. */
+    public static void matvecScalar(float[] y, int yo, Packed w, float[] x, int xo, float[] bias, int bo) {
+        checkPacked("MatMul.matvecScalar", y, yo, w, x, xo, bias, bo);
+        matvecPackedUnchecked(y, yo, w, x, xo, bias, bo);
+    }
+
+    private static void matvecPackedUnchecked(float[] y, int yo, Packed w, float[] x, int xo, float[] bias, int bo) {
+        int rows = w.rows(), cols = w.cols(), nrFull = MatMulVector.NR, l = MatMulVector.L;
+        float[] bp = w.panels();
+        for (int r0 = 0; r0 < rows; r0 += nrFull) {
+            int nr = Math.min(nrFull, rows - r0), width = nr == nrFull || nr > l ? nrFull : l, base = r0 * cols;
+            for (int j = 0; j < nr; j++) {
+                float acc = 0f;
+                for (int p = 0; p < cols; p++) acc = Math.fma(bp[base + p * width + j], x[xo + p], acc);
+                y[yo + r0 + j] = bias == null ? acc : acc + bias[bo + r0 + j];
+            }
+        }
+    }
+
+    private static void checkPacked(String kn, float[] y, int yo, Packed w, float[] x, int xo, float[] bias, int bo) {
+        int rows = w.rows(), cols = w.cols();
+        if (Kernels.outside(y, yo, rows)) Kernels.checkArray(kn, "y (rows=" + rows + ")", y, yo, rows);
+        if (Kernels.outside(x, xo, cols)) Kernels.checkArray(kn, "x (cols=" + cols + ")", x, xo, cols);
+        if (bias != null && Kernels.outside(bias, bo, rows)) Kernels.checkArray(kn, "bias (rows=" + rows + ")", bias, bo, rows);
+        if (overlaps(y, yo, rows, x, xo, cols)) throw new IllegalArgumentException(kn + ": output y overlaps the input x");
+    }
+
     /** The scalar twin of {@link #matvec}: one dot product per row, in order. */
     public static void matvecScalar(float[] y, int yo, float[] w, int wo, float[] x, int xo, int rows, int cols) {
         matvecScalar(y, yo, w, wo, x, xo, rows, cols, null, 0);

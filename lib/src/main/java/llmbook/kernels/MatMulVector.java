@@ -116,6 +116,85 @@ final class MatMulVector {
         });
     }
 
+    /** Floats of a (rows, cols) weight packed for {@link #matvecPacked}: full NR-wide panels, the last L or NR wide. */
+    static int packedSize(int rows, int cols) {
+        int full = rows / NR * NR, rest = rows - full;
+        return (full + (rest == 0 ? 0 : rest <= L ? L : NR)) * cols;
+    }
+
+    /** W (rows, cols) into the panels {@link #packB} makes of op(B) = Wᵀ (k = cols, n = rows): the same layout, same copy. */
+    static void packForMatvec(float[] bp, float[] w, int wo, int rows, int cols) {
+        packB(bp, w, wo, cols, true, 0, cols, 0, rows);
+    }
+
+    /**
+     * y = W·x (+ bias) from W packed by {@link #packForMatvec}: each output lane sums x[p]·W[r][p] in order p = 0, 1, …
+     * (one fused multiply-add per term), so no horizontal sums; panels split over the threads.
+     */
+    static void matvecPacked(float[] y, int yo, float[] bp, float[] x, int xo, int rows, int cols, float[] bias, int bo) {
+        int panels = (rows + NR - 1) / NR;
+        int slices = (long) rows * cols < MATVEC_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), Math.max(1, panels / 4));
+        if (slices == 1) { panels(y, yo, bp, x, xo, rows, cols, bias, bo, 0, panels); return; }
+        Kernels.parallel(slices, s -> panels(y, yo, bp, x, xo, rows, cols, bias, bo, panels * s / slices, panels * (s + 1) / slices));
+    }
+
+    /** Panels q0 ≤ q < q1: four at a time (eight accumulators on four streams), then one by one. */
+    private static void panels(float[] y, int yo, float[] bp, float[] x, int xo, int rows, int cols, float[] bias, int bo, int q0, int q1) {
+        int full = Math.min(q1, rows / NR), q = q0;
+        for (; q + 4 <= full; q += 4) panel4(y, yo + q * NR, bp, q * NR * cols, x, xo, cols, bias, bo + q * NR);
+        for (; q < q1; q++) {
+            int r0 = q * NR;
+            panel1(y, yo + r0, bp, r0 * cols, Math.min(NR, rows - r0), x, xo, cols, bias, bo + r0);
+        }
+    }
+
+    private static void panel4(float[] y, int yo, float[] bp, int o0, float[] x, int xo, int cols, float[] bias, int bo) {
+        int step = NR * cols, o1 = o0 + step, o2 = o1 + step, o3 = o2 + step;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S),
+                a4 = FloatVector.zero(S), a5 = FloatVector.zero(S), a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
+        for (int p = 0; p < cols; p++, o0 += NR, o1 += NR, o2 += NR, o3 += NR) {
+            FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+            a0 = FloatVector.fromArray(S, bp, o0).fma(xv, a0);
+            a1 = FloatVector.fromArray(S, bp, o0 + L).fma(xv, a1);
+            a2 = FloatVector.fromArray(S, bp, o1).fma(xv, a2);
+            a3 = FloatVector.fromArray(S, bp, o1 + L).fma(xv, a3);
+            a4 = FloatVector.fromArray(S, bp, o2).fma(xv, a4);
+            a5 = FloatVector.fromArray(S, bp, o2 + L).fma(xv, a5);
+            a6 = FloatVector.fromArray(S, bp, o3).fma(xv, a6);
+            a7 = FloatVector.fromArray(S, bp, o3 + L).fma(xv, a7);
+        }
+        if (bias != null) {
+            a0 = a0.add(FloatVector.fromArray(S, bias, bo));         a1 = a1.add(FloatVector.fromArray(S, bias, bo + L));
+            a2 = a2.add(FloatVector.fromArray(S, bias, bo + 2 * L)); a3 = a3.add(FloatVector.fromArray(S, bias, bo + 3 * L));
+            a4 = a4.add(FloatVector.fromArray(S, bias, bo + 4 * L)); a5 = a5.add(FloatVector.fromArray(S, bias, bo + 5 * L));
+            a6 = a6.add(FloatVector.fromArray(S, bias, bo + 6 * L)); a7 = a7.add(FloatVector.fromArray(S, bias, bo + 7 * L));
+        }
+        a0.intoArray(y, yo);         a1.intoArray(y, yo + L);     a2.intoArray(y, yo + 2 * L); a3.intoArray(y, yo + 3 * L);
+        a4.intoArray(y, yo + 4 * L); a5.intoArray(y, yo + 5 * L); a6.intoArray(y, yo + 6 * L); a7.intoArray(y, yo + 7 * L);
+    }
+
+    /** One panel of nr ≤ NR outputs (L or NR wide); a narrower one is computed aside and its nr outputs copied. */
+    private static void panel1(float[] y, int yo, float[] bp, int o, int nr, float[] x, int xo, int cols, float[] bias, int bo) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        if (nr <= L) for (int p = 0; p < cols; p++, o += L) a0 = FloatVector.fromArray(S, bp, o).fma(FloatVector.broadcast(S, x[xo + p]), a0);
+        else
+            for (int p = 0; p < cols; p++, o += NR) {
+                FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+                a0 = FloatVector.fromArray(S, bp, o).fma(xv, a0);
+                a1 = FloatVector.fromArray(S, bp, o + L).fma(xv, a1);
+            }
+        if (nr == NR) {
+            if (bias != null) { a0 = a0.add(FloatVector.fromArray(S, bias, bo)); a1 = a1.add(FloatVector.fromArray(S, bias, bo + L)); }
+            a0.intoArray(y, yo);
+            a1.intoArray(y, yo + L);
+            return;
+        }
+        float[] t = new float[NR];
+        a0.intoArray(t, 0);
+        a1.intoArray(t, L);
+        for (int j = 0; j < nr; j++) y[yo + j] = bias == null ? t[j] : t[j] + bias[bo + j];
+    }
+
     /**
      * One row of C: {@code c (1×n) (+)= a (1×k) · op(B)}. With B stored n×k (a linear layer's weight) it is a
      * matrix-vector product; with B stored k×n it is a sum of k rows of B weighted by a (axpy), split by columns.

@@ -3,6 +3,7 @@ package llmbook.sample;
 import java.util.Arrays;
 import llmbook.model.DecodeCache;
 import llmbook.model.LanguageModel;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Tensor;
 
 /**
@@ -96,7 +97,7 @@ public final class Generator {
         model.train(false);
         DecodeCache cache = useCache ? model.newCache(1) : null;
         long k = 0;
-        try (var g = Tensor.noGrad()) {
+        try (var g = Tensor.noGrad(); var f = LinAlg.frozenWeights()) {   // no weight changes while it generates
             for (; k < maxNew; k++) {
                 if (len > T) {                                    // jump: keep the last half window (see the class comment)
                     int drop = len - Math.max(1, T / 2);

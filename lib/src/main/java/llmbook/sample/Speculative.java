@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import llmbook.model.DecodeCache;
 import llmbook.model.LanguageModel;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
@@ -52,7 +53,7 @@ public final class Speculative {
         boolean tw = target.isTraining(), dw = draft.isTraining();
         target.train(false);
         draft.train(false);
-        try (var g = Tensor.noGrad()) {
+        try (var g = Tensor.noGrad(); var f = LinAlg.frozenWeights()) {   // no weight changes while it decodes
             DecodeCache tc = target.newCache(1), dc = draft.newCache(1);
             if (n > 1) {                                          // both caches hold everything but the last token
                 int[] pre = Arrays.copyOf(prompt, n - 1);

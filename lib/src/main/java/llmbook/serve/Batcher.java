@@ -13,6 +13,7 @@ import llmbook.model.DecodeCache;
 import llmbook.model.LanguageModel;
 import llmbook.sample.Generator;
 import llmbook.sample.Sampler;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Tensor;
 
 /**
@@ -126,7 +127,7 @@ final class Batcher implements AutoCloseable {
                 else run.add(j);
             }
             if (run.isEmpty()) continue;
-            try (var g = Tensor.noGrad()) {
+            try (var g = Tensor.noGrad(); var f = LinAlg.frozenWeights()) {   // the served weights do not change
                 decode(run);
             } catch (RuntimeException e) {
                 for (Job j : run) fail(j, e);

@@ -82,6 +82,52 @@ public final class LinAlg {
     }
 
     /**
+     * A scope in which no weight changes — one generation: {@code try (var f = LinAlg.frozenWeights()) { … }}. Inside
+     * it, a linear layer applied to a single row (a decoding step) packs its weight once ({@link MatMul#pack}) and
+     * every later token reuses the packed copy, which the one-token product reads faster than the weight itself.
+     * Only parameters are packed (named leaf tensors, see {@code Module.param}). An optimizer step or a load inside
+     * the scope would not be seen by a layer that already packed: train outside it. Scopes nest on a thread (the
+     * inner one shares the outer's packs); closing the outermost drops them.
+     */
+    public static FrozenWeights frozenWeights() {
+        Packs p = Packs.CURRENT.get();
+        if (p == null) Packs.CURRENT.set(p = new Packs());
+        p.depth++;
+        return new FrozenWeights(p);
+    }
+
+    /** The handle of a {@link #frozenWeights()} scope; closing it ends the scope (once). */
+    public static final class FrozenWeights implements AutoCloseable {
+        private final Packs packs;
+        private boolean closed;
+
+        private FrozenWeights(Packs packs) { this.packs = packs; }
+
+        /** Weights packed on this thread's open scopes so far. */
+        public int packed() { return packs.map.size(); }
+
+        @Override public void close() {
+            if (closed) return;
+            closed = true;
+            if (--packs.depth == 0) { packs.map.clear(); Packs.CURRENT.remove(); }
+        }
+
+        /** W's packed copy when a scope is open on this thread and W is a parameter (a named leaf); else null. */
+        static MatMul.Packed packed(Tensor w) {
+            Packs p = Packs.CURRENT.get();
+            if (p == null || w.name == null || !"leaf".equals(w.op) || w.shape.length != 2 || !w.isContiguous()) return null;
+            return p.map.computeIfAbsent(w, t -> MatMul.pack(t.data, t.offset, t.shape[0], t.shape[1]));
+        }
+    }
+
+    /** The packs of one thread's open scopes. */
+    private static final class Packs {
+        static final ThreadLocal<Packs> CURRENT = new ThreadLocal<>();
+        final java.util.IdentityHashMap<Tensor, MatMul.Packed> map = new java.util.IdentityHashMap<>();
+        int depth;
+    }
+
+    /**
      * The linear layer {@code y = x·Wᵀ + b}: x (…, in), W (out, in) as PyTorch stores it, b (out) or null.
      * Backward: {@code dx += dy·W}, {@code dW += dyᵀ·x}, {@code db += Σ_rows dy}.
      */
@@ -100,7 +146,9 @@ public final class LinAlg {
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
         float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
-        if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
+        MatMul.Packed packed = rows == 1 ? FrozenWeights.packed(W) : null;
+        if (packed != null) MatMul.matvec(y, 0, packed, X.data, X.offset, B == null ? null : B.data, B == null ? 0 : B.offset);
+        else if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
         else MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
         if (B != null && rows != 1) {                                    // rows are independent: split them
             float[] bd = B.data;

@@ -233,6 +233,43 @@ class DecodeKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> MatMul.matvec(new float[8], 0, new float[64], 0, new float[8], 0, 8, 8, new float[7], 0));
     }
 
+    /**
+     * A packed weight: the vector product equals its scalar twin bit for bit (each output sums in input order, one
+     * fma per term) at 1 and 2 threads, packing is the same layout in both modes, and the result is the plain
+     * matvec's up to rounding — on shapes with ragged last panels (n = 65, 13, 21 …), with and without a bias.
+     */
+    @Test
+    void packedMatvecEqualsItsScalarTwinAndThePlainProduct() {
+        Random r = new Random(11);
+        for (int[] kn : new int[][] {{16, 8}, {128, 384}, {128, 13}, {512, 128}, {33, 21}, {128, 65}, {5, 100}, {128, 4096}, {64, 1}}) {
+            int k = kn[0], n = kn[1];
+            float[] x = rand(r, k + 2), w = rand(r, n * k + 1), bias = rand(r, n + 3);
+            String what = "k=" + k + " n=" + n;
+            MatMul.Packed p = MatMul.pack(w, 1, n, k);
+            Kernels.useVector(false);
+            MatMul.Packed ps = MatMul.pack(w, 1, n, k);
+            Kernels.useVector(true);
+            assertArrayEquals(ps.panels(), p.panels(), what + ": scalar packing differs");
+            for (float[] b : new float[][] {null, bias}) {
+                float[] plain = new float[n], scalar = new float[n + 1];
+                MatMul.matvec(plain, 0, w, 1, x, 2, n, k, b, 3);
+                MatMul.matvecScalar(scalar, 1, p, x, 2, b, 3);
+                for (int threads : new int[] {1, 2}) {
+                    Kernels.setThreads(threads);
+                    float[] got = new float[n + 1];
+                    MatMul.matvec(got, 1, p, x, 2, b, 3);
+                    assertArrayEquals(scalar, got, what + (b == null ? "" : " + bias") + ", " + threads + " thread(s): not the scalar twin's bits");
+                }
+                close(what + " packed vs plain", plain, java.util.Arrays.copyOfRange(scalar, 1, n + 1), 1e-4f);
+            }
+        }
+        MatMul.Packed p = MatMul.pack(new float[64], 0, 8, 8);
+        assertThrows(IllegalArgumentException.class, () -> MatMul.matvec(new float[7], 0, p, new float[8], 0, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> MatMul.matvec(new float[8], 0, p, new float[8], 0, new float[7], 0));
+        assertThrows(IllegalArgumentException.class, () -> MatMul.pack(new float[63], 0, 8, 8));
+        assertThrows(IllegalArgumentException.class, () -> new MatMul.Packed(new float[64], 8, 8));
+    }
+
     /** Off, the switch sends every new entry point to its scalar twin (same bits). */
     @Test
     void useVectorOffRunsTheScalarTwins() {
