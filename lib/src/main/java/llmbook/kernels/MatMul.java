@@ -130,6 +130,21 @@ public final class MatMul {
         else matvecPackedUnchecked(y, yo, w, x, xo, bias, bo);
     }
 
+    /** Whether {@link #matmul(float[], int, float[], int, float[], int, Packed, int, boolean)} reads packed panels for depth k (else it packs W itself). */
+    public static boolean matmulReadsPacked(int k) { return Kernels.usingVector() && k <= MatMulVector.KC; }
+
+    /**
+     * {@code C (=|+=) A·Wᵀ} for A (m, k) row-major and W (n, k) — a linear layer on m rows — with W also given packed
+     * ({@link #pack} of the same W): the matmul's micro-kernel reads those panels instead of packing W again, so the
+     * result has exactly the bits of {@code matmul(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate)}.
+     */
+    public static void matmul(float[] c, int cOff, float[] a, int aOff, float[] w, int wo, Packed packed, int m, boolean accumulate) {
+        int n = packed.rows(), k = packed.cols();
+        check("MatMul.matmul", c, cOff, a, aOff, w, wo, m, k, n);
+        if (Kernels.usingVector()) MatMulVector.matmul(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate, packed.panels());
+        else matmulUnchecked(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate);
+    }
+
     /** The scalar twin of {@link #matvec(float[], int, Packed, float[], int, float[], int)}: the same bits. */
     public static void matvecScalar(float[] y, int yo, Packed w, float[] x, int xo, float[] bias, int bo) {
         checkPacked("MatMul.matvecScalar", y, yo, w, x, xo, bias, bo);

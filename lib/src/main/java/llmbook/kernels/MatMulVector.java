@@ -43,6 +43,16 @@ final class MatMulVector {
 
     static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                        int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
+        matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, null);
+    }
+
+    /**
+     * As above; {@code pre}, when not null, holds op(B) already packed for all n columns ({@link #packForMatvec}): the
+     * micro-kernel reads those panels instead of packing its own (the same floats, so the same bits). Used only when
+     * k fits one packed block (k ≤ KC); otherwise ignored.
+     */
+    static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                       int m, int k, int n, boolean transA, boolean transB, boolean accumulate, float[] pre) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
@@ -74,9 +84,11 @@ final class MatMulVector {
             kSplit(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate, threads, kBlocks);
             return;
         }
+        if (k > KC) pre = null;
+        float[] packed = pre;
         if (threads > 1 && (byRows ? m : nm) / threads < MIN_SLAB) threads = 1;
         if (threads == 1) {
-            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate);
+            gemm(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, accumulate, packed, 0);
             return;
         }
         if (byRows) { // row slabs, multiples of MR
@@ -85,7 +97,7 @@ final class MatMulVector {
             Kernels.parallel(slabs, s -> {
                 int i0 = s * per, rows = Math.min(per, m - i0);
                 int aStart = transA ? aOff + i0 : aOff + i0 * lda;
-                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, nm, accumulate);
+                gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, nm, accumulate, packed, 0);
             });
         } else {      // column slabs, multiples of NR
             int per = roundUp((nm + threads - 1) / threads, NR);
@@ -93,7 +105,7 @@ final class MatMulVector {
             Kernels.parallel(slabs, s -> {
                 int j0 = s * per, cols = Math.min(per, nm - j0);
                 int bStart = transB ? bOff + j0 * ldb : bOff + j0;
-                gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate);
+                gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate, packed, j0);
             });
         }
     }
@@ -231,7 +243,7 @@ final class MatMulVector {
             for (int blk = kBlocks * s / threads, end = kBlocks * (s + 1) / threads; blk < end; blk++) {
                 int pc = blk * KC, kc = Math.min(KC, k - pc);
                 int aStart = transA ? aOff + pc * lda : aOff + pc, bStart = transB ? bOff + pc : bOff + pc * ldb;
-                gemm(part, blk * mn, n, a, aStart, lda, transA, b, bStart, ldb, transB, m, kc, n, false);
+                gemm(part, blk * mn, n, a, aStart, lda, transA, b, bStart, ldb, transB, m, kc, n, false, null, 0);
             }
         });
         int slabs = Math.min(threads, Math.max(1, m / MR));
@@ -314,9 +326,12 @@ final class MatMulVector {
 
     static int roundUp(int x, int to) { return (x + to - 1) / to * to; }
 
-    /** Serial blocked GEMM on a sub-matrix: C (ldc) = op(A) (lda) · op(B) (ldb). */
+    /**
+     * Serial blocked GEMM on a sub-matrix: C (ldc) = op(A) (lda) · op(B) (ldb). With {@code pre} (k ≤ KC), op(B)'s
+     * panels are read from there, this sub-matrix's column 0 being column {@code preCol} of the packed one.
+     */
     static void gemm(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, boolean transA,
-                     float[] b, int bOff, int ldb, boolean transB, int m, int k, int n, boolean accumulate) {
+                     float[] b, int bOff, int ldb, boolean transB, int m, int k, int n, boolean accumulate, float[] pre, int preCol) {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0], bp = buf[1], tile = buf[2];
         // Packing A costs about as much as a few B panels of compute: when C is narrow the micro-kernel reads A in
@@ -328,14 +343,17 @@ final class MatMulVector {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
-                packB(bp, b, bOff, ldb, transB, pc, kc, jc, nc);
+                float[] bsrc = bp;
+                int bBase = 0;
+                if (pre == null) packB(bp, b, bOff, ldb, transB, pc, kc, jc, nc);
+                else { bsrc = pre; bBase = (preCol + jc) * kc; }   // k ≤ KC: one block, every earlier panel NR wide
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     int fullRows = directA ? mc / MR * MR : 0;   // rows read in place; the rest are packed
                     if (fullRows < mc) packA(ap, a, aOff, lda, transA, ic + fullRows, mc - fullRows, pc, kc);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bPanel = jr * kc;               // panels before this one are all NR wide
+                        int bPanel = bBase + jr * kc;       // panels before this one are all NR wide
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ao, rs, ps;
@@ -344,13 +362,13 @@ final class MatMulVector {
                             else { ao = aOff + (ic + ir) * lda + pc; rs = lda; ps = 1; }             // A[i][p] = a[i*lda + p]
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel8x2(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bp, bPanel, kc, c, cIdx, ldc, add);
+                                kernel8x2(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bsrc, bPanel, kc, c, cIdx, ldc, add);
                             } else if (mr == MR && nr == L) {
-                                kernel8x1(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bp, bPanel, kc, c, cIdx, ldc, add);
+                                kernel8x1(a2(directA, ir < fullRows, a, ap), ao, rs, ps, bsrc, bPanel, kc, c, cIdx, ldc, add);
                             } else {                        // ragged edge: compute a full tile aside, copy the valid part
                                 float[] src = a2(directA, ir < fullRows, a, ap);
-                                if (nr > L) kernel8x2(src, ao, rs, ps, bp, bPanel, kc, tile, 0, NR, false);
-                                else kernel8x1(src, ao, rs, ps, bp, bPanel, kc, tile, 0, NR, false);
+                                if (nr > L) kernel8x2(src, ao, rs, ps, bsrc, bPanel, kc, tile, 0, NR, false);
+                                else kernel8x1(src, ao, rs, ps, bsrc, bPanel, kc, tile, 0, NR, false);
                                 for (int r = 0; r < mr; r++) {
                                     int ci = cIdx + r * ldc;
                                     if (add) for (int j = 0; j < nr; j++) c[ci + j] += tile[r * NR + j];

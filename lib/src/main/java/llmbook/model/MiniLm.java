@@ -13,6 +13,7 @@ import llmbook.io.MiniLmJar;
 import llmbook.io.Onnx;
 import llmbook.model.transformer.Encoder;
 import llmbook.model.transformer.TransformerConfig;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 import llmbook.tokenizer.WordPiece;
@@ -105,7 +106,8 @@ public final class MiniLm {
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Integer.compare(enc.get(a).length(), enc.get(b).length()));   // similar lengths together
         float[] out = new float[n * c];
-        try (var ng = Tensor.noGrad()) {
+        // several passes: each weight is packed once for all of them (one pass would pack it for nothing)
+        try (var ng = Tensor.noGrad(); var f = n > batch ? LinAlg.frozenWeights() : null) {
             for (int from = 0; from < n; from += batch) {
                 int b = Math.min(batch, n - from), t = 0;
                 int[] lengths = new int[b];

@@ -83,8 +83,9 @@ public final class LinAlg {
 
     /**
      * A scope in which no weight changes — one generation: {@code try (var f = LinAlg.frozenWeights()) { … }}. Inside
-     * it, a linear layer applied to a single row (a decoding step) packs its weight once ({@link MatMul#pack}) and
-     * every later token reuses the packed copy, which the one-token product reads faster than the weight itself.
+     * it, a linear layer packs its weight once ({@link MatMul#pack}) and every later call reuses the packed copy: a
+     * single row (a decoding step) is then a product that reads the panels faster than the weight itself, and several
+     * rows (a prompt, a batch) skip the matmul's own packing of W (same bits as without the scope).
      * Only parameters are packed (named leaf tensors, see {@code Module.param}). An optimizer step or a load inside
      * the scope would not be seen by a layer that already packed: train outside it. Scopes nest on a thread (the
      * inner one shares the outer's packs); closing the outermost drops them.
@@ -146,9 +147,10 @@ public final class LinAlg {
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = out;
         float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
-        MatMul.Packed packed = rows == 1 ? FrozenWeights.packed(W) : null;
-        if (packed != null) MatMul.matvec(y, 0, packed, X.data, X.offset, B == null ? null : B.data, B == null ? 0 : B.offset);
+        MatMul.Packed packed = rows == 1 || MatMul.matmulReadsPacked(in) ? FrozenWeights.packed(W) : null;   // inside a frozenWeights scope
+        if (rows == 1 && packed != null) MatMul.matvec(y, 0, packed, X.data, X.offset, B == null ? null : B.data, B == null ? 0 : B.offset);
         else if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
+        else if (packed != null) MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, packed, rows, false);  // same bits, W not packed again
         else MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
         if (B != null && rows != 1) {                                    // rows are independent: split them
             float[] bd = B.data;

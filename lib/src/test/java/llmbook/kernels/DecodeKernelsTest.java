@@ -270,6 +270,32 @@ class DecodeKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> new MatMul.Packed(new float[64], 8, 8));
     }
 
+    /**
+     * A matmul x·Wᵀ that reads W's packed panels instead of packing W gives the plain matmul's bits: row slabs,
+     * column slabs, ragged last panels, dot-product tail columns, k past one packed block (then the panels are not
+     * used), 1 and 2 threads, overwrite and accumulate.
+     */
+    @Test
+    void matmulOnPackedWeightsHasThePlainBits() {
+        Random r = new Random(12);
+        int[][] mkn = {{2, 16, 8}, {64, 128, 384}, {64, 128, 65}, {208, 128, 128}, {9, 33, 21}, {300, 512, 128}, {40, 128, 1000},
+                {16, 1024, 64}, {128, 64, 33}, {2048, 128, 512}};
+        for (int[] d : mkn) {
+            int m = d[0], k = d[1], n = d[2];
+            float[] a = rand(r, m * k + 1), w = rand(r, n * k + 2), c0 = rand(r, m * n + 3);
+            MatMul.Packed p = MatMul.pack(w, 2, n, k);
+            for (boolean acc : new boolean[] {false, true})
+                for (int threads : new int[] {1, 2}) {
+                    Kernels.setThreads(threads);
+                    float[] want = c0.clone(), got = c0.clone();
+                    MatMul.matmul(want, 3, a, 1, w, 2, m, k, n, false, true, acc);
+                    MatMul.matmul(got, 3, a, 1, w, 2, p, m, acc);
+                    assertArrayEquals(want, got, "m=" + m + " k=" + k + " n=" + n + (acc ? " +=" : "") + ", " + threads + " thread(s)");
+                }
+        }
+        assertThrows(IllegalArgumentException.class, () -> MatMul.matmul(new float[8], 0, new float[16], 0, new float[64], 0, MatMul.pack(new float[64], 0, 8, 8), 3, false));
+    }
+
     /** Off, the switch sends every new entry point to its scalar twin (same bits). */
     @Test
     void useVectorOffRunsTheScalarTwins() {

@@ -18,7 +18,7 @@ class FrozenWeightsTest {
     void oneRowProductsUseAPackedParameterAndMatchThePlainProduct() {
         Rng r = new Rng(1);
         Tensor w = param(r, 65, 48), b = Tensor.randn(r, 65).name("bias"), x = Tensor.randn(r, 1, 48), xs = Tensor.randn(r, 3, 48);
-        float[] plain = LinAlg.linear(x, w, b).toArray(), plainNoBias = LinAlg.linear(x, w, null).toArray();
+        float[] plain = LinAlg.linear(x, w, b).toArray(), plainNoBias = LinAlg.linear(x, w, null).toArray(), plainRows = LinAlg.linear(xs, w, b).toArray();
         try (var f = LinAlg.frozenWeights()) {
             float[] frozen = LinAlg.linear(x, w, b).toArray();
             assertEquals(1, f.packed());
@@ -26,7 +26,7 @@ class FrozenWeightsTest {
             close(plainNoBias, LinAlg.linear(x, w, null).toArray());
             assertEquals(1, f.packed(), "the same weight is packed once");
             assertArrayEquals(frozen, LinAlg.linear(x, w, b).toArray());
-            LinAlg.linear(xs, w, b);                                  // several rows: the matmul, nothing packed
+            assertArrayEquals(LinAlg.linear(xs, w, b).toArray(), plainRows, "several rows: the plain matmul's bits");
             LinAlg.linear(x, Tensor.randn(r, 65, 48), b);           // not a parameter (no name)
             LinAlg.linear(x, param(r, 48, 65).t(), b);              // a view, not the stored layout
             assertEquals(1, f.packed());
