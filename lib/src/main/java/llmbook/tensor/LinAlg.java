@@ -116,8 +116,11 @@ public final class LinAlg {
         /** W's packed copy when a scope is open on this thread and W is a parameter (a named leaf); else null. */
         static MatMul.Packed packed(Tensor w) {
             Packs p = Packs.CURRENT.get();
-            if (p == null || w.name == null || !"leaf".equals(w.op) || w.shape.length != 2 || !w.isContiguous()) return null;
-            return p.map.computeIfAbsent(w, t -> MatMul.pack(t.data, t.offset, t.shape[0], t.shape[1]));
+            if (p == null) return null;
+            MatMul.Packed packed = p.map.get(w);                      // every call after the first
+            if (packed != null || w.name == null || !"leaf".equals(w.op) || w.shape.length != 2 || !w.isContiguous()) return packed;
+            p.map.put(w, packed = MatMul.pack(w.data, w.offset, w.shape[0], w.shape[1]));
+            return packed;
         }
     }
 
