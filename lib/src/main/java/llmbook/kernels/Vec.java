@@ -49,6 +49,15 @@ final class Vec {
     }
 
     /**
+     * {@link #exp} for arguments ≤ 0 or NaN (a row minus its max, or minus its log-sum-exp): the same bits with one
+     * blend instead of three (below ≈−87.34, e.g. a masked −∞, it is exactly 0; a NaN stays NaN), so the unrolled
+     * loops that call it stay small enough for C2 to keep every vector op compiled.
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        return expClamped(x).blend(0f, x.compare(LT, EXP_UNDERFLOW));
+    }
+
+    /**
      * {@link #exp} without its three special-case blends: arguments are clamped to [≈−87.34, ≈88.38], so it is finite
      * and positive for every number (NaN stays NaN). For callers that need no infinities: every extra blend makes the
      * caller bigger, and past C2's inlining budget a blend runs the Vector API's Java fallback (seen in {@link #tanh}).
@@ -196,20 +205,20 @@ final class Vec {
         return s;
     }
 
-    /** y[yo+i] = exp(x[xo+i] − shift); returns Σ y. */
+    /** y[yo+i] = exp(x[xo+i] − shift) for a shift ≥ every x (a max, a log-sum-exp); returns Σ y. */
     static float expShift(float[] y, int yo, float[] x, int xo, int n, float shift) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            FloatVector e0 = exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
-            FloatVector e1 = exp(FloatVector.fromArray(S, x, xo + i + L).sub(shift));
+            FloatVector e0 = expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift));
+            FloatVector e1 = expNonPositive(FloatVector.fromArray(S, x, xo + i + L).sub(shift));
             e0.intoArray(y, yo + i);
             e1.intoArray(y, yo + i + L);
             s0 = s0.add(e0);
             s1 = s1.add(e1);
         }
         for (; i <= n - L; i += L) {
-            FloatVector e0 = exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
+            FloatVector e0 = expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift));
             e0.intoArray(y, yo + i);
             s0 = s0.add(e0);
         }
@@ -223,10 +232,10 @@ final class Vec {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            s0 = s0.add(exp(FloatVector.fromArray(S, x, xo + i).sub(shift)));
-            s1 = s1.add(exp(FloatVector.fromArray(S, x, xo + i + L).sub(shift)));
+            s0 = s0.add(expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)));
+            s1 = s1.add(expNonPositive(FloatVector.fromArray(S, x, xo + i + L).sub(shift)));
         }
-        for (; i <= n - L; i += L) s0 = s0.add(exp(FloatVector.fromArray(S, x, xo + i).sub(shift)));
+        for (; i <= n - L; i += L) s0 = s0.add(expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)));
         float s = sumLanes(s0.add(s1));
         for (; i < n; i++) s += (float) Math.exp(x[xo + i] - shift);
         return s;

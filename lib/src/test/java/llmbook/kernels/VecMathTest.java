@@ -49,6 +49,29 @@ class VecMathTest {
         assertEquals((float) Math.E, y[7], Math.ulp((float) Math.E));
     }
 
+    /** On arguments ≤ 0 (every float from −0 down to −∞, in steps of 2⁸ bit patterns, plus NaN) the one-blend exp has exp's bits. */
+    @Test
+    void expNonPositiveHasExpsBitsOnEveryNonPositiveFloat() {
+        float[] x = new float[Vec.L], a = new float[Vec.L], b = new float[Vec.L];
+        int filled = 0;
+        for (long bits = 0x80000000L; bits <= 0xFF800000L + Vec.L; bits += 256) {
+            x[filled++] = bits > 0xFF800000L ? (bits % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY) : Float.intBitsToFloat((int) bits);
+            if (filled < Vec.L) continue;
+            filled = 0;
+            FloatVector v = FloatVector.fromArray(Vec.S, x, 0);
+            Vec.exp(v).intoArray(a, 0);
+            Vec.expNonPositive(v).intoArray(b, 0);
+            for (int i = 0; i < Vec.L; i++)
+                assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]), "x = " + x[i]);
+        }
+        x[0] = 0f; x[1] = -0f; x[2] = -100f; x[3] = Float.NEGATIVE_INFINITY;
+        Vec.expNonPositive(FloatVector.fromArray(Vec.S, x, 0)).intoArray(b, 0);
+        assertEquals(1f, b[0]);
+        assertEquals(1f, b[1]);
+        assertEquals(0f, b[2]);
+        assertEquals(0f, b[3]);
+    }
+
     @Test
     void tanhIsCloseToMathTanhIncludingNearZero() {
         float[] x = grid(-12f, 12f, 1 << 16);
