@@ -84,8 +84,9 @@ public final class LinAlg {
     /**
      * A scope in which no weight changes — one generation: {@code try (var f = LinAlg.frozenWeights()) { … }}. Inside
      * it, a linear layer packs its weight once ({@link MatMul#pack}) and every later call reuses the packed copy: a
-     * single row (a decoding step) is then a product that reads the panels faster than the weight itself, and several
-     * rows (a prompt, a batch) skip the matmul's own packing of W (same bits as without the scope).
+     * single row (a decoding step) is then a product that reads the panels faster than the weight itself (it sums in
+     * another order than the unscoped one-row product, so its last bits can differ), and several rows (a prompt, a
+     * batch) skip the matmul's own packing of W (the same bits as without the scope).
      * Only parameters are packed (named leaf tensors, see {@code Module.param}). An optimizer step or a load inside
      * the scope would not be seen by a layer that already packed: train outside it. Scopes nest on a thread (the
      * inner one shares the outer's packs); closing the outermost drops them.
