@@ -109,9 +109,9 @@ public final class MatMul {
         float[] bp = new float[MatMulVector.packedSize(rows, cols)];
         if (Kernels.usingVector()) MatMulVector.packForMatvec(bp, w, wo, rows, cols);
         else {                                            // the same layout, one float at a time
-            int nrFull = MatMulVector.NR, l = MatMulVector.L;
+            int nrFull = MatMulVector.NR;
             for (int r0 = 0; r0 < rows; r0 += nrFull) {
-                int nr = Math.min(nrFull, rows - r0), width = nr == nrFull || nr > l ? nrFull : l, base = r0 * cols;
+                int nr = Math.min(nrFull, rows - r0), width = MatMulVector.panelWidth(nr), base = r0 * cols;
                 for (int p = 0; p < cols; p++)
                     for (int j = 0; j < nr; j++) bp[base + p * width + j] = w[wo + (r0 + j) * cols + p];
             }
@@ -152,10 +152,10 @@ public final class MatMul {
     }
 
     private static void matvecPackedUnchecked(float[] y, int yo, Packed w, float[] x, int xo, float[] bias, int bo) {
-        int rows = w.rows(), cols = w.cols(), nrFull = MatMulVector.NR, l = MatMulVector.L;
+        int rows = w.rows(), cols = w.cols(), nrFull = MatMulVector.NR;
         float[] bp = w.panels();
         for (int r0 = 0; r0 < rows; r0 += nrFull) {
-            int nr = Math.min(nrFull, rows - r0), width = nr == nrFull || nr > l ? nrFull : l, base = r0 * cols;
+            int nr = Math.min(nrFull, rows - r0), width = MatMulVector.panelWidth(nr), base = r0 * cols;
             for (int j = 0; j < nr; j++) {
                 float acc = 0f;
                 for (int p = 0; p < cols; p++) acc = Math.fma(bp[base + p * width + j], x[xo + p], acc);

@@ -24,6 +24,9 @@ final class MatMulVector {
     static final int MR = 8;          // rows of C per micro-tile
     static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256; // exactly MR floats
     static final int NR = 2 * L;      // columns of C per micro-tile (32 with AVX-512)
+
+    /** Floats per row of a packed op(B) panel holding nr ≤ NR columns: L when they fit one vector, else NR (zero-padded). */
+    static int panelWidth(int nr) { return nr <= L ? L : NR; }
     static final int KC = Integer.getInteger("llmbook.matmul.kc", 512);  // depth of a packed block (A/B: 512/64 ≥ 256/128)
     static final int MC = Integer.getInteger("llmbook.matmul.mc", 64);   // rows of a packed A block (L2)
     static final int NC = Integer.getInteger("llmbook.matmul.nc", 1024); // columns of a packed B block
@@ -131,7 +134,7 @@ final class MatMulVector {
     /** Floats of a (rows, cols) weight packed for {@link #matvecPacked}: full NR-wide panels, the last L or NR wide. */
     static int packedSize(int rows, int cols) {
         int full = rows / NR * NR, rest = rows - full;
-        return (full + (rest == 0 ? 0 : rest <= L ? L : NR)) * cols;
+        return (full + (rest == 0 ? 0 : panelWidth(rest))) * cols;
     }
 
     /** W (rows, cols) into the panels {@link #packB} makes of op(B) = Wᵀ (k = cols, n = rows): the same layout, same copy. */
@@ -393,7 +396,7 @@ final class MatMulVector {
                 for (int jr = 0; jr < full; jr += NR) copy2(b, src + jr, bp, jr * kc + p * NR);
             }
             if (full < nc) {
-                int nr = nc - full, w = nr <= L ? L : NR, base = full * kc;
+                int nr = nc - full, w = panelWidth(nr), base = full * kc;
                 for (int p = 0; p < kc; p++) {
                     int dst = base + p * w;
                     System.arraycopy(b, bOff + (pc + p) * ldb + jc + full, bp, dst, nr);
@@ -411,7 +414,7 @@ final class MatMulVector {
                             for (int i = 0; i < 8; i++) bp[dst + p * NR + i] = b[src + i * ldb + p];
                     }
             for (; jr < nc; jr += NR) {  // the last, narrower panel: one stored row at a time, written as a column
-                int nr = Math.min(NR, nc - jr), w = nr <= L ? L : NR, base = jr * kc;
+                int nr = Math.min(NR, nc - jr), w = panelWidth(nr), base = jr * kc;
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) bp[base + p * w + j] = b[src + p];
