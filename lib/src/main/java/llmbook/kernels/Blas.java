@@ -34,6 +34,45 @@ public final class Blas {
         axpyUnchecked(alpha, x, xo, y, yo, n);
     }
 
+    /**
+     * Column sums added in: {@code y[yo+j] += Σ_{r<rows} x[xo + r·n + j]} for j &lt; n, the rows added one by one in
+     * order (a linear layer's bias gradient, Σ over the batch of dy). Columns are independent, so the threads split
+     * them and every column is summed the same way whatever the thread count: the bits equal the scalar twin's.
+     */
+    public static void addRows(float[] x, int xo, int rows, int n, float[] y, int yo) {
+        Kernels.checkDim("Blas.addRows", "rows", rows);
+        Kernels.checkDim("Blas.addRows", "n", n);
+        long size = (long) rows * n;
+        if (Kernels.outside(x, xo, size)) Kernels.checkArray("Blas.addRows", "x (rows=" + rows + ", n=" + n + ")", x, xo, size);
+        if (Kernels.outside(y, yo, n)) Kernels.checkArray("Blas.addRows", "y (n=" + n + ")", y, yo, n);
+        if (!Kernels.usingVector()) { addRowsUnchecked(x, xo, rows, n, y, yo, 0, n); return; }
+        int blocks = (n + Vec.ADD_ROWS_BLOCK - 1) / Vec.ADD_ROWS_BLOCK;   // columns go to threads in whole blocks
+        int slices = size < ADD_ROWS_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), blocks);
+        if (slices == 1) { Vec.addRows(x, xo, rows, n, y, yo, 0, n); return; }
+        Kernels.parallel(slices, s -> Vec.addRows(x, xo, rows, n, y, yo,
+                Math.min(n, blocks * s / slices * Vec.ADD_ROWS_BLOCK), Math.min(n, blocks * (s + 1) / slices * Vec.ADD_ROWS_BLOCK)));
+    }
+
+    /** The scalar twin of {@link #addRows}: one row after another, every column in order. */
+    public static void addRowsScalar(float[] x, int xo, int rows, int n, float[] y, int yo) {
+        Kernels.checkDim("Blas.addRowsScalar", "rows", rows);
+        Kernels.checkDim("Blas.addRowsScalar", "n", n);
+        long size = (long) rows * n;
+        if (Kernels.outside(x, xo, size)) Kernels.checkArray("Blas.addRowsScalar", "x (rows=" + rows + ", n=" + n + ")", x, xo, size);
+        if (Kernels.outside(y, yo, n)) Kernels.checkArray("Blas.addRowsScalar", "y (n=" + n + ")", y, yo, n);
+        addRowsUnchecked(x, xo, rows, n, y, yo, 0, n);
+    }
+
+    /** Below this many floats summed, {@link #addRows} stays on one thread. */
+    static final long ADD_ROWS_PARALLEL_MIN = 1L << 16;
+
+    static void addRowsUnchecked(float[] x, int xo, int rows, int n, float[] y, int yo, int j0, int j1) {
+        for (int r = 0; r < rows; r++) {
+            int o = xo + r * n;
+            for (int j = j0; j < j1; j++) y[yo + j] += x[o + j];
+        }
+    }
+
     static float dotUnchecked(float[] a, int ao, float[] b, int bo, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) s += a[ao + i] * b[bo + i];

@@ -255,6 +255,39 @@ final class Vec {
         for (; i < n; i++) y[yo + i] += x[xo + i];
     }
 
+    /** Columns per register block of {@link #addRows}: four vectors. */
+    static final int ADD_ROWS_BLOCK = 4 * L;
+
+    /**
+     * y[yo + j] += Σ_r x[xo + r·n + j] for j0 ≤ j &lt; j1, rows added in order (the same additions as row after row):
+     * four vectors of columns stay in registers over all the rows, so y is read and written once.
+     */
+    static void addRows(float[] x, int xo, int rows, int n, float[] y, int yo, int j0, int j1) {
+        int j = j0;
+        for (; j <= j1 - 4 * L; j += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, y, yo + j), a1 = FloatVector.fromArray(S, y, yo + j + L);
+            FloatVector a2 = FloatVector.fromArray(S, y, yo + j + 2 * L), a3 = FloatVector.fromArray(S, y, yo + j + 3 * L);
+            for (int r = 0, o = xo + j; r < rows; r++, o += n) {
+                a0 = a0.add(FloatVector.fromArray(S, x, o));
+                a1 = a1.add(FloatVector.fromArray(S, x, o + L));
+                a2 = a2.add(FloatVector.fromArray(S, x, o + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, x, o + 3 * L));
+            }
+            a0.intoArray(y, yo + j); a1.intoArray(y, yo + j + L); a2.intoArray(y, yo + j + 2 * L); a3.intoArray(y, yo + j + 3 * L);
+        }
+        for (; j <= j1 - L; j += L) {
+            FloatVector a = FloatVector.fromArray(S, y, yo + j);
+            for (int r = 0, o = xo + j; r < rows; r++, o += n) a = a.add(FloatVector.fromArray(S, x, o));
+            a.intoArray(y, yo + j);
+        }
+        if (j < j1) {                                         // the last j1 − j < L columns: one masked vector
+            VectorMask<Float> m = S.indexInRange(j, j1);
+            FloatVector a = FloatVector.fromArray(S, y, yo + j, m);
+            for (int r = 0, o = xo + j; r < rows; r++, o += n) a = a.add(FloatVector.fromArray(S, x, o, m));
+            a.intoArray(y, yo + j, m);
+        }
+    }
+
     /** y[yo+i] += alpha·x[xo+i] over i < n. */
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;

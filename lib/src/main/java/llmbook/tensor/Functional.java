@@ -1,6 +1,7 @@
 package llmbook.tensor;
 
 import llmbook.kernels.Activations;
+import llmbook.kernels.Kernels;
 import llmbook.kernels.Norms;
 import llmbook.kernels.Softmax;
 
@@ -237,13 +238,16 @@ public final class Functional {
             float s = g[0] / n;
             // the log-softmax backward dx += dy − exp(lp)·Σdy with dy = −s·onehot(t) is exactly s·(softmax − onehot):
             // one vectorised kernel call per row instead of a scalar exp per logit (it matters at V = 8192, Q42)
-            float[] dy = new float[v];
-            for (int r = 0; r < rows; r++) {
-                if (tg[r] == ignoreIndex) continue;
-                dy[tg[r]] = -s;
-                Softmax.logSoftmaxBackward(gx, r * v, lp, r * v, dy, 0, 1, v);
-                dy[tg[r]] = 0f;
-            }
+            // rows are independent: the threads split them (each row computed whole, so the bits do not depend on the split)
+            Kernels.parallelRange(rows, Math.max(1, (1 << 15) / Math.max(1, v)), (r0, r1) -> {
+                float[] dy = new float[v];
+                for (int r = r0; r < r1; r++) {
+                    if (tg[r] == ignoreIndex) continue;
+                    dy[tg[r]] = -s;
+                    Softmax.logSoftmaxBackward(gx, r * v, lp, r * v, dy, 0, 1, v);
+                    dy[tg[r]] = 0f;
+                }
+            });
         });
     }
 

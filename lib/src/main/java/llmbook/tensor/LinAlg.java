@@ -1,5 +1,6 @@
 package llmbook.tensor;
 
+import llmbook.kernels.Blas;
 import llmbook.kernels.Kernels;
 import llmbook.kernels.MatMul;
 
@@ -169,7 +170,7 @@ public final class LinAlg {
                 MatMul.matmul(first ? X.gradBufferForWrite() : X.grad, 0, g, 0, W.data, W.offset, fr, out, in, false, false, !first);
             }
             if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
-            if (B != null && B.requiresGrad) sumRows(B.gradBuffer(), g, fr, out);
+            if (B != null && B.requiresGrad) Blas.addRows(g, 0, fr, out, B.gradBuffer(), 0);   // db += Σ_rows dy
         });
     }
 
@@ -178,14 +179,6 @@ public final class LinAlg {
         for (int r = r0; r < r1; r++) {
             int yo = r * n;
             for (int j = 0; j < n; j++) y[yo + j] += b[bo + j];
-        }
-    }
-
-    /** gb[j] += Σ_r g[r·n + j], rows added in order. */
-    private static void sumRows(float[] gb, float[] g, int rows, int n) {
-        for (int r = 0; r < rows; r++) {
-            int go = r * n;
-            for (int j = 0; j < n; j++) gb[j] += g[go + j];
         }
     }
 
