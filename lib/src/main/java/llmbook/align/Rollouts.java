@@ -7,6 +7,7 @@ import llmbook.nn.Module;
 import llmbook.sample.Sampler;
 import llmbook.tensor.Functional;
 import llmbook.tensor.Rng;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Tensor;
 
 /**
@@ -36,7 +37,7 @@ public final class Rollouts {
         Sampler sampler = Sampler.of(temperature, 0, 1f, rng);
         int v = model.vocab(), p = prompt.length;
         int[][] out = new int[k][length];
-        try (var ng = Tensor.noGrad()) {
+        try (var ng = Tensor.noGrad(); var f = LinAlg.frozenWeights()) {   // the weights do not change while it samples
             DecodeCache cache = model.newCache(k);
             int[] ids = new int[k * p];
             for (int i = 0; i < k; i++) System.arraycopy(prompt, 0, ids, i * p, p);

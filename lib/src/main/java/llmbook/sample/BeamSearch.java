@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import llmbook.model.DecodeCache;
 import llmbook.model.LanguageModel;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Tensor;
 
 /**
@@ -133,7 +134,7 @@ public final class BeamSearch {
         boolean wasTraining = model.isTraining();
         model.train(false);
         DecodeCache cache = useCache ? model.newCache(1) : null;
-        try (var g = Tensor.noGrad()) {
+        try (var g = Tensor.noGrad(); var f = LinAlg.frozenWeights()) {     // no weight changes during a search: each packed once
             for (int step = 0; step < maxNew; step++) {
                 int B = beams.size(), len = beams.get(0).length;
                 float[] last = lastLogits(beams, cache, B, len, V);                 // (B, V)
