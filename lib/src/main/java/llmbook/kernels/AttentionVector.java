@@ -272,6 +272,28 @@ final class AttentionVector {
      */
     private static void scores4(float[] s, int T, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
         int j = 0;
+        for (; j <= n - 4 * L; j += 4 * L) {                 // four vectors of keys: sixteen accumulators
+            FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+            FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+            FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
+            FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
+            for (int c = 0, ko = j; c < d; c++, ko += ld) {
+                FloatVector k0 = FloatVector.fromArray(S, kT, ko), k1 = FloatVector.fromArray(S, kT, ko + L);
+                FloatVector k2 = FloatVector.fromArray(S, kT, ko + 2 * L), k3 = FloatVector.fromArray(S, kT, ko + 3 * L);
+                FloatVector x = FloatVector.broadcast(S, q[qo + c]);
+                a00 = x.fma(k0, a00); a01 = x.fma(k1, a01); a02 = x.fma(k2, a02); a03 = x.fma(k3, a03);
+                x = FloatVector.broadcast(S, q[qo + d + c]);
+                a10 = x.fma(k0, a10); a11 = x.fma(k1, a11); a12 = x.fma(k2, a12); a13 = x.fma(k3, a13);
+                x = FloatVector.broadcast(S, q[qo + 2 * d + c]);
+                a20 = x.fma(k0, a20); a21 = x.fma(k1, a21); a22 = x.fma(k2, a22); a23 = x.fma(k3, a23);
+                x = FloatVector.broadcast(S, q[qo + 3 * d + c]);
+                a30 = x.fma(k0, a30); a31 = x.fma(k1, a31); a32 = x.fma(k2, a32); a33 = x.fma(k3, a33);
+            }
+            a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L); a02.mul(scale).intoArray(s, j + 2 * L); a03.mul(scale).intoArray(s, j + 3 * L);
+            a10.mul(scale).intoArray(s, T + j); a11.mul(scale).intoArray(s, T + j + L); a12.mul(scale).intoArray(s, T + j + 2 * L); a13.mul(scale).intoArray(s, T + j + 3 * L);
+            a20.mul(scale).intoArray(s, 2 * T + j); a21.mul(scale).intoArray(s, 2 * T + j + L); a22.mul(scale).intoArray(s, 2 * T + j + 2 * L); a23.mul(scale).intoArray(s, 2 * T + j + 3 * L);
+            a30.mul(scale).intoArray(s, 3 * T + j); a31.mul(scale).intoArray(s, 3 * T + j + L); a32.mul(scale).intoArray(s, 3 * T + j + 2 * L); a33.mul(scale).intoArray(s, 3 * T + j + 3 * L);
+        }
         for (; j <= n - 2 * L; j += 2 * L) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
             FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
@@ -317,6 +339,50 @@ final class AttentionVector {
     /** R = 4 rows: o[r·d + c] (+)= Σ_{j<n} p[r·T + j]·x[xo + j·d + c]; each x row is loaded once for all four. */
     private static void weightedSum4(float[] o, int oo, boolean add, float[] p, int T, int n, float[] x, int xo, int d) {
         int c = 0;
+        for (; c <= d - 2 * L; c += 2 * L) {                 // two vectors of columns share every broadcast of p
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+            FloatVector e0 = FloatVector.zero(S), e1 = FloatVector.zero(S), e2 = FloatVector.zero(S), e3 = FloatVector.zero(S);
+            FloatVector f0 = FloatVector.zero(S), f1 = FloatVector.zero(S), f2 = FloatVector.zero(S), f3 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= n - 2; j += 2) {                      // a, e: even j; b, f: odd j (the one-vector loop's order)
+                int r0 = xo + j * d + c, r1 = r0 + d;
+                FloatVector v0 = FloatVector.fromArray(S, x, r0), v1 = FloatVector.fromArray(S, x, r1);
+                FloatVector w0 = FloatVector.fromArray(S, x, r0 + L), w1 = FloatVector.fromArray(S, x, r1 + L);
+                FloatVector p0 = FloatVector.broadcast(S, p[j]), p1 = FloatVector.broadcast(S, p[T + j]);
+                FloatVector p2 = FloatVector.broadcast(S, p[2 * T + j]), p3 = FloatVector.broadcast(S, p[3 * T + j]);
+                a0 = p0.fma(v0, a0); a1 = p1.fma(v0, a1); a2 = p2.fma(v0, a2); a3 = p3.fma(v0, a3);
+                e0 = p0.fma(w0, e0); e1 = p1.fma(w0, e1); e2 = p2.fma(w0, e2); e3 = p3.fma(w0, e3);
+                p0 = FloatVector.broadcast(S, p[j + 1]); p1 = FloatVector.broadcast(S, p[T + j + 1]);
+                p2 = FloatVector.broadcast(S, p[2 * T + j + 1]); p3 = FloatVector.broadcast(S, p[3 * T + j + 1]);
+                b0 = p0.fma(v1, b0); b1 = p1.fma(v1, b1); b2 = p2.fma(v1, b2); b3 = p3.fma(v1, b3);
+                f0 = p0.fma(w1, f0); f1 = p1.fma(w1, f1); f2 = p2.fma(w1, f2); f3 = p3.fma(w1, f3);
+            }
+            if (j < n) {
+                int r0 = xo + j * d + c;
+                FloatVector v0 = FloatVector.fromArray(S, x, r0), w0 = FloatVector.fromArray(S, x, r0 + L);
+                FloatVector p0 = FloatVector.broadcast(S, p[j]), p1 = FloatVector.broadcast(S, p[T + j]);
+                FloatVector p2 = FloatVector.broadcast(S, p[2 * T + j]), p3 = FloatVector.broadcast(S, p[3 * T + j]);
+                a0 = p0.fma(v0, a0); a1 = p1.fma(v0, a1); a2 = p2.fma(v0, a2); a3 = p3.fma(v0, a3);
+                e0 = p0.fma(w0, e0); e1 = p1.fma(w0, e1); e2 = p2.fma(w0, e2); e3 = p3.fma(w0, e3);
+            }
+            int o0 = oo + c;
+            if (add) {
+                a0.add(b0).add(FloatVector.fromArray(S, o, o0)).intoArray(o, o0);
+                a1.add(b1).add(FloatVector.fromArray(S, o, o0 + d)).intoArray(o, o0 + d);
+                a2.add(b2).add(FloatVector.fromArray(S, o, o0 + 2 * d)).intoArray(o, o0 + 2 * d);
+                a3.add(b3).add(FloatVector.fromArray(S, o, o0 + 3 * d)).intoArray(o, o0 + 3 * d);
+                e0.add(f0).add(FloatVector.fromArray(S, o, o0 + L)).intoArray(o, o0 + L);
+                e1.add(f1).add(FloatVector.fromArray(S, o, o0 + d + L)).intoArray(o, o0 + d + L);
+                e2.add(f2).add(FloatVector.fromArray(S, o, o0 + 2 * d + L)).intoArray(o, o0 + 2 * d + L);
+                e3.add(f3).add(FloatVector.fromArray(S, o, o0 + 3 * d + L)).intoArray(o, o0 + 3 * d + L);
+            } else {
+                a0.add(b0).intoArray(o, o0); a1.add(b1).intoArray(o, o0 + d);
+                a2.add(b2).intoArray(o, o0 + 2 * d); a3.add(b3).intoArray(o, o0 + 3 * d);
+                e0.add(f0).intoArray(o, o0 + L); e1.add(f1).intoArray(o, o0 + d + L);
+                e2.add(f2).intoArray(o, o0 + 2 * d + L); e3.add(f3).intoArray(o, o0 + 3 * d + L);
+            }
+        }
         for (; c <= d - L; c += L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
             FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
@@ -364,6 +430,23 @@ final class AttentionVector {
     /** R = 4 rows: g[go + j·d + c] += Σ_r a[r·T + j]·x[xo + r·d + c] for j < n: one load/store of g per four updates. */
     private static void addOuter4(float[] g, int go, float[] a, int T, int n, float[] x, int xo, int d) {
         int c = 0;
+        for (; c <= d - 2 * L; c += 2 * L) {                 // two vectors of columns share every broadcast of a
+            FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + d + c);
+            FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * d + c), x3 = FloatVector.fromArray(S, x, xo + 3 * d + c);
+            FloatVector y0 = FloatVector.fromArray(S, x, xo + c + L), y1 = FloatVector.fromArray(S, x, xo + d + c + L);
+            FloatVector y2 = FloatVector.fromArray(S, x, xo + 2 * d + c + L), y3 = FloatVector.fromArray(S, x, xo + 3 * d + c + L);
+            for (int j = 0, r = go + c; j < n; j++, r += d) {
+                FloatVector a0 = FloatVector.broadcast(S, a[j]), a1 = FloatVector.broadcast(S, a[T + j]);
+                FloatVector a2 = FloatVector.broadcast(S, a[2 * T + j]), a3 = FloatVector.broadcast(S, a[3 * T + j]);
+                FloatVector acc = FloatVector.fromArray(S, g, r), acd = FloatVector.fromArray(S, g, r + L);
+                acc = a0.fma(x0, acc); acd = a0.fma(y0, acd);
+                acc = a1.fma(x1, acc); acd = a1.fma(y1, acd);
+                acc = a2.fma(x2, acc); acd = a2.fma(y2, acd);
+                acc = a3.fma(x3, acc); acd = a3.fma(y3, acd);
+                acc.intoArray(g, r);
+                acd.intoArray(g, r + L);
+            }
+        }
         for (; c <= d - L; c += L) {
             FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + d + c);
             FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * d + c), x3 = FloatVector.fromArray(S, x, xo + 3 * d + c);
