@@ -75,9 +75,12 @@ public final class Functional {
     public static Tensor geluTanh(Tensor a) {
         Tensor x = a.contiguous();
         float[] y = Buffers.dirty(x.size);
-        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size);
+        // when the graph is recorded, the forward keeps tanh(u) for the backward instead of it computing them again
+        float[] th = x.requiresGrad && Tensor.isGradEnabled() ? Buffers.dirty(x.size) : null;
+        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size, th);
         Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x);
-        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size));
+        if (th != null) t.alsoOwns(th);
+        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size, th));
     }
 
     /** SiLU (swish): {@code x·σ(x)}; derivative {@code σ(x)(1 + x(1 − σ(x)))}. */
