@@ -40,11 +40,7 @@ public final class Blas {
      * them and every column is summed the same way whatever the thread count: the bits equal the scalar twin's.
      */
     public static void addRows(float[] x, int xo, int rows, int n, float[] y, int yo) {
-        Kernels.checkDim("Blas.addRows", "rows", rows);
-        Kernels.checkDim("Blas.addRows", "n", n);
-        long size = (long) rows * n;
-        if (Kernels.outside(x, xo, size)) Kernels.checkArray("Blas.addRows", "x (rows=" + rows + ", n=" + n + ")", x, xo, size);
-        if (Kernels.outside(y, yo, n)) Kernels.checkArray("Blas.addRows", "y (n=" + n + ")", y, yo, n);
+        long size = checkRows("Blas.addRows", x, xo, rows, n, y, yo);
         if (!Kernels.usingVector()) { addRowsUnchecked(x, xo, rows, n, y, yo, 0, n); return; }
         int blocks = (n + Vec.ADD_ROWS_BLOCK - 1) / Vec.ADD_ROWS_BLOCK;   // columns go to threads in whole blocks
         int slices = size < ADD_ROWS_PARALLEL_MIN ? 1 : Math.min(Kernels.threads(), blocks);
@@ -55,11 +51,7 @@ public final class Blas {
 
     /** The scalar twin of {@link #addRows}: one row after another, every column in order. */
     public static void addRowsScalar(float[] x, int xo, int rows, int n, float[] y, int yo) {
-        Kernels.checkDim("Blas.addRowsScalar", "rows", rows);
-        Kernels.checkDim("Blas.addRowsScalar", "n", n);
-        long size = (long) rows * n;
-        if (Kernels.outside(x, xo, size)) Kernels.checkArray("Blas.addRowsScalar", "x (rows=" + rows + ", n=" + n + ")", x, xo, size);
-        if (Kernels.outside(y, yo, n)) Kernels.checkArray("Blas.addRowsScalar", "y (n=" + n + ")", y, yo, n);
+        checkRows("Blas.addRowsScalar", x, xo, rows, n, y, yo);
         addRowsUnchecked(x, xo, rows, n, y, yo, 0, n);
     }
 
@@ -81,6 +73,16 @@ public final class Blas {
 
     static void axpyUnchecked(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+    }
+
+    /** The checks of {@link #addRows} and its twin; returns rows·n. */
+    private static long checkRows(String kn, float[] x, int xo, int rows, int n, float[] y, int yo) {
+        Kernels.checkDim(kn, "rows", rows);
+        Kernels.checkDim(kn, "n", n);
+        long size = (long) rows * n;
+        if (Kernels.outside(x, xo, size)) Kernels.checkArray(kn, "x (rows=" + rows + ", n=" + n + ")", x, xo, size);
+        if (Kernels.outside(y, yo, n)) Kernels.checkArray(kn, "y (n=" + n + ")", y, yo, n);
+        return size;
     }
 
     private static void check(String kn, float[] a, int ao, float[] b, int bo, int n) {
