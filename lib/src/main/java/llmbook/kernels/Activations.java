@@ -40,34 +40,16 @@ public final class Activations {
         }
     }
 
-    public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n) { geluTanhForward(y, yOff, x, xOff, n, null); }
-
-    /**
-     * As above, and when {@code tanh} is not null, {@code tanh[i] = tanh(u_i)} for i &lt; n: what the backward needs, so a
-     * layer that trains computes each tanh once instead of twice (the backward given these values has the bits of
-     * the one that recomputes them).
-     */
-    public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+    public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n) {
         check2("Activations.geluTanhForward", y, yOff, x, xOff, n);
-        checkTanh("Activations.geluTanhForward", tanh, n);
-        if (Kernels.usingVector()) ActivationsVector.geluTanhForward(y, yOff, x, xOff, n, tanh);
-        else geluUnchecked(y, yOff, x, xOff, n, tanh);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhForward(y, yOff, x, xOff, n);
+        else geluUnchecked(y, yOff, x, xOff, n);
     }
 
     public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
-        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, null);
-    }
-
-    /** As above, with {@code tanh} the values {@link #geluTanhForward(float[], int, float[], int, int, float[])} saved (null: recomputed). */
-    public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
         check3("Activations.geluTanhBackward", dx, dxOff, x, xOff, dy, dyOff, n);
-        checkTanh("Activations.geluTanhBackward", tanh, n);
-        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh);
-        else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh);
-    }
-
-    private static void checkTanh(String k, float[] tanh, int n) {
-        if (tanh != null && tanh.length < n) throw new IllegalArgumentException(k + ": tanh array too short: length " + tanh.length + " < n=" + n);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n);
+        else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
     }
 
     public static void siluForward(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -84,22 +66,14 @@ public final class Activations {
 
     // ---- scalar twins ----
 
-    public static void geluTanhForwardScalar(float[] y, int yOff, float[] x, int xOff, int n) { geluTanhForwardScalar(y, yOff, x, xOff, n, null); }
-
-    public static void geluTanhForwardScalar(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+    public static void geluTanhForwardScalar(float[] y, int yOff, float[] x, int xOff, int n) {
         check2("Activations.geluTanhForwardScalar", y, yOff, x, xOff, n);
-        checkTanh("Activations.geluTanhForwardScalar", tanh, n);
-        geluUnchecked(y, yOff, x, xOff, n, tanh);
+        geluUnchecked(y, yOff, x, xOff, n);
     }
 
     public static void geluTanhBackwardScalar(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
-        geluTanhBackwardScalar(dx, dxOff, x, xOff, dy, dyOff, n, null);
-    }
-
-    public static void geluTanhBackwardScalar(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
         check3("Activations.geluTanhBackwardScalar", dx, dxOff, x, xOff, dy, dyOff, n);
-        checkTanh("Activations.geluTanhBackwardScalar", tanh, n);
-        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh);
+        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
     }
 
     public static void siluForwardScalar(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -112,27 +86,18 @@ public final class Activations {
         siluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
     }
 
-    /** Scalar GELU for i &lt; n; tanh (null: not kept) receives tanh(u_i) at index {@code tOff + i}. Also the vector kernel's tail. */
-    static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh, int tOff) {
+    private static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float t = (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
-            if (tanh != null) tanh[tOff + i] = t;
             y[yOff + i] = 0.5f * v * (1f + t);
         }
     }
 
-    private static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) { geluUnchecked(y, yOff, x, xOff, n, tanh, 0); }
-
-    private static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
-        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh, 0);
-    }
-
-    /** Scalar GELU backward for i &lt; n, tanh(u_i) read from {@code tanh[tOff + i]} or recomputed (null). Also the vector kernel's tail. */
-    static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, int tOff) {
+    private static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
-            float t = tanh != null ? tanh[tOff + i] : (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
+            float t = (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
             float d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * GELU_S * (1f + 3f * GELU_C * v * v);
             dx[dxOff + i] += dy[dyOff + i] * d;
         }

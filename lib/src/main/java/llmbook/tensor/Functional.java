@@ -75,12 +75,9 @@ public final class Functional {
     public static Tensor geluTanh(Tensor a) {
         Tensor x = a.contiguous();
         float[] y = Buffers.dirty(x.size);
-        // when the graph is recorded, the forward keeps tanh(u) for the backward instead of it computing them again
-        float[] th = x.requiresGrad && Tensor.isGradEnabled() ? Buffers.dirty(x.size) : null;
-        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size, th);
+        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size);
         Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x);
-        if (th != null) t.alsoOwns(th);
-        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size, th));
+        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size));
     }
 
     /** SiLU (swish): {@code x·σ(x)}; derivative {@code σ(x)(1 + x(1 − σ(x)))}. */
