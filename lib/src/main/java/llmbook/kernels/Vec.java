@@ -207,36 +207,40 @@ final class Vec {
 
     /** y[yo+i] = exp(x[xo+i] − shift) for a shift ≥ every x (a max, a log-sum-exp); returns Σ y. */
     static float expShift(float[] y, int yo, float[] x, int xo, int n, float shift) {
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        // Two sums, of the even and of the odd vectors, swapped at every vector (one body calling the exponential once;
+        // see expShiftSum); a + b = b + a exactly, so the order of the final sum does not matter.
+        FloatVector a = FloatVector.zero(S), b = FloatVector.zero(S);
         int i = 0;
-        for (; i <= n - 2 * L; i += 2 * L) {
-            FloatVector e0 = expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift));
-            FloatVector e1 = expNonPositive(FloatVector.fromArray(S, x, xo + i + L).sub(shift));
-            e0.intoArray(y, yo + i);
-            e1.intoArray(y, yo + i + L);
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
-        }
         for (; i <= n - L; i += L) {
-            FloatVector e0 = expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift));
-            e0.intoArray(y, yo + i);
-            s0 = s0.add(e0);
+            FloatVector e = expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift));
+            e.intoArray(y, yo + i);
+            FloatVector t = a.add(e);
+            a = b;
+            b = t;
         }
-        float s = sumLanes(s0.add(s1));
+        FloatVector ab = a.add(b);
+        float s = 0f;
+        for (int l = 0; l < L; l++) s += ab.lane(l);                   // sumLanes, written here: see expShiftSum
         for (; i < n; i++) { float e = (float) Math.exp(x[xo + i] - shift); y[yo + i] = e; s += e; }
         return s;
     }
 
-    /** Σ exp(x[xo+i] − shift), storing nothing. */
+    /**
+     * Σ exp(x[xo+i] − shift), storing nothing. Like {@link #expShift} it calls the exponential from one place and sums
+     * the lanes inline: with a second or third call site C2 reached its inlining node budget before the last calls,
+     * and a call that is not inlined takes and returns boxed vectors — an allocation on every call of this method.
+     */
     static float expShiftSum(float[] x, int xo, int n, float shift) {
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector a = FloatVector.zero(S), b = FloatVector.zero(S);
         int i = 0;
-        for (; i <= n - 2 * L; i += 2 * L) {
-            s0 = s0.add(expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)));
-            s1 = s1.add(expNonPositive(FloatVector.fromArray(S, x, xo + i + L).sub(shift)));
+        for (; i <= n - L; i += L) {
+            FloatVector t = a.add(expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)));
+            a = b;
+            b = t;
         }
-        for (; i <= n - L; i += L) s0 = s0.add(expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)));
-        float s = sumLanes(s0.add(s1));
+        FloatVector ab = a.add(b);
+        float s = 0f;
+        for (int l = 0; l < L; l++) s += ab.lane(l);
         for (; i < n; i++) s += (float) Math.exp(x[xo + i] - shift);
         return s;
     }

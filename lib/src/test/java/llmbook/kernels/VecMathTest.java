@@ -110,4 +110,35 @@ class VecMathTest {
         assertEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(apply(false, x)));
         assertEquals(java.util.Arrays.toString(firstT), java.util.Arrays.toString(apply(true, x)));
     }
+    /**
+     * The softmax sums (attention rows, cross-entropy) fix their order: even-numbered vectors into one sum, odd ones into
+     * another, the two added, their lanes added left to right, then the scalar tail. Every committed notebook depends on
+     * those bits, so any rewrite of the loops (this one avoids boxed vectors, see Vec.expShift) must keep them.
+     */
+    @Test
+    void expShiftKeepsItsSummationOrderForEveryLength() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int n = 0; n <= 6 * Vec.L + 5; n++) {
+            float[] x = new float[n + 3];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * 4);
+            float shift = 9f;
+            FloatVector even = FloatVector.zero(Vec.S), odd = FloatVector.zero(Vec.S);
+            float[] want = new float[n];
+            int i = 0;
+            for (int v = 0; i + Vec.L <= n; i += Vec.L, v++) {
+                FloatVector e = Vec.expNonPositive(FloatVector.fromArray(Vec.S, x, 3 + i).sub(shift));
+                e.intoArray(want, i);
+                if (v % 2 == 0) even = even.add(e); else odd = odd.add(e);
+            }
+            FloatVector both = even.add(odd);
+            float sum = 0f;
+            for (int l = 0; l < Vec.L; l++) sum += both.lane(l);
+            for (; i < n; i++) { want[i] = (float) Math.exp(x[3 + i] - shift); sum += want[i]; }
+            float[] y = new float[n + 2];
+            float got = Vec.expShift(y, 2, x, 3, n, shift);
+            assertEquals(Float.floatToIntBits(sum), Float.floatToIntBits(got), "sum, n = " + n);
+            for (int j = 0; j < n; j++) assertEquals(Float.floatToIntBits(want[j]), Float.floatToIntBits(y[2 + j]), "y[" + j + "], n = " + n);
+            assertEquals(Float.floatToIntBits(sum), Float.floatToIntBits(Vec.expShiftSum(x, 3, n, shift)), "expShiftSum, n = " + n);
+        }
+    }
 }
