@@ -39,7 +39,12 @@ public final class LinAlg {
         if (k != k2)
             throw new IllegalArgumentException("matmul: " + Shape.str(a.shape) + " @ " + Shape.str(b.shape) + ": inner dims " + k + " != " + k2);
         int[] aB = java.util.Arrays.copyOf(a.shape, ra - 2), bB = java.util.Arrays.copyOf(b.shape, rb - 2);
-        int[] batch = Shape.broadcast("matmul (batch axes of " + Shape.str(a.shape) + " @ " + Shape.str(b.shape) + ")", aB, bB);
+        int[] batch;
+        try {
+            batch = Shape.broadcast("matmul", aB, bB);
+        } catch (IllegalArgumentException e) {                         // the message with both whole shapes, built only now
+            batch = Shape.broadcast("matmul (batch axes of " + Shape.str(a.shape) + " @ " + Shape.str(b.shape) + ")", aB, bB);
+        }
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;

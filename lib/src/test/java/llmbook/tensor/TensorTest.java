@@ -134,6 +134,8 @@ class TensorTest {
     @Test void shapeErrorsNameTheOpAndBothShapes() {
         var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)));
         assertEquals("matmul: (2, 3) @ (4, 5): inner dims 3 != 4", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(3, 3, 5)));
+        assertTrue(e.getMessage().startsWith("matmul (batch axes of (2, 2, 3) @ (3, 3, 5)): shapes (2,) and (3,) cannot broadcast"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(4, 3)));
         assertTrue(e.getMessage().startsWith("add: shapes (2, 3) and (4, 3) cannot broadcast"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).reshape(4, 2));
