@@ -197,7 +197,7 @@ public abstract class Module {
     }
 
     /** Zeroes every parameter's gradient. */
-    public void zeroGrad() { for (Tensor t : namedParameters().values()) t.zeroGrad(); }
+    public void zeroGrad() { Tensor.zeroGrads(namedParameters().values()); }
 
     /** Training mode (dropout active), recursively. Returns this. */
     public Module train() { return train(true); }

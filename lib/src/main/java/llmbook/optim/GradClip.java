@@ -1,6 +1,7 @@
 package llmbook.optim;
 
 import java.util.List;
+import llmbook.kernels.Kernels;
 import llmbook.tensor.Tensor;
 
 /**
@@ -22,12 +23,15 @@ public final class GradClip {
         double norm = Math.sqrt(sq);
         if (norm > maxNorm) {
             float s = (float) (maxNorm / (norm + 1e-6));
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g == null) continue;
-                float[] d = g.data();
-                for (int i = 0; i < d.length; i++) d[i] *= s;
-            }
+            Tensor[] ps = params.toArray(new Tensor[0]);                 // each gradient scaled on its own: any split
+            Kernels.parallelRange(ps.length, 1, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    Tensor g = ps[j].grad();
+                    if (g == null) continue;
+                    float[] d = g.data();
+                    for (int i = 0; i < d.length; i++) d[i] *= s;
+                }
+            });
         }
         return norm;
     }

@@ -26,7 +26,7 @@ public abstract class Optimizer {
     public abstract void step();
 
     /** Zeroes every parameter's gradient. */
-    public void zeroGrad() { for (Tensor p : params()) p.zeroGrad(); }
+    public void zeroGrad() { Tensor.zeroGrads(params()); }
 
     public float lr() { return lr; }
 

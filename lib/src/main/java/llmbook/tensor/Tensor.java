@@ -1,5 +1,7 @@
 package llmbook.tensor;
 
+import llmbook.kernels.Kernels;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -242,6 +244,12 @@ public final class Tensor {
 
     /** Sets the accumulated gradient to zero (keeps the buffer). */
     public void zeroGrad() { if (grad != null) Arrays.fill(grad, 0f); }
+
+    /** {@link #zeroGrad} on every tensor, the tensors shared out over the kernel threads (a model's are a few MB). */
+    public static void zeroGrads(java.util.Collection<Tensor> tensors) {
+        Tensor[] ts = tensors.toArray(new Tensor[0]);
+        Kernels.parallelRange(ts.length, 1, (from, to) -> { for (int i = from; i < to; i++) ts[i].zeroGrad(); });
+    }
 
     /** A tensor sharing this one's values but cut from the graph: no gradient flows through it. */
     public Tensor detach() {
