@@ -150,7 +150,7 @@ public final class Rope {
         ensure(start + t);
         float[] c = cos, sn = sin;
         Tensor xc = x.contiguous();
-        float[] y = new float[xc.numel()];
+        float[] y = llmbook.tensor.Buffers.dirty(xc.numel());          // every element is written
         rotate(y, xc.data(), xc.offset(), c, sn, rows, t, start, 1f);
         Tensor out = Tensor.fromOp("rope", y, s, xc);
         return out.onBackward(g -> {
@@ -174,7 +174,7 @@ public final class Rope {
         ensure(start + t);
         float[] c = cos, sn = sin;
         Tensor xc = x.contiguous();
-        float[] y = new float[xc.numel()];
+        float[] y = llmbook.tensor.Buffers.dirty(xc.numel());          // every element is written
         rotateRows(y, xc.data(), xc.offset(), c, sn, bt, t, n, start, 1f);
         Tensor out = Tensor.fromOp("rope", y, s, xc);
         return out.onBackward(g -> {

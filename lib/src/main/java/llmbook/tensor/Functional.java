@@ -61,7 +61,7 @@ public final class Functional {
         int c = cols(x), r = c == 0 ? 0 : x.size / c;
         checkVec("rmsNorm", "weight", w, c, x);
         float[] wd = dense(w);
-        float[] y = new float[x.size], rstd = new float[r];
+        float[] y = Buffers.dirty(x.size), rstd = new float[r];                    // y: every element is written
         Norms.rmsNormForward(y, 0, rstd, x.data, x.offset, wd, r, c, eps);
         Tensor t = Tensor.fromOp("rms_norm", y, x.shape, x, w);
         return t.onBackward(g -> {
@@ -83,7 +83,7 @@ public final class Functional {
     /** SiLU (swish): {@code x·σ(x)}; derivative {@code σ(x)(1 + x(1 − σ(x)))}. */
     public static Tensor silu(Tensor a) {
         Tensor x = a.contiguous();
-        float[] y = new float[x.size];
+        float[] y = Buffers.dirty(x.size);
         Activations.siluForward(y, 0, x.data, x.offset, x.size);
         Tensor t = Tensor.fromOp("silu", y, x.shape, x);
         return t.onBackward(g -> Activations.siluBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size));
@@ -96,7 +96,7 @@ public final class Functional {
      */
     public static Tensor geluErf(Tensor a) {
         Tensor x = a.contiguous();
-        float[] y = new float[x.size];
+        float[] y = Buffers.dirty(x.size);
         Activations.geluErfForward(y, 0, x.data, x.offset, x.size);
         Tensor t = Tensor.fromOp("gelu_erf", y, x.shape, x);
         return t.onBackward(g -> {
