@@ -53,6 +53,48 @@ class KernelStartup(unittest.TestCase):
         self.assertLess(info, 0.6 * cell, "kernel_info must not wait for JShell to start")
 
 
+class Orphan(unittest.TestCase):
+    """A kernel whose front end dies without shutting it down (kill -9, a closed terminal) exits by itself."""
+
+    FRONT_END = (
+        "import sys, time\n"
+        "from jupyter_client.manager import KernelManager\n"
+        "km = KernelManager(kernel_name='java')\n"
+        "km.start_kernel()\n"
+        "print(km.provisioner.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+
+    def test_the_kernel_exits_when_its_front_end_is_killed(self):
+        front = subprocess.Popen(["/usr/bin/python3", "-c", self.FRONT_END], stdout=subprocess.PIPE, text=True)
+        kernel_pid = None
+        try:
+            kernel_pid = int(front.stdout.readline())
+            time.sleep(2)                                 # the kernel is up and watching its front end
+            self.assertTrue(alive(kernel_pid), "the kernel did not start")
+            front.kill()
+            front.wait()
+            deadline = time.time() + 30
+            while alive(kernel_pid) and time.time() < deadline:
+                time.sleep(0.2)
+            self.assertFalse(alive(kernel_pid), "the kernel still runs 30 s after its front end was killed")
+        finally:
+            front.kill()
+            front.wait()
+            front.stdout.close()
+            if kernel_pid is not None and alive(kernel_pid):
+                os.kill(kernel_pid, 9)
+
+
+def alive(pid):
+    """Whether process pid runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 class JavaKernelConformance(jupyter_kernel_test.KernelTests):
     """The standard checks: kernel_info, streams, completion, is_complete, errors, results, display, inspect."""
 

@@ -38,6 +38,7 @@ import jdk.jshell.UnresolvedReferenceException;
  *   <li>{@code System.exit} and {@code Runtime.halt} in a cell end the cell, not the kernel ({@link ExitGuard}).</li>
  *   <li>Errors speak of cells: compile errors give the cell line, stack frames the cell and line,
  *       and a class redefinition that empties variables says so ({@link Diagnostics}).</li>
+ *   <li>A kernel whose front end dies without shutting it down exits by itself ({@link Main#exitWithFrontEnd}).</li>
  * </ul>
  */
 public final class JavaKernel extends BaseKernel {

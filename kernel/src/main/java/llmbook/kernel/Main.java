@@ -43,8 +43,51 @@ public final class Main {
         JavaKernel kernel = new JavaKernel();
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        exitWithFrontEnd(System.getenv("JPY_PARENT_PID"), () -> {
+            kernel.onShutdown(false);
+            connection.close();                                     // main's waitUntilClose returns, and it exits
+        });
         connection.waitUntilClose();
         System.exit(0);
+    }
+
+    /** Seconds the kernel gives its own shutdown after its front end has gone, before it halts. */
+    static final int ORPHAN_GRACE_SECONDS = 5;
+
+    /**
+     * Jupyter puts the pid of the process that launched the kernel (a notebook server, {@code jupyter console},
+     * nbclient) in {@code JPY_PARENT_PID}. When that process dies without shutting the kernel down — killed, or a
+     * console whose terminal was closed — nothing can reach the kernel any more, so it shuts itself down (as IPython's
+     * kernel does) instead of keeping a JVM alive unseen; a halt follows {@link #ORPHAN_GRACE_SECONDS} later if the
+     * shutdown hangs. Returns whether a front end is watched (false without a usable pid).
+     */
+    static boolean exitWithFrontEnd(String parentPid, Runnable shutdown) {
+        if (parentPid == null || parentPid.isBlank()) return false;
+        long pid;
+        try {
+            pid = Long.parseLong(parentPid.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (pid <= 1 || pid == ProcessHandle.current().pid()) return false;
+        java.util.concurrent.CompletableFuture<?> gone = ProcessHandle.of(pid)
+                .map(h -> (java.util.concurrent.CompletableFuture<?>) h.onExit())
+                .orElseGet(() -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        gone.thenRun(() -> {
+            System.err.println("llmbook kernel: its front end (pid " + pid + ") has exited; shutting down");
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(ORPHAN_GRACE_SECONDS * 1000L);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Runtime.getRuntime().halt(0);
+            }, "llmbook-orphan-halt");
+            halt.setDaemon(true);
+            halt.start();
+            shutdown.run();
+        });
+        return true;
     }
 
     /** What a first session does: start JShell, evaluate, complete and inspect a little. */
