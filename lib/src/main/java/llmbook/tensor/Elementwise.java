@@ -23,11 +23,11 @@ final class Elementwise {
             if (sameShapes && code != Strided.MUL) {  // d(a ± b): no broadcasting, so a first contribution is a plain copy
                 if (a.requiresGrad) {
                     if (a.hasGrad()) Strided.run(Strided.ACC, a.grad, 0, os, g, 0, os, null, 0, null, n4);
-                    else copy(g, a.gradBufferForWrite());
+                    else Strided.run(Strided.COPY, a.gradBufferForWrite(), 0, os, g, 0, os, null, 0, null, n4);
                 }
                 if (b.requiresGrad) {
                     if (b.hasGrad() || code == Strided.SUB) Strided.run(code == Strided.SUB ? Strided.ACC_NEG : Strided.ACC, b.gradBuffer(), 0, os, g, 0, os, null, 0, null, n4);
-                    else copy(g, b.gradBufferForWrite());
+                    else Strided.run(Strided.COPY, b.gradBufferForWrite(), 0, os, g, 0, os, null, 0, null, n4);
                 }
                 return;
             }
@@ -42,11 +42,6 @@ final class Elementwise {
                 else Strided.run(code == Strided.SUB ? Strided.ACC_NEG : Strided.ACC, b.gradBuffer(), 0, gs, g, 0, os, null, 0, null, n4);
             }
         });
-    }
-
-    /** dst[0, src.length) = src, in contiguous pieces over the kernel threads (a residual's gradient is a few MB). */
-    private static void copy(float[] src, float[] dst) {
-        llmbook.kernels.Kernels.parallelRange(src.length, 1 << 15, (from, to) -> System.arraycopy(src, from, dst, from, to - from));
     }
 
     /** {@code a / b} composed from primitives: {@code a · (1/b)}; no backward of its own. */
