@@ -51,15 +51,18 @@ final class AttentionVector {
     private static int roundUpL(int n) { return (n + L - 1) / L * L; }
 
     /**
-     * dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, in blocks of 16 rows so both sides stay in cache;
-     * columns T..ld are zeroed (score rows are computed to a whole number of vectors and read them).
+     * dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, 8×8 blocks in registers ({@link
+     * MatMulVector#transpose8}), the ragged edges one float at a time; columns T..ld are zeroed (score rows are
+     * computed to a whole number of vectors and read them).
      */
     private static void transpose(float[] dst, int ld, float[] src, int so, int T, int d) {
-        for (int j0 = 0; j0 < T; j0 += 16) {
-            int j1 = Math.min(T, j0 + 16);
-            for (int c = 0; c < d; c++)
-                for (int j = j0; j < j1; j++) dst[c * ld + j] = src[so + j * d + c];
-        }
+        int T8 = T / 8 * 8, d8 = d / 8 * 8;
+        for (int j0 = 0; j0 < T8; j0 += 8)
+            for (int c0 = 0; c0 < d8; c0 += 8) MatMulVector.transpose8(src, so + j0 * d + c0, d, dst, c0 * ld + j0, ld);
+        for (int c = d8; c < d; c++)
+            for (int j = 0; j < T8; j++) dst[c * ld + j] = src[so + j * d + c];
+        for (int c = 0; c < d; c++)
+            for (int j = T8; j < T; j++) dst[c * ld + j] = src[so + j * d + c];
         for (int c = 0; c < d; c++) java.util.Arrays.fill(dst, c * ld + T, c * ld + ld, 0f);
     }
 

@@ -442,7 +442,7 @@ final class MatMulVector {
     }
 
     /** dst[d + q·ldd + i] = src[s + i·lds + q] for i, q < 8: an 8×8 block transposed in registers (a pure copy). */
-    private static void transpose8(float[] src, int s, int lds, float[] dst, int d, int ldd) {
+    static void transpose8(float[] src, int s, int lds, float[] dst, int d, int ldd) {
         FloatVector r0 = FloatVector.fromArray(S8, src, s), r1 = FloatVector.fromArray(S8, src, s + lds),
                 r2 = FloatVector.fromArray(S8, src, s + 2 * lds), r3 = FloatVector.fromArray(S8, src, s + 3 * lds),
                 r4 = FloatVector.fromArray(S8, src, s + 4 * lds), r5 = FloatVector.fromArray(S8, src, s + 5 * lds),
