@@ -46,10 +46,33 @@ public final class Activations {
         else geluUnchecked(y, yOff, x, xOff, n);
     }
 
+    /**
+     * As {@link #geluTanhForward(float[], int, float[], int, int)}, and {@code tanh[i] = tanh(u_i)} for i &lt; n: what
+     * the backward needs, so a layer that trains computes each tanh once instead of twice (the backward given these
+     * values has the bits of the one that computes them again). The inference path above is left as it is.
+     */
+    public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+        check2("Activations.geluTanhForward", y, yOff, x, xOff, n);
+        checkTanh("Activations.geluTanhForward", tanh, n);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhForwardKeep(y, yOff, x, xOff, n, tanh);
+        else geluUnchecked(y, yOff, x, xOff, n, tanh, 0);
+    }
+
     public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
+        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, null);
+    }
+
+    /** As above, with {@code tanh} the values {@link #geluTanhForward(float[], int, float[], int, int, float[])} kept (null: computed again). */
+    public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
         check3("Activations.geluTanhBackward", dx, dxOff, x, xOff, dy, dyOff, n);
-        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n);
-        else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
+        if (tanh != null) checkTanh("Activations.geluTanhBackward", tanh, n);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh);
+        else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh, 0);
+    }
+
+    private static void checkTanh(String k, float[] tanh, int n) {
+        if (tanh == null) throw new IllegalArgumentException(k + ": tanh array is null (use the overload without it)");
+        if (tanh.length < n) throw new IllegalArgumentException(k + ": tanh array too short: length " + tanh.length + " < n=" + n);
     }
 
     public static void siluForward(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -71,9 +94,20 @@ public final class Activations {
         geluUnchecked(y, yOff, x, xOff, n);
     }
 
+    public static void geluTanhForwardScalar(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+        check2("Activations.geluTanhForwardScalar", y, yOff, x, xOff, n);
+        checkTanh("Activations.geluTanhForwardScalar", tanh, n);
+        geluUnchecked(y, yOff, x, xOff, n, tanh, 0);
+    }
+
     public static void geluTanhBackwardScalar(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
+        geluTanhBackwardScalar(dx, dxOff, x, xOff, dy, dyOff, n, null);
+    }
+
+    public static void geluTanhBackwardScalar(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
         check3("Activations.geluTanhBackwardScalar", dx, dxOff, x, xOff, dy, dyOff, n);
-        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
+        if (tanh != null) checkTanh("Activations.geluTanhBackwardScalar", tanh, n);
+        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh, 0);
     }
 
     public static void siluForwardScalar(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -86,18 +120,23 @@ public final class Activations {
         siluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
     }
 
-    private static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n) {
+    private static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n) { geluUnchecked(y, yOff, x, xOff, n, null, 0); }
+
+    /** Scalar GELU for i &lt; n; tanh (null: not kept) receives tanh(u_i) at {@code tOff + i}. Also the vector kernel's tail. */
+    static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh, int tOff) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float t = (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
+            if (tanh != null) tanh[tOff + i] = t;
             y[yOff + i] = 0.5f * v * (1f + t);
         }
     }
 
-    private static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
+    /** Scalar GELU backward for i &lt; n, tanh(u_i) read from {@code tanh[tOff + i]} or computed (null). Also the vector kernel's tail. */
+    static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, int tOff) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
-            float t = (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
+            float t = tanh != null ? tanh[tOff + i] : (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
             float d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * GELU_S * (1f + 3f * GELU_C * v * v);
             dx[dxOff + i] += dy[dyOff + i] * d;
         }

@@ -55,6 +55,30 @@ final class ActivationsVector {
         }
     }
 
+    static void geluTanhForwardKeep(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluKeep(y, yOff + a, x, xOff + a, b - a, tanh, a); });
+    }
+
+    /**
+     * {@link #gelu} that also keeps tanh(u) of value i in tanh[to + i] for the backward. A method of its own, so the
+     * inference path ({@link #gelu}, run by every decoding step) stays the code it was.
+     */
+    private static void geluKeep(float[] y, int yo, float[] x, int xo, int n, float[] tanh, int to) {
+        int full = n / L * L;
+        float[] u = new float[Math.min(full, CHUNK)];
+        for (int c = 0; c < full; c += CHUNK) {
+            int m = Math.min(CHUNK, full - c);
+            tanhOfInner(u, x, xo + c, m);
+            System.arraycopy(u, 0, tanh, to + c, m);
+            for (int i = 0; i < m; i += L) {
+                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + c + i), t = FloatVector.fromArray(Vec.S, u, i);
+                v.mul(0.5f).mul(t.add(1f)).intoArray(y, yo + c + i);
+            }
+        }
+        Activations.geluUnchecked(y, yo + full, x, xo + full, n - full, tanh, to + full);
+    }
+
     static void geluErfForward(float[] y, int yOff, float[] x, int xOff, int n) {
         int sl = slices(n);
         Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluErf(y, yOff + a, x, xOff + a, b - a); });
@@ -76,20 +100,21 @@ final class ActivationsVector {
         Activations.geluErfUnchecked(y, yo + i, x, xo + i, n - i);
     }
 
-    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
+    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
         int sl = slices(n);
-        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a); });
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a, tanh, a); });
     }
 
-    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n) {
+    /** GELU backward of n values, tanh(u) read from tanh[to …] when the forward kept it, else computed again. */
+    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n, float[] tanh, int to) {
         int full = n / L * L;
-        float[] u = new float[Math.min(full, CHUNK)];
+        float[] u = tanh != null ? tanh : new float[Math.min(full, CHUNK)];
         for (int c = 0; c < full; c += CHUNK) {                         // tanh in a pass of its own: see gelu
-            int m = Math.min(CHUNK, full - c);
-            tanhOfInner(u, x, xo + c, m);
+            int m = Math.min(CHUNK, full - c), uo = tanh != null ? to + c : 0;
+            if (tanh == null) tanhOfInner(u, x, xo + c, m);
             for (int i = 0; i < m; i += L) {
                 int k = c + i;
-                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + k), t = FloatVector.fromArray(Vec.S, u, i);
+                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + k), t = FloatVector.fromArray(Vec.S, u, uo + i);
                 FloatVector v2 = v.mul(v);
                 // ½(1+t) + ½·v·(1−t²)·S·(1 + 3C·v²)
                 FloatVector inner = v2.fma(3f * C, 1f).mul(S);
@@ -98,12 +123,7 @@ final class ActivationsVector {
                 d.fma(FloatVector.fromArray(Vec.S, dy, dyo + k), FloatVector.fromArray(Vec.S, dx, dxo + k)).intoArray(dx, dxo + k);
             }
         }
-        for (int i = full; i < n; i++) {
-            float v = x[xo + i];
-            float t = (float) Math.tanh(S * (v + C * v * v * v));
-            float d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * S * (1f + 3f * C * v * v);
-            dx[dxo + i] += dy[dyo + i] * d;
-        }
+        Activations.geluBackUnchecked(dx, dxo + full, x, xo + full, dy, dyo + full, n - full, tanh, to + full);
     }
 
     static void siluForward(float[] y, int yOff, float[] x, int xOff, int n) {

@@ -74,10 +74,22 @@ public final class Functional {
     /** GELU, tanh form (GPT-2): {@code ½x(1 + tanh(√(2/π)(x + 0.044715x³)))}. */
     public static Tensor geluTanh(Tensor a) {
         Tensor x = a.contiguous();
+        if (x.requiresGrad && Tensor.isGradEnabled()) return geluTanhTraining(x);
         float[] y = Buffers.dirty(x.size);
         Activations.geluTanhForward(y, 0, x.data, x.offset, x.size);
-        Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x);
-        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size));
+        return Tensor.fromOp("gelu_tanh", y, x.shape, x);
+    }
+
+    /**
+     * {@link #geluTanh} when the graph is recorded: the forward keeps tanh(u) for the backward instead of it computing
+     * them again (the same bits). A method of its own so inference, which runs the one above on every decoded token,
+     * keeps the code it had.
+     */
+    private static Tensor geluTanhTraining(Tensor x) {
+        float[] y = Buffers.dirty(x.size), th = Buffers.dirty(x.size);
+        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size, th);
+        Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x).alsoOwns(th);
+        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size, th));
     }
 
     /** SiLU (swish): {@code x·σ(x)}; derivative {@code σ(x)(1 + x(1 − σ(x)))}. */

@@ -181,6 +181,40 @@ class VectorTwinTest {
         });
     }
 
+    /**
+     * GELU's forward may keep tanh(u) for the backward: the forward keeping it has the bits of the one that does not,
+     * and the backward given those values has exactly the bits of the one that computes them again (vector kernel and
+     * scalar twin; sizes with vector tails, and large enough to split over threads).
+     */
+    @Test
+    void geluBackwardFromTheForwardsTanhHasTheRecomputedBits() {
+        Random rng = new Random(11);
+        for (int n : new int[] {1, 17, 33, 1000, (1 << 17) + 21})
+            for (int t : new int[] {1, 2})
+                for (boolean vector : new boolean[] {true, false}) {
+                    Kernels.setThreads(t);
+                    String at = " n=" + n + " threads=" + t + (vector ? " vector" : " scalar");
+                    float[] x = rand(rng, n + 3, 3f), dy = rand(rng, n + 3, 1f), dx0 = rand(rng, n + 3, 1f);
+                    float[] y0 = new float[n + 3], y1 = new float[n + 3], th = new float[n];
+                    if (vector) { Activations.geluTanhForward(y0, 3, x, 3, n); Activations.geluTanhForward(y1, 3, x, 3, n, th); }
+                    else { Activations.geluTanhForwardScalar(y0, 3, x, 3, n); Activations.geluTanhForwardScalar(y1, 3, x, 3, n, th); }
+                    assertArrayEquals(y0, y1, 0f, "forward" + at);
+                    for (int i = 0; i < n; i += Math.max(1, n / 50)) {
+                        float v = x[3 + i];
+                        assertTrue(Math.abs(th[i] - Math.tanh(0.7978845608 * (v + 0.044715 * v * v * v))) < 1e-6, "tanh kept at " + i + at);
+                    }
+                    float[] dxa = dx0.clone(), dxb = dx0.clone();
+                    if (vector) { Activations.geluTanhBackward(dxa, 3, x, 3, dy, 3, n); Activations.geluTanhBackward(dxb, 3, x, 3, dy, 3, n, th); }
+                    else { Activations.geluTanhBackwardScalar(dxa, 3, x, 3, dy, 3, n); Activations.geluTanhBackwardScalar(dxb, 3, x, 3, dy, 3, n, th); }
+                    assertArrayEquals(dxa, dxb, 0f, "backward" + at);
+                }
+        Kernels.setThreads(1);
+        var e = assertThrows(IllegalArgumentException.class, () -> Activations.geluTanhForward(new float[8], 0, new float[8], 0, 8, new float[7]));
+        assertTrue(e.getMessage().contains("tanh") && e.getMessage().contains("n=8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Activations.geluTanhBackward(new float[8], 0, new float[8], 0, new float[8], 0, 8, new float[7]));
+        assertTrue(e.getMessage().contains("tanh") && e.getMessage().contains("n=8"), e.getMessage());
+    }
+
     @Test
     void adamW() {
         Random rng = new Random(4);
