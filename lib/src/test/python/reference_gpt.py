@@ -11,7 +11,7 @@ AdamW lr 1e-3, betas (0.9, 0.99), weight decay 0.1 on matrices, warm-up 100 step
 
 Run (give OpenBLAS the thread count; Debian's torch ignores torch.set_num_threads):
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
-      OMP_WAIT_POLICY=passive /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
+      OMP_WAIT_POLICY=passive OPENBLAS_THREAD_TIMEOUT=4 /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
 """
 import argparse, math, os, time
 import torch

@@ -57,8 +57,12 @@ final class BenchTrain {
     /**
      * Median and min seconds per step of PyTorch on the same config, {@code threads} OpenBLAS/OpenMP threads
      * (Debian's torch ignores {@code torch.set_num_threads}), with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so
-     * OpenBLAS picks its kernel for this CPU. Needs {@code $LLMBOOK_HOME} (the launcher sets it) for the script and
-     * the corpus.
+     * OpenBLAS picks its kernel for this CPU. PyTorch at its fastest setting measured here: OpenMP threads that sleep
+     * when idle ({@code OMP_WAIT_POLICY=passive}; the default and "active" were 1.7-3× slower at 2 threads) and
+     * OpenBLAS threads that stop spinning soon after a product ({@code OPENBLAS_THREAD_TIMEOUT=4}, 2⁴ cycles instead of
+     * 2²⁸: otherwise they keep the core busy while PyTorch's own threads run the next elementwise op; median of six
+     * 2-thread runs 140 ms against 148 ms, and no slow run of 190 ms). Needs {@code $LLMBOOK_HOME} (the launcher sets
+     * it) for the script and the corpus.
      */
     static Bench.Timing torch(int threads, int steps) throws IOException {
         return torch(threads, "--bench", "--steps", Integer.toString(steps));
@@ -78,6 +82,7 @@ final class BenchTrain {
         pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("OMP_WAIT_POLICY", "passive");
+        pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String last = null, line;
