@@ -158,7 +158,10 @@ public final class Server implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) {
-        boolean admitted = false;
+        // the request's slot, freed as soon as its tokens are generated: a client that has its whole answer may send
+        // the next request at once, and must never find its own finished request still counted in flight (429)
+        boolean[] admitted = {false};
+        Runnable free = () -> { if (admitted[0]) { admitted[0] = false; slots.release(); } };
         try (ex) {
             try {
                 String path = ex.getRequestURI().getPath(), method = ex.getRequestMethod();
@@ -177,8 +180,8 @@ public final class Server implements AutoCloseable {
                             rejected.incrementAndGet();
                             throw new HttpError(429, "too many requests in flight (" + config.maxConcurrent() + "); retry later");
                         }
-                        admitted = true;
-                        complete(ex, r);
+                        admitted[0] = true;
+                        complete(ex, r, free);
                     }
                     default -> throw new HttpError(404, "no such endpoint: " + path + " (try POST /v1/completions)");
                 }
@@ -192,7 +195,7 @@ public final class Server implements AutoCloseable {
         } catch (IOException e) {
             // the connection broke while answering: nothing more to do
         } finally {
-            if (admitted) slots.release();
+            free.run();
         }
     }
 
@@ -228,7 +231,8 @@ public final class Server implements AutoCloseable {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
-    private void complete(HttpExchange ex, Request r) throws IOException {
+    /** Generates the completion; {@code free} gives the request's slot back once the tokens are out, before the last bytes are sent. */
+    private void complete(HttpExchange ex, Request r, Runnable free) throws IOException {
         int[] prompt = tokenizer.encode(r.prompt());
         if (prompt.length == 0) throw new HttpError(400, "'prompt' encodes to no tokens");
         Sampler sampler = r.temperature() == 0 ? Sampler.greedy() : Sampler.of((float) r.temperature(), 0, (float) r.topP(), new Rng(r.seed()));
@@ -238,6 +242,7 @@ public final class Server implements AutoCloseable {
             StringBuilder text = new StringBuilder();
             long n = generate(prompt, r.maxTokens(), sampler, tok -> text.append(tokenizer.decode(new int[] {tok})));
             served.incrementAndGet();
+            free.run();
             sendJson(ex, 200, body(id, created, text.toString(), "length", Map.of("prompt_tokens", prompt.length, "completion_tokens", n,
                     "total_tokens", prompt.length + n)));
             return;
@@ -247,6 +252,7 @@ public final class Server implements AutoCloseable {
         ex.sendResponseHeaders(200, 0);                                      // chunked
         OutputStream out = ex.getResponseBody();
         generate(prompt, r.maxTokens(), sampler, tok -> event(out, Json.write(body(id, created, tokenizer.decode(new int[] {tok}), null, null))));
+        free.run();
         event(out, Json.write(body(id, created, "", "length", null)));
         event(out, "[DONE]");
         served.incrementAndGet();

@@ -50,6 +50,26 @@ class ServerTest {
         return (String) ((Map<String, Object>) Json.parseObject(r.body()).get("error")).get("message");
     }
 
+    /**
+     * A client that has its whole answer may send the next request at once: with one slot, back-to-back requests from
+     * one client are never refused (the slot used to be given back only after the response was closed, so the next
+     * request could find it still taken and get 429: seen as a refused request in LoadTestTest).
+     */
+    @Test
+    void backToBackRequestsFromOneClientAreNeverRefused() throws Exception {
+        CharTokenizer tok = CharTokenizer.fit("abcdefgh ijklmnop.");
+        Decoder m = new Decoder(TransformerConfig.gpt2(tok.vocabSize()).toBuilder().context(64).layers(1).heads(2).width(16).hidden(32).build(), new Rng(1));
+        try (Server one = new Server(m, tok, Server.Config.defaults(0, "tiny").withLimits(50, 1024, 1)).start()) {
+            var uri = URI.create("http://127.0.0.1:" + one.port() + "/v1/completions");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 400; i++) {
+                String body = "{\"prompt\": \"abc\", \"max_tokens\": 1, \"temperature\": 0" + (i % 2 == 1 ? ", \"stream\": true" : "") + "}";
+                var r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), "request " + i + ": " + r.body());
+            }
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void completesWithoutStreaming() throws Exception {
