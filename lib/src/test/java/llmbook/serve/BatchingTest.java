@@ -70,7 +70,9 @@ class BatchingTest {
         Decoder m = tiny();
         int[][] prompts = {TOK.encode("abc"), TOK.encode("hello a"), TOK.encode("p"), TOK.encode("big fine pie.")};
         int[] maxNew = {9, 4, 12, 7};
-        try (Batcher b = new Batcher(m, 4)) {
+        // each pass naps 3 ms, so the four submissions land while the first request's first pass runs (a bare tiny
+        // model finished passes alone before the next submission on a busy machine: mean batch 1.37 in one CI run)
+        try (Batcher b = new Batcher(new Slow(m, 3), 4)) {
             // greedy, and seeded sampling: each row has its own generator, so it draws what it would draw alone
             for (boolean greedy : new boolean[] {true, false}) {
                 List<Batcher.Job> jobs = new ArrayList<>();
