@@ -177,6 +177,35 @@ class BlasCheck(unittest.TestCase):
         self.assertNotIn("op ", r.stdout)  # refused before any timing
 
 
+class HugePages(unittest.TestCase):
+    """The JVMs ask for transparent huge pages where the Linux kernel hands them out on request (mode "madvise")."""
+
+    def test_flag_only_in_madvise_mode(self):
+        with tempfile.TemporaryDirectory() as d:
+            for mode, want in [("always [madvise] never", "-XX:+UseTransparentHugePages"), ("[always] madvise never", ""),
+                               ("always madvise [never]", "")]:
+                path = os.path.join(d, "enabled")
+                with open(path, "w") as f:
+                    f.write(mode + "\n")
+                r = bash(f'thp_opts "{path}"')
+                self.assertEqual((want, 0), (r.stdout.strip(), r.returncode), mode + ": " + r.stderr)
+            r = bash(f'thp_opts "{os.path.join(d, "missing")}"')
+            self.assertEqual(("", 0), (r.stdout, r.returncode), r.stderr)
+
+    def test_kernelspec_and_java_verbs_carry_it_when_the_system_offers_it(self):
+        flag = bash("thp_opts").stdout.strip()
+        spec = os.path.join(ROOT, ".llmbook", "jupyter", "share", "jupyter", "kernels", "java", "kernel.json")
+        self.assertTrue(os.path.isfile(spec), "set-up writes the kernelspec")
+        with open(spec, encoding="utf-8") as f:
+            argv = __import__("json").load(f)["argv"]
+        self.assertEqual(bool(flag), "-XX:+UseTransparentHugePages" in argv, argv)
+        # a Java verb's JVM: its input arguments, printed by the JVM itself
+        r = subprocess.run([LAUNCHER, "tokenize", "--tokenizer", "char"], input="x", capture_output=True, text=True,
+                           env={**os.environ, "LLMBOOK_JAVA_OPTS": "-XX:+PrintCommandLineFlags"}, cwd=ROOT, timeout=300)
+        self.assertEqual(0, r.returncode, r.stderr)
+        self.assertEqual(bool(flag), "-XX:+UseTransparentHugePages" in r.stdout + r.stderr, r.stdout[:400])
+
+
 class JavaVerbsFetchCorpora(unittest.TestCase):
     """train, generate, tokenizer and tokenize download the corpora they read, as start does."""
 
