@@ -27,6 +27,9 @@ ap.add_argument("--bench", action="store_true",
 ap.add_argument("--decode-bench", type=int, metavar="N",
                 help="instead of training: time greedy decoding of N new tokens after --prompt with a preallocated KV "
                      "cache (untrained model, same window jumps as llmbook's Generator); print 'bench <median_s> <min_s>'")
+ap.add_argument("--serve", action="store_true",
+                help="instead of --steps: read 'steps N' lines from stdin, train N more steps for each, and answer "
+                     "'times t1 ... tN' (seconds per step), so a caller can alternate its own timings with these")
 ap.add_argument("--prompt", default="Call me Ishmael.")
 ap.add_argument("--repeats", type=int, default=15)
 args = ap.parse_args()
@@ -141,11 +144,8 @@ def lr_at(s, warm=100, total=args.steps, hi=1e-3, lo=1e-4):
     return lo + 0.5 * (hi - lo) * (1 + math.cos(math.pi * (s - warm) / (total - warm)))
 
 g, gv = torch.Generator().manual_seed(args.seed), torch.Generator().manual_seed(args.seed ^ 0x5EED)
-t0, n0 = None, 0
-step_times = []
-for s in range(args.steps):
-    if s == 20: t0 = time.time()
-    ts = time.perf_counter()
+def step(s):
+    """One optimisation step (step index s for the schedule); returns its loss tensor."""
     for pg in opt.param_groups: pg["lr"] = lr_at(s)
     x, y = batch(train, g)
     loss = model(x, y)
@@ -153,6 +153,31 @@ for s in range(args.steps):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
+    return loss
+if args.serve:
+    import sys
+    s = 0
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if words[:1] == ["quit"]: break
+        if len(words) != 2 or words[0] != "steps" or not words[1].isdigit() or int(words[1]) < 1:
+            print(f"error: expected 'steps N' (N >= 1) or 'quit', got {line.strip()!r}", flush=True)
+            continue
+        times = []
+        for _ in range(int(words[1])):
+            ts = time.perf_counter()
+            step(s)
+            times.append(time.perf_counter() - ts)
+            s += 1
+        print("times " + " ".join(f"{t:.6f}" for t in times), flush=True)
+    raise SystemExit(0)
+t0, n0 = None, 0
+step_times = []
+for s in range(args.steps):
+    if s == 20: t0 = time.time()
+    ts = time.perf_counter()
+    loss = step(s)
     if s >= 20: step_times.append(time.perf_counter() - ts)
     if args.bench: continue
     if (s + 1) % 250 == 0 or s + 1 == args.steps:

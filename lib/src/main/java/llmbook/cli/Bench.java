@@ -36,8 +36,8 @@ import llmbook.kernels.Softmax;
  * count, and two ratios are printed: numpy-median / ours-median and numpy-min / ours-min ("best", the least
  * disturbed by other processes). The "train step" row is one optimisation step of the reference GPT in tokens/s
  * ({@link BenchTrain}); its scalar twin is the same step with {@code Kernels.useVector(false)}, and with
- * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --bench}) with the same thread count, printed in
- * the ×numpy columns. With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right
+ * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --serve}) with the same thread count, in blocks of
+ * steps alternating with blocks of ours (both rows' medians come from those blocks), printed in the ×numpy columns. With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right
  * after ours ({@link BenchOrt}, same harness, same thread count), ratio ORT-median / ours-median (above 1: ours faster).
  * Timings on a shared machine are noisy: compare ratios, and repeat runs.
  */
@@ -456,6 +456,7 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10s %-8s %10s %19s %8s%s%n", "op", "size", "thr", "speed", "unit",
                 "median ms", "min..max ms", "×scalar", numpy || torch ? "   ×numpy  ×np-best" : ort ? "     ×ORT ×ORT-best" : "");
         Map<Integer, Numpy> np = new HashMap<>();
+        Map<Integer, BenchTrain.TorchSteps> torchSteps = new HashMap<>();     // one PyTorch process per thread count
         if (numpy) {
             try { for (int t : threads) np.put(t, new Numpy(t)); }
             catch (IOException e) { System.out.println("bench: numpy baseline unavailable (" + e.getMessage() + ")"); }
@@ -474,8 +475,13 @@ public final class Bench {
                     catch (IOException | RuntimeException e) { System.out.println("bench: numpy failed: " + e.getMessage()); np.remove(t); }
                 }
                 if (torch && c.op().equals("train step")) {
-                    try { base[ti] = BenchTrain.torch(t, quick ? 60 : 120); }
-                    catch (IOException | RuntimeException e) { System.out.println("bench: torch failed: " + e.getMessage()); }
+                    try {
+                        BenchTrain.TorchSteps ts = torchSteps.get(t);
+                        if (ts == null) torchSteps.put(t, ts = new BenchTrain.TorchSteps(t, 20));
+                        Timing[] both = BenchTrain.alternate(c.vector(), ts, quick ? 2 : 5, quick ? 8 : 20);
+                        vt[ti] = both[0];
+                        base[ti] = both[1];
+                    } catch (IOException | RuntimeException e) { System.out.println("bench: torch failed: " + e.getMessage()); }
                 }
                 if (ort && c.op().equals("minilm embed")) base[ti] = BenchOrt.time(t, c.size(), quick);
             }
@@ -503,9 +509,11 @@ public final class Bench {
                     c.work() / s.median() / unitDiv(c.unit()), c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
         }
         np.values().forEach(Numpy::close);
+        torchSteps.values().forEach(BenchTrain.TorchSteps::close);
         BenchOrt.closeAll();
         if (!npLines.isEmpty()) {
-            System.out.println("baselines (OpenBLAS / torch with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = thr; ONNX Runtime with thr intra-op threads), each timed right after ours:");
+            System.out.println("baselines (OpenBLAS / torch with OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = thr; ONNX Runtime with thr intra-op threads), "
+                    + "each timed right after ours (torch: in blocks alternating with ours):");
             npLines.forEach(System.out::println);
         }
         Kernels.setThreads(Runtime.getRuntime().availableProcessors());

@@ -20,7 +20,8 @@ import llmbook.tensor.Tensor;
 /**
  * The "train step" row of {@code ./llmbook bench}: one optimisation step of the reference GPT (vocab 65, 4 layers,
  * 4 heads, width 128, context 128, batch 16) — forward, cross-entropy, backward, clipping, AdamW — and, with
- * {@code --torch}, the same step in PyTorch ({@code lib/src/test/python/reference_gpt.py --bench}).
+ * {@code --torch}, the same step in PyTorch ({@code lib/src/test/python/reference_gpt.py --serve}), timed in blocks
+ * alternating with ours.
  */
 final class BenchTrain {
     private BenchTrain() {}
@@ -54,23 +55,32 @@ final class BenchTrain {
         };
     }
 
-    /**
-     * Median and min seconds per step of PyTorch on the same config, {@code threads} OpenBLAS/OpenMP threads
-     * (Debian's torch ignores {@code torch.set_num_threads}), with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so
-     * OpenBLAS picks its kernel for this CPU. PyTorch at its fastest setting measured here: OpenMP threads that sleep
-     * when idle ({@code OMP_WAIT_POLICY=passive}; the default and "active" were 1.7-3× slower at 2 threads) and
-     * OpenBLAS threads that stop spinning soon after a product ({@code OPENBLAS_THREAD_TIMEOUT=4}, 2⁴ cycles instead of
-     * 2²⁸: otherwise they keep the core busy while PyTorch's own threads run the next elementwise op; median of six
-     * 2-thread runs 140 ms against 148 ms, and no slow run of 190 ms). Needs {@code $LLMBOOK_HOME} (the launcher sets
-     * it) for the script and the corpus.
-     */
-    static Bench.Timing torch(int threads, int steps) throws IOException {
-        return torch(threads, "--bench", "--steps", Integer.toString(steps));
+    /** Median and min seconds from a mode of reference_gpt.py that prints {@code bench <median_s> <min_s>} (e.g. --decode-bench). */
+    static Bench.Timing torch(int threads, String... scriptArgs) throws IOException {
+        Process p = script(threads, scriptArgs).start();
+        String last = null, line;
+        StringBuilder all = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            while ((line = r.readLine()) != null) { all.append(line).append('\n'); if (line.startsWith("bench ")) last = line; }
+        }
+        try { p.waitFor(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IOException(e); }
+        if (last == null) throw new IOException("reference_gpt.py printed no 'bench' line:\n" + all);
+        String[] f = last.trim().split("\\s+");                 // bench <median_s> <min_s>
+        return new Bench.Timing(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.NaN);
     }
 
-    /** As above for any mode of reference_gpt.py that prints {@code bench <median_s> <min_s>} (e.g. --decode-bench). */
-    static Bench.Timing torch(int threads, String... scriptArgs) throws IOException {
-        Path home = Path.of(System.getenv().getOrDefault("LLMBOOK_HOME", "."));
+    /**
+     * reference_gpt.py with these arguments on {@code threads} OpenBLAS/OpenMP threads (Debian's torch ignores
+     * {@code torch.set_num_threads}), with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so OpenBLAS picks its kernel
+     * for this CPU. PyTorch at its fastest setting measured here: OpenMP threads that sleep when idle
+     * ({@code OMP_WAIT_POLICY=passive}; the default and "active" were 1.7-3× slower at 2 threads) and OpenBLAS threads
+     * that stop spinning soon after a product ({@code OPENBLAS_THREAD_TIMEOUT=4}, 2⁴ cycles instead of 2²⁸: otherwise
+     * they keep the core busy while PyTorch's own threads run the next elementwise op; median of six 2-thread runs
+     * 140 ms against 148 ms, and no slow run of 190 ms). The script and the corpus are found in {@code $LLMBOOK_HOME}
+     * (the launcher sets it), else in the repository around the working directory.
+     */
+    private static ProcessBuilder script(int threads, String... scriptArgs) throws IOException {
+        Path home = home();
         Path script = home.resolve("lib/src/test/python/reference_gpt.py");
         if (!Files.isRegularFile(script)) throw new IOException("no " + script);
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
@@ -84,15 +94,91 @@ final class BenchTrain {
         pb.environment().put("OMP_WAIT_POLICY", "passive");
         pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String last = null, line;
-        StringBuilder all = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            while ((line = r.readLine()) != null) { all.append(line).append('\n'); if (line.startsWith("bench ")) last = line; }
+        return pb;
+    }
+
+    /** $LLMBOOK_HOME, else the first folder up from the working directory holding the launcher and pom.xml, else ".". */
+    private static Path home() {
+        String h = System.getenv("LLMBOOK_HOME");
+        if (h != null) return Path.of(h);
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent())
+            if (Files.isRegularFile(d.resolve("llmbook")) && Files.isRegularFile(d.resolve("pom.xml"))) return d;
+        return Path.of(".");
+    }
+
+    /**
+     * PyTorch's training step kept running ({@code reference_gpt.py --serve}), timing blocks of steps on request, so
+     * that they can alternate with ours: on a shared host the load drifts over tens of seconds, and two long runs one
+     * after the other (ours, then PyTorch's) measured the same ratio anywhere from 1.6 to 1.8.
+     */
+    static final class TorchSteps implements AutoCloseable {
+        private final Process proc;
+        private final java.io.Writer in;
+        private final BufferedReader out;
+
+        /** Starts PyTorch on {@code threads} threads and runs {@code warmSteps} untimed steps. */
+        TorchSteps(int threads, int warmSteps) throws IOException {
+            proc = script(threads, "--serve").start();
+            in = new java.io.OutputStreamWriter(proc.getOutputStream(), StandardCharsets.UTF_8);
+            out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            if (first == null || !first.startsWith("torch ")) {
+                close();
+                throw new IOException("reference_gpt.py --serve did not start: " + (first == null ? "no output" : first));
+            }
+            steps(warmSteps);
         }
-        try { p.waitFor(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); throw new IOException(e); }
-        if (last == null) throw new IOException("reference_gpt.py printed no 'bench' line:\n" + all);
-        String[] f = last.trim().split("\\s+");                 // bench <median_s> <min_s>
-        return new Bench.Timing(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.NaN);
+
+        /** Seconds of each of the next n steps. */
+        double[] steps(int n) throws IOException {
+            in.write("steps " + n + "\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null || !line.startsWith("times ")) throw new IOException("reference_gpt.py --serve answered " + line);
+            String[] f = line.trim().split("\\s+");
+            if (f.length != n + 1) throw new IOException("reference_gpt.py --serve timed " + (f.length - 1) + " steps, not " + n);
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) t[i] = Double.parseDouble(f[i + 1]);
+            return t;
+        }
+
+        @Override public void close() {
+            try { in.write("quit\n"); in.close(); } catch (IOException ignored) { }
+            try { if (!proc.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) proc.destroyForcibly(); }
+            catch (InterruptedException e) { proc.destroyForcibly(); Thread.currentThread().interrupt(); }
+        }
+    }
+
+    /** Steps left out at the start of every block, on both sides. */
+    static final int BLOCK_WARM = 2;
+
+    /**
+     * Ours and PyTorch's step timed in alternating blocks — {@code rounds} times {@code block} steps of ours (each timed
+     * alone, after the caller's warm-up) then {@code block} of PyTorch's — so both see the same stretches of the
+     * host's load. The first {@link #BLOCK_WARM} steps of every block are left out on both sides: they start on caches
+     * the other program has just filled (PyTorch's first step of a block ran 5-10% slower, also after an idle pause
+     * instead of ours). Returns {ours, PyTorch}: median, min and max seconds per step over the kept steps.
+     */
+    static Bench.Timing[] alternate(Runnable ours, TorchSteps torch, int rounds, int block) throws IOException {
+        if (rounds < 1 || block <= BLOCK_WARM)
+            throw new IllegalArgumentException("alternate: need rounds >= 1 and block > " + BLOCK_WARM + ", got " + rounds + ", " + block);
+        int kept = block - BLOCK_WARM;
+        double[] a = new double[rounds * kept], b = new double[rounds * kept];
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < block; i++) {
+                long t0 = System.nanoTime();
+                ours.run();
+                if (i >= BLOCK_WARM) a[r * kept + i - BLOCK_WARM] = (System.nanoTime() - t0) / 1e9;
+            }
+            System.arraycopy(torch.steps(block), BLOCK_WARM, b, r * kept, kept);
+        }
+        return new Bench.Timing[] {stats(a), stats(b)};
+    }
+
+    private static Bench.Timing stats(double[] t) {
+        double[] s = t.clone();
+        java.util.Arrays.sort(s);
+        int n = s.length;
+        return new Bench.Timing(n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2, s[0], s[n - 1]);
     }
 }

@@ -34,6 +34,26 @@ class BenchTest {
         }
     }
 
+    /**
+     * bench --torch: PyTorch's step kept running answers blocks of steps, alternating with ours; the first steps of
+     * each block are left out on both sides. Skipped where Debian's python3-torch is not installed.
+     */
+    @Test
+    void torchStepsAlternateWithOurs() throws Exception {
+        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(check.waitFor() == 0, "python3-torch is not installed");
+        int[] ran = {0};
+        try (BenchTrain.TorchSteps torch = new BenchTrain.TorchSteps(1, 1)) {
+            double[] t = torch.steps(2);
+            assertTrue(t.length == 2 && t[0] > 0 && t[1] > 0, java.util.Arrays.toString(t));
+            Bench.Timing[] both = BenchTrain.alternate(() -> ran[0]++, torch, 2, BenchTrain.BLOCK_WARM + 1);
+            assertEquals(2 * (BenchTrain.BLOCK_WARM + 1), ran[0]);     // 2 rounds of a block of ours each
+            for (Bench.Timing x : both) assertTrue(x.min() > 0 && x.min() <= x.median() && x.median() <= x.max(), String.valueOf(x));
+            assertTrue(both[1].min() > both[0].max(), "a PyTorch step takes longer than incrementing a counter: " + both[0] + " " + both[1]);
+            assertThrows(IllegalArgumentException.class, () -> BenchTrain.alternate(() -> { }, torch, 1, BenchTrain.BLOCK_WARM));
+        }
+    }
+
     @Test
     void rejectsBadArgumentsWithAMessage() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--fast"})).getMessage().contains("--fast"));
