@@ -121,21 +121,34 @@ final class BenchTrain {
             proc = script(threads, "--serve").start();
             in = new java.io.OutputStreamWriter(proc.getOutputStream(), StandardCharsets.UTF_8);
             out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            if (first == null || !first.startsWith("torch ")) {
+            try {
+                reply("torch ", "start");
+                steps(warmSteps);
+            } catch (IOException | RuntimeException e) {
                 close();
-                throw new IOException("reference_gpt.py --serve did not start: " + (first == null ? "no output" : first));
+                throw e;
             }
-            steps(warmSteps);
+        }
+
+        /**
+         * The next line starting with {@code prefix}; other lines (Python's warnings share the stream) are kept for the
+         * message if the script exits or answers an error instead.
+         */
+        private String reply(String prefix, String what) throws IOException {
+            StringBuilder other = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith(prefix)) return line;
+                if (line.startsWith("error:")) throw new IOException("reference_gpt.py --serve: " + line);
+                if (other.length() < 4000) other.append("\n  ").append(line);
+            }
+            throw new IOException("reference_gpt.py --serve exited before it could " + what + other);
         }
 
         /** Seconds of each of the next n steps. */
         double[] steps(int n) throws IOException {
             in.write("steps " + n + "\n");
             in.flush();
-            String line = out.readLine();
-            if (line == null || !line.startsWith("times ")) throw new IOException("reference_gpt.py --serve answered " + line);
-            String[] f = line.trim().split("\\s+");
+            String[] f = reply("times ", "time " + n + " steps").trim().split("\\s+");
             if (f.length != n + 1) throw new IOException("reference_gpt.py --serve timed " + (f.length - 1) + " steps, not " + n);
             double[] t = new double[n];
             for (int i = 0; i < n; i++) t[i] = Double.parseDouble(f[i + 1]);
