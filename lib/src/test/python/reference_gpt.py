@@ -13,7 +13,7 @@ Run (give OpenBLAS the thread count; Debian's torch ignores torch.set_num_thread
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
       OMP_WAIT_POLICY=passive OPENBLAS_THREAD_TIMEOUT=4 /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
 """
-import argparse, math, os, time
+import argparse, math, os, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -155,7 +155,6 @@ def step(s):
     opt.step()
     return loss
 if args.serve:
-    import sys
     s = 0
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}", flush=True)
     for line in sys.stdin:
