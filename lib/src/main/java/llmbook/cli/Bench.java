@@ -37,8 +37,9 @@ import llmbook.kernels.Softmax;
  * disturbed by other processes). The "train step" row is one optimisation step of the reference GPT in tokens/s
  * ({@link BenchTrain}); its scalar twin is the same step with {@code Kernels.useVector(false)}, and with
  * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --serve}) with the same thread count, in blocks of
- * steps alternating with blocks of ours (both rows' medians come from those blocks), printed in the ×numpy columns. With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right
- * after ours ({@link BenchOrt}, same harness, same thread count), ratio ORT-median / ours-median (above 1: ours faster).
+ * steps alternating with blocks of ours (both rows' medians come from those blocks), printed in the ×numpy columns.
+ * With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right after ours
+ * ({@link BenchOrt}, same harness, same thread count), ratio ORT-median / ours-median (above 1: ours faster).
  * Timings on a shared machine are noisy: compare ratios, and repeat runs.
  */
 public final class Bench {
