@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import llmbook.data.Corpus;
 import llmbook.kernels.Kernels;
 import llmbook.model.transformer.Decoder;
 import llmbook.model.transformer.TransformerConfig;
@@ -80,7 +81,8 @@ final class BenchTrain {
      * (the launcher sets it), else in the repository around the working directory.
      */
     private static ProcessBuilder script(int threads, String... scriptArgs) throws IOException {
-        Path home = home();
+        Path home = Corpus.repository();
+        if (home == null) home = Path.of(".");
         Path script = home.resolve("lib/src/test/python/reference_gpt.py");
         if (!Files.isRegularFile(script)) throw new IOException("no " + script);
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
@@ -95,15 +97,6 @@ final class BenchTrain {
         pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
         pb.redirectErrorStream(true);
         return pb;
-    }
-
-    /** $LLMBOOK_HOME, else the first folder up from the working directory holding the launcher and pom.xml, else ".". */
-    private static Path home() {
-        String h = System.getenv("LLMBOOK_HOME");
-        if (h != null) return Path.of(h);
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent())
-            if (Files.isRegularFile(d.resolve("llmbook")) && Files.isRegularFile(d.resolve("pom.xml"))) return d;
-        return Path.of(".");
     }
 
     /**

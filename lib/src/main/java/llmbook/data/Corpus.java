@@ -161,15 +161,25 @@ public final class Corpus {
         }
     }
 
+    /**
+     * The repository: {@code $LLMBOOK_HOME}, else the first folder up from the working directory holding the
+     * {@code llmbook} launcher and {@code pom.xml}; null if there is none.
+     */
+    public static Path repository() {
+        String home = System.getenv("LLMBOOK_HOME");
+        if (home != null) return Path.of(home);
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent())
+            if (Files.isRegularFile(d.resolve("llmbook")) && Files.isRegularFile(d.resolve("pom.xml"))) return d;
+        return null;
+    }
+
     /** The folder holding downloaded corpora (see the class comment for how it is found). */
     public static Path dataDir() {
         String p = System.getProperty("llmbook.data");
         if (p == null) p = System.getenv("LLMBOOK_DATA");
         if (p != null) return Path.of(p);
-        String home = System.getenv("LLMBOOK_HOME");
-        if (home != null) return Path.of(home, "data");
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent())
-            if (Files.isRegularFile(d.resolve("llmbook")) && Files.isRegularFile(d.resolve("pom.xml"))) return d.resolve("data");
+        Path home = repository();
+        if (home != null) return home.resolve("data");
         throw new IllegalStateException("cannot find the llmbook data folder: set LLMBOOK_HOME to the repository, "
                 + "or run from inside it (working directory " + Path.of("").toAbsolutePath() + ")");
     }
