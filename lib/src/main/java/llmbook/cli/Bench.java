@@ -38,6 +38,10 @@ import llmbook.kernels.Softmax;
  * ({@link BenchTrain}); its scalar twin is the same step with {@code Kernels.useVector(false)}, and with
  * {@code --torch} PyTorch runs the same step ({@code reference_gpt.py --serve}) with the same thread count, in blocks of
  * steps alternating with blocks of ours (both rows' medians come from those blocks), printed in the ×numpy columns.
+ * Rows named "(÷ X)" divide by another vector configuration instead of a scalar twin (the llama preset ÷ the gpt2
+ * preset, an attention layer's fused path ÷ its composed path, a step's matmuls alone ÷ the whole step): X is timed at
+ * the row's own thread count, in blocks alternating with the row's, its ×scalar column is X's median ÷ the row's
+ * (above 1: the row is faster), and the "÷ baseline" lines give X's times.
  * With {@code --ort}, ONNX Runtime embeds the same sentences of the "minilm embed" rows right after ours
  * ({@link BenchOrt}, same harness, same thread count), ratio ORT-median / ours-median (above 1: ours faster).
  * Timings on a shared machine are noisy: compare ratios, and repeat runs.
@@ -57,8 +61,21 @@ public final class Bench {
               --serve         instead: load-test the completions server on 127.0.0.1 (./llmbook bench --serve --help)
               --help          this text""";
 
-    /** One timed case: setup allocates, run executes the op once. */
-    record Case(String op, String size, double work, String unit, Runnable vector, Runnable scalar, int[] mkn) {}
+    /**
+     * One timed case: setup allocates, run executes the op once. {@code scalar} is the op's scalar twin, timed on one
+     * thread; when {@code paired} it is instead another vector configuration the row is divided by (a "÷" row: the
+     * llama preset ÷ the gpt2 preset, ...), timed at every thread count in blocks alternating with {@code vector}.
+     */
+    record Case(String op, String size, double work, String unit, Runnable vector, Runnable scalar, int[] mkn, boolean paired) {
+        Case(String op, String size, double work, String unit, Runnable vector, Runnable scalar, int[] mkn) {
+            this(op, size, work, unit, vector, scalar, mkn, false);
+        }
+
+        /** A "÷" row: {@code vector} against {@code baseline}, both at the same thread count. */
+        static Case paired(String op, String size, double work, String unit, Runnable vector, Runnable baseline) {
+            return new Case(op, size, work, unit, vector, baseline, null, true);
+        }
+    }
 
     record Row(String op, String size, int threads, double value, String unit, double medianMs, double minMs, double maxMs,
                double scalarRatio, double numpyRatio, double numpyBestRatio) {}
@@ -202,12 +219,15 @@ public final class Bench {
         cs.add(new Case("train step", "GPT ref B=16 T=128", tokens, "tok/s", BenchTrain.step(true), BenchTrain.step(false), null));
         // the LLaMA recipe at the same parameter count; its baseline is the gpt2 preset's vector step, not a scalar twin
         var llama = llmbook.model.transformer.TransformerConfig.llama(BenchTrain.V);
-        cs.add(new Case("train step", "llama preset (÷ gpt2 preset) B=16 T=128", tokens, "tok/s", BenchTrain.step(llama, true),
-                BenchTrain.step(true), null));
+        cs.add(Case.paired("train step", "llama preset (÷ gpt2 preset) B=16 T=128", tokens, "tok/s", BenchTrain.step(llama, true),
+                BenchTrain.step(true)));
         // the kernels' spinning worker team against the plain sleeping pool it replaced (identical results)
         Runnable teamStep = BenchTrain.step(true), plainStep = BenchTrain.step(true);
-        cs.add(new Case("train step", "team workers (÷ plain pool) B=16 T=128", tokens, "tok/s", teamStep,
-                () -> { Kernels.useTeam(false); try { plainStep.run(); } finally { Kernels.useTeam(true); } }, null));
+        cs.add(Case.paired("train step", "team workers (÷ plain pool) B=16 T=128", tokens, "tok/s", teamStep,
+                () -> { Kernels.useTeam(false); try { plainStep.run(); } finally { Kernels.useTeam(true); } }));
+        // the same step's matrix products alone (a floor: the step if everything else were free), ÷ the whole step
+        Runnable whole = BenchTrain.step(true);
+        cs.add(Case.paired("train step", "matmuls alone (÷ whole step) B=16 T=128", tokens, "tok/s", BenchTrain.matmulsAlone(whole), whole));
         cs.addAll(attentionLayerCases(rng));
         cs.addAll(decodeKernelCases(rng));
         cs.addAll(attentionVariantCases());
@@ -242,7 +262,7 @@ public final class Bench {
      * One attention layer of each variant at the reference shape (B = 16, T = 128, C = 128, H = 4), forward + backward
      * through autograd, in tokens/s. "attn fused" is the training path (weights not captured: one fused op); its
      * "×scalar" baseline is NOT a scalar twin but the same layer on the composed path (weights captured: matmul, mask,
-     * softmax, matmul, on the vector kernels), so the ratio is fused over composed. "attn decode" feeds one token at a
+     * softmax, matmul, on the vector kernels, timed at the same thread count), so the ratio is fused over composed. "attn decode" feeds one token at a
      * time through a preallocated cache of 128 positions (reset when full): its time is ms per token for one layer
      * (batch 1); its baseline is the same with {@code Kernels.useVector(false)}.
      */
@@ -266,8 +286,8 @@ public final class Bench {
             llmbook.attention.SelfAttention fused = make.get(), composed = make.get().captureWeights(true);
             llmbook.tensor.Tensor x = llmbook.tensor.Tensor.randn(new llmbook.tensor.Rng(8), B, T, C).requiresGrad(true);
             float[] seed = llmbook.tensor.Tensor.randn(new llmbook.tensor.Rng(9), B * T * C).toArray();
-            String size = names[vi] + " B16 T128 C128";
-            cs.add(new Case("attn fused f+b", size, B * T, "tok/s", () -> layerStep(fused, x, seed), () -> layerStep(composed, x, seed), null));
+            String size = names[vi] + " B16 T128 C128 (÷ composed)";
+            cs.add(Case.paired("attn fused f+b", size, B * T, "tok/s", () -> layerStep(fused, x, seed), () -> layerStep(composed, x, seed)));
             if (vi < 3 || vi == 5) {                 // the attention core alone: q (B,H,T,dk), k (B,G,T,dk), v (B,G,T,dv)
                 int G = vi == 0 || vi == 5 ? H : vi == 1 ? 2 : 1, dk = vi == 5 ? C / H + C / H / 2 : C / H, dv = C / H;
                 llmbook.tensor.Rng r = new llmbook.tensor.Rng(10);
@@ -277,7 +297,7 @@ public final class Bench {
                 float[] g = llmbook.tensor.Tensor.randn(r, B * H * T * dv).toArray();
                 float sc = (float) (1 / Math.sqrt(dk));
                 Runnable core = () -> coreStep(q, k, v, g, sc, false), coreComposed = () -> coreStep(q, k, v, g, sc, true);
-                cs.add(new Case("attn core f+b", names[vi] + " dk=" + dk + " dv=" + dv, B * T, "tok/s", core, coreComposed, null));
+                cs.add(Case.paired("attn core f+b", names[vi] + " dk=" + dk + " dv=" + dv + " (÷ composed)", B * T, "tok/s", core, coreComposed));
             }
             llmbook.attention.SelfAttention dec = make.get();
             llmbook.attention.KvCache cache = dec.newCache(1, T);
@@ -466,11 +486,24 @@ public final class Bench {
         for (Case c : cs) {
             // The vector timings come first: the train step's scalar twin runs the same call sites with the scalar
             // branches taken, and timed first it left the JIT's profile skewed for the vector run that followed.
-            Timing[] vt = new Timing[threads.length], base = new Timing[threads.length];
+            Timing[] vt = new Timing[threads.length], base = new Timing[threads.length], pair = new Timing[threads.length];
+            double[] pairRatio = new double[threads.length];
             for (int ti = 0; ti < threads.length; ti++) {
                 int t = threads[ti];
                 Kernels.setThreads(t);
-                vt[ti] = time(c.vector(), quick, c.op().equals("train step") ? 80 : 0);
+                int minWarm = c.op().equals("train step") ? 80 : 0;
+                vt[ti] = time(c.vector(), quick, minWarm);
+                if (c.paired()) {                    // the "÷" baseline at this thread count, in blocks alternating with ours
+                    Timing warm = time(c.scalar(), quick, minWarm);
+                    double per = Math.max(vt[ti].median(), warm.median());
+                    int block = (int) Math.max(BenchTrain.BLOCK_WARM + 3, Math.min(200, (quick ? 0.3 : 1.0) / per));   // ~1 s blocks
+                    try {
+                        Timing[] both = BenchTrain.alternate(c.vector(), BenchTrain.Blocks.of(c.scalar()), quick ? 2 : 5, block);
+                        vt[ti] = both[0];
+                        pair[ti] = both[1];
+                    } catch (IOException e) { throw new java.io.UncheckedIOException(e); }   // not thrown by runnables in this JVM
+                    pairRatio[ti] = pair[ti].median() / vt[ti].median();
+                }
                 if (np.containsKey(t) && c.mkn() != null) {
                     try { base[ti] = np.get(t).time(c.mkn(), c.work(), quick); }
                     catch (IOException | RuntimeException e) { System.out.println("bench: numpy failed: " + e.getMessage()); np.remove(t); }
@@ -487,12 +520,12 @@ public final class Bench {
                 if (ort && c.op().equals("minilm embed")) base[ti] = BenchOrt.time(t, c.size(), quick);
             }
             Kernels.setThreads(1);
-            Timing s = time(c.scalar(), quick);
+            Timing s = c.paired() ? null : time(c.scalar(), quick);
             for (int ti = 0; ti < threads.length; ti++) {
                 int t = threads[ti];
                 Timing v = vt[ti], n = base[ti];
                 double value = c.work() / v.median() / unitDiv(c.unit());
-                double ratio = s.median() / v.median();
+                double ratio = c.paired() ? pairRatio[ti] : s.median() / v.median();
                 double npRatio = n == null ? Double.NaN : n.median() / v.median();
                 double npBest = n == null ? Double.NaN : n.min() / v.min();
                 Row row = new Row(c.op(), c.size(), t, value, c.unit(), v.median() * 1e3, v.min() * 1e3, v.max() * 1e3, ratio,
@@ -506,7 +539,13 @@ public final class Bench {
                             c.size(), t, c.work() / n.median() / unitDiv(c.unit()), c.unit(), n.median() * 1e3, n.min() * 1e3,
                             c.mkn() != null ? "numpy a @ b" : c.op().equals("minilm embed") ? "ONNX Runtime" : "torch"));
             }
-            System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
+            if (c.paired())
+                for (int ti = 0; ti < threads.length; ti++) {
+                    Timing p = pair[ti];
+                    System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  ÷ baseline", "", threads[ti],
+                            c.work() / p.median() / unitDiv(c.unit()), c.unit(), p.median() * 1e3, p.min() * 1e3, p.max() * 1e3);
+                }
+            else System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
                     c.work() / s.median() / unitDiv(c.unit()), c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
         }
         np.values().forEach(Numpy::close);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import llmbook.data.Corpus;
 import llmbook.kernels.Kernels;
+import llmbook.kernels.MatMul;
 import llmbook.model.transformer.Decoder;
 import llmbook.model.transformer.TransformerConfig;
 import llmbook.optim.AdamW;
@@ -50,6 +51,37 @@ final class BenchTrain {
                 GradClip.clipGlobalNorm(params, 1.0);
                 opt.step();
                 loss.releaseGraph();
+            } finally {
+                Kernels.useVector(was);
+            }
+        };
+    }
+
+    /**
+     * The matrix products of one {@code step}, alone: the step is run once to record them ({@link MatMul#shapesOf}),
+     * and the returned runnable computes the same products — shapes, transposes, accumulation, order — on random
+     * operands, one set of buffers per distinct shape (so they stay warm in cache, as at best in the step). It times
+     * how long the step would take if everything but its matmuls were free: a floor under the step time.
+     */
+    static Runnable matmulsAlone(Runnable step) {
+        List<int[]> shapes = MatMul.shapesOf(step);
+        if (shapes.isEmpty()) throw new IllegalStateException("matmulsAlone: the step ran no matmul on this thread");
+        java.util.Map<String, float[][]> buffers = new java.util.HashMap<>();
+        java.util.Random rng = new java.util.Random(3);
+        float[][][] ops = new float[shapes.size()][][];
+        for (int i = 0; i < ops.length; i++) {
+            int[] s = shapes.get(i);
+            ops[i] = buffers.computeIfAbsent(s[0] + "x" + s[1] + "x" + s[2], key -> new float[][] {
+                    Bench.rand(rng, s[0] * s[1]), Bench.rand(rng, s[1] * s[2]), new float[s[0] * s[2]]});
+        }
+        return () -> {
+            boolean was = Kernels.usingVector();
+            Kernels.useVector(true);
+            try {
+                for (int i = 0; i < ops.length; i++) {
+                    int[] s = shapes.get(i);
+                    MatMul.matmul(ops[i][2], 0, ops[i][0], 0, ops[i][1], 0, s[0], s[1], s[2], s[3] == 1, s[4] == 1, s[5] == 1);
+                }
             } finally {
                 Kernels.useVector(was);
             }
@@ -104,7 +136,7 @@ final class BenchTrain {
      * that they can alternate with ours: on a shared host the load drifts over tens of seconds, and two long runs one
      * after the other (ours, then PyTorch's) measured the same ratio anywhere from 1.6 to 1.8.
      */
-    static final class TorchSteps implements AutoCloseable {
+    static final class TorchSteps implements AutoCloseable, Blocks {
         private final Process proc;
         private final java.io.Writer in;
         private final BufferedReader out;
@@ -138,7 +170,7 @@ final class BenchTrain {
         }
 
         /** Seconds of each of the next n steps. */
-        double[] steps(int n) throws IOException {
+        @Override public double[] steps(int n) throws IOException {
             in.write("steps " + n + "\n");
             in.flush();
             String[] f = reply("times ", "time " + n + " steps").trim().split("\\s+");
@@ -155,28 +187,46 @@ final class BenchTrain {
         }
     }
 
+    /** The other side of {@link #alternate}: runs n steps when asked and returns the seconds of each. */
+    interface Blocks {
+        double[] steps(int n) throws IOException;
+
+        /** Steps of a runnable in this JVM, each timed alone. */
+        static Blocks of(Runnable r) {
+            return n -> {
+                double[] t = new double[n];
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    r.run();
+                    t[i] = (System.nanoTime() - t0) / 1e9;
+                }
+                return t;
+            };
+        }
+    }
+
     /** Steps left out at the start of every block, on both sides. */
     static final int BLOCK_WARM = 2;
 
     /**
-     * Ours and PyTorch's step timed in alternating blocks — {@code rounds} times {@code block} steps of ours (each timed
-     * alone, after the caller's warm-up) then {@code block} of PyTorch's — so both see the same stretches of the
-     * host's load. The first {@link #BLOCK_WARM} steps of every block are left out on both sides: they start on caches
-     * the other program has just filled (PyTorch's first step of a block ran 5-10% slower, also after an idle pause
-     * instead of ours). Returns {ours, PyTorch}: median, min and max seconds per step over the kept steps.
+     * Ours and another step (PyTorch's, or another of ours: the baseline of a "÷" row) timed in alternating blocks —
+     * {@code rounds} times {@code block} steps of ours (each timed alone, after the caller's warm-up) then
+     * {@code block} of the other's — so both see the same stretches of the host's load. The first {@link #BLOCK_WARM}
+     * steps of every block are left out on both sides: they start on caches the other program has just filled
+     * (PyTorch's first step of a block ran 5-10% slower, also after an idle pause instead of ours). Returns
+     * {ours, other}: median, min and max seconds per step over the kept steps.
      */
-    static Bench.Timing[] alternate(Runnable ours, TorchSteps torch, int rounds, int block) throws IOException {
+    static Bench.Timing[] alternate(Runnable ours, Blocks other, int rounds, int block) throws IOException {
         if (rounds < 1 || block <= BLOCK_WARM)
             throw new IllegalArgumentException("alternate: need rounds >= 1 and block > " + BLOCK_WARM + ", got " + rounds + ", " + block);
         int kept = block - BLOCK_WARM;
         double[] a = new double[rounds * kept], b = new double[rounds * kept];
+        Blocks mine = Blocks.of(ours);
         for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < block; i++) {
-                long t0 = System.nanoTime();
-                ours.run();
-                if (i >= BLOCK_WARM) a[r * kept + i - BLOCK_WARM] = (System.nanoTime() - t0) / 1e9;
-            }
-            System.arraycopy(torch.steps(block), BLOCK_WARM, b, r * kept, kept);
+            System.arraycopy(mine.steps(block), BLOCK_WARM, a, r * kept, kept);
+            double[] theirs = other.steps(block);
+            if (theirs.length != block) throw new IOException("alternate: asked for " + block + " steps, got " + theirs.length + " times");
+            System.arraycopy(theirs, BLOCK_WARM, b, r * kept, kept);
         }
         return new Bench.Timing[] {stats(a), stats(b)};
     }

@@ -1,5 +1,8 @@
 package llmbook.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Matrix multiply, the kernel every linear layer, attention score and gradient goes through. Q9.
  *
@@ -27,8 +30,28 @@ public final class MatMul {
     public static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                               int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
         check("MatMul.matmul", c, cOff, a, aOff, b, bOff, m, k, n);
+        List<int[]> rec = RECORDING.get();
+        if (rec != null) rec.add(new int[] {m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0});
         if (Kernels.usingVector()) MatMulVector.matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
         else matmulUnchecked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
+    }
+
+    private static final ThreadLocal<List<int[]>> RECORDING = new ThreadLocal<>();
+
+    /**
+     * The products {@link #matmul} computes while {@code body} runs on this thread, in order, each as
+     * {m, k, n, transA, transB, accumulate} (flags 0 or 1) — for the bench, which times a training step's products
+     * alone ({@code ./llmbook bench --filter "matmuls alone"}). Calls from other threads are not seen.
+     */
+    public static List<int[]> shapesOf(Runnable body) {
+        List<int[]> before = RECORDING.get(), shapes = new ArrayList<>();
+        RECORDING.set(shapes);
+        try {
+            body.run();
+        } finally {
+            RECORDING.set(before);
+        }
+        return shapes;
     }
 
     /** The scalar twin: plain loops, one thread, accumulating each dot product in float in order p = 0..k-1. */
@@ -141,6 +164,8 @@ public final class MatMul {
     public static void matmul(float[] c, int cOff, float[] a, int aOff, float[] w, int wo, Packed packed, int m, boolean accumulate) {
         int n = packed.rows(), k = packed.cols();
         check("MatMul.matmul", c, cOff, a, aOff, w, wo, m, k, n);
+        List<int[]> rec = RECORDING.get();
+        if (rec != null) rec.add(new int[] {m, k, n, 0, 1, accumulate ? 1 : 0});
         if (Kernels.usingVector()) MatMulVector.matmul(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate, packed.panels());
         else matmulUnchecked(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate);
     }

@@ -67,4 +67,33 @@ class BenchTest {
     void everyCaseHasAScalarTwinAndWork() {
         for (Bench.Case c : Bench.cases()) assertTrue(c.work() > 0 && c.scalar() != null && c.vector() != null, c.op() + " " + c.size());
     }
+
+    /**
+     * The "matmuls alone" row replays a training step's products: as many as the step ran, the same shapes and flags,
+     * and it takes less time than the whole step. A "÷" row's baseline alternates with it in blocks.
+     */
+    @Test
+    void matmulsAloneReplaysTheStepsProductsAndAlternatesWithTheStep() throws Exception {
+        Runnable step = BenchTrain.step(llmbook.model.transformer.TransformerConfig.gpt2(BenchTrain.V).withLayers(1), true);
+        step.run();
+        var shapes = llmbook.kernels.MatMul.shapesOf(step);
+        // one layer: 6 linears forward and 2 backward products each (the input's gradient of the first one too), + the tied head's 3
+        assertEquals(6 * 3 + 3, shapes.size(), "products of a one-layer step");
+        Runnable alone = BenchTrain.matmulsAlone(step);
+        var replayed = llmbook.kernels.MatMul.shapesOf(alone);
+        assertEquals(shapes.size(), replayed.size());
+        for (int i = 0; i < shapes.size(); i++) assertArrayEquals(shapes.get(i), replayed.get(i), "product " + i);
+        int[] ran = {0};
+        Bench.Timing[] both = BenchTrain.alternate(alone, BenchTrain.Blocks.of(() -> { ran[0]++; step.run(); }), 2, BenchTrain.BLOCK_WARM + 2);
+        assertEquals(2 * (BenchTrain.BLOCK_WARM + 2), ran[0], "the baseline ran its blocks");
+        assertTrue(both[0].median() < both[1].median(), "the products alone take less than the step: " + both[0] + " " + both[1]);
+        assertThrows(IllegalStateException.class, () -> BenchTrain.matmulsAlone(() -> { }));
+    }
+
+    @Test
+    void divideRowsAreTimedAgainstTheirBaselineAtTheirOwnThreadCount() {
+        for (Bench.Case c : Bench.cases())
+            if (c.size().contains("(÷")) assertTrue(c.paired() && c.mkn() == null, c.op() + " " + c.size() + " is a paired row");
+            else assertTrue(!c.paired(), c.op() + " " + c.size() + ": a paired row says what it divides by");
+    }
 }

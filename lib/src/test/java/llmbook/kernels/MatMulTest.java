@@ -147,4 +147,24 @@ class MatMulTest {
                 () -> MatMul.matmul(shared, 0, shared, 2, new float[4], 0, 2, 2, 2, false, false, false));
         assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
     }
+
+    /** shapesOf reports this thread's products in order with their flags, and nothing once the body has returned. */
+    @Test
+    void shapesOfRecordsTheProductsOfItsBodyInOrder() {
+        float[] a = new float[6 * 4], b = new float[4 * 5], c = new float[6 * 5];
+        var shapes = MatMul.shapesOf(() -> {
+            MatMul.matmul(c, 0, a, 0, b, 0, 6, 4, 5, false, false, false);
+            MatMul.matmul(c, 0, a, 0, b, 0, 6, 4, 5, true, true, true);
+            MatMul.matmulScalar(c, 0, a, 0, b, 0, 6, 4, 5, false, false, false);   // the twin is not the dispatcher: not seen
+        });
+        assertTrue(shapes.size() == 2, "two products, got " + shapes.size());
+        assertArrayEquals(new int[] {6, 4, 5, 0, 0, 0}, shapes.get(0));
+        assertArrayEquals(new int[] {6, 4, 5, 1, 1, 1}, shapes.get(1));
+        var none = MatMul.shapesOf(() -> { });
+        MatMul.matmul(c, 0, a, 0, b, 0, 6, 4, 5, false, false, false);
+        assertTrue(none.isEmpty() && shapes.size() == 2, "calls after the body are not recorded");
+        assertThrows(IllegalStateException.class, () -> MatMul.shapesOf(() -> { throw new IllegalStateException("body"); }));
+        MatMul.matmul(c, 0, a, 0, b, 0, 6, 4, 5, false, false, false);
+        assertTrue(shapes.size() == 2, "a body that throws stops the recording too");
+    }
 }
