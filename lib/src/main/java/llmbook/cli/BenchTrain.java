@@ -20,10 +20,11 @@ import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
 /**
- * The "train step" row of {@code ./llmbook bench}: one optimisation step of the reference GPT (vocab 65, 4 layers,
- * 4 heads, width 128, context 128, batch 16) — forward, cross-entropy, backward, clipping, AdamW — and, with
- * {@code --torch}, the same step in PyTorch ({@code lib/src/test/python/reference_gpt.py --serve}), timed in blocks
- * alternating with ours.
+ * The "train step" rows of {@code ./llmbook bench}: one optimisation step of the reference GPT (vocab 65, 4 layers,
+ * 4 heads, width 128, context 128, batch 16) — forward, cross-entropy, backward, clipping, AdamW — or of another
+ * preset; the same step's matrix products alone ({@link #matmulsAlone}); and, with {@code --torch}, the same step in
+ * PyTorch ({@code lib/src/test/python/reference_gpt.py --serve}). Two programs compared are timed in blocks that
+ * alternate ({@link #alternate}).
  */
 final class BenchTrain {
     private BenchTrain() {}
