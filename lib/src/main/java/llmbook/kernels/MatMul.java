@@ -30,8 +30,7 @@ public final class MatMul {
     public static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                               int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
         check("MatMul.matmul", c, cOff, a, aOff, b, bOff, m, k, n);
-        List<int[]> rec = RECORDING.get();
-        if (rec != null) rec.add(new int[] {m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0});
+        record(m, k, n, transA, transB, accumulate);
         if (Kernels.usingVector()) MatMulVector.matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
         else matmulUnchecked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
     }
@@ -52,6 +51,11 @@ public final class MatMul {
             RECORDING.set(before);
         }
         return shapes;
+    }
+
+    private static void record(int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
+        List<int[]> rec = RECORDING.get();
+        if (rec != null) rec.add(new int[] {m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0});
     }
 
     /** The scalar twin: plain loops, one thread, accumulating each dot product in float in order p = 0..k-1. */
@@ -164,8 +168,7 @@ public final class MatMul {
     public static void matmul(float[] c, int cOff, float[] a, int aOff, float[] w, int wo, Packed packed, int m, boolean accumulate) {
         int n = packed.rows(), k = packed.cols();
         check("MatMul.matmul", c, cOff, a, aOff, w, wo, m, k, n);
-        List<int[]> rec = RECORDING.get();
-        if (rec != null) rec.add(new int[] {m, k, n, 0, 1, accumulate ? 1 : 0});
+        record(m, k, n, false, true, accumulate);
         if (Kernels.usingVector()) MatMulVector.matmul(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate, packed.panels());
         else matmulUnchecked(c, cOff, a, aOff, w, wo, m, k, n, false, true, accumulate);
     }
