@@ -140,6 +140,13 @@ class Packages(unittest.TestCase):
         self.assertEqual(0, r.returncode, r.stderr)
         self.assertEqual(["pkg-a", "no-such-package-llmbook", "pkg-b"], r.stdout.split())
 
+    def test_test_installs_the_browser_tools_before_the_launcher_step(self):
+        """On a fresh machine the check below ran before Chromium was installed (it came with the browser step)."""
+        body = launcher_text().split("cmd_test() {", 1)[1].split("\n}\n", 1)[0]
+        install = body.index('ensure_packages "${BROWSER_TOOLS[@]}"')
+        self.assertLess(install, body.index("run_step launcher"))
+        self.assertLess(install, body.index("run_step unit"))
+
     def test_nothing_is_missing_after_setup(self):
         r = bash('missing_packages "${TOOLS[@]}" "${BENCH_NUMPY[@]}" "${BROWSER_TOOLS[@]}"')
         self.assertEqual(("", 0), (r.stdout, r.returncode), r.stderr)
