@@ -337,10 +337,11 @@ final class MatMulVector {
                      float[] b, int bOff, int ldb, boolean transB, int m, int k, int n, boolean accumulate, float[] pre, int preCol) {
         float[][] buf = BUFFERS.get();
         float[] ap = buf[0], bp = buf[1], tile = buf[2];
-        // Packing A costs about as much as a few B panels of compute: when C is narrow the micro-kernel reads A in
-        // place instead (8 row streams, or 8 contiguous floats per step when A is transposed); measured faster
-        // for n ≤ 256 on this machine in both layouts.
-        boolean directA = n <= DIRECT_A_MAX_N;
+        // Packing A costs about as much as a few B panels of compute: when C is narrow the micro-kernel reads a
+        // row-major A in place instead (8 row streams). A transposed A (the weight gradients' dYᵀ) is always packed:
+        // read in place it steps lda floats per multiply-add, a stride the loop cannot check once, and its packing
+        // is a copy of 8 contiguous floats; packed, 512x2048x128 Aᵀ ran 1.22× and 128x2048x65 Aᵀ 1.08× faster.
+        boolean directA = n <= DIRECT_A_MAX_N && !transA;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -361,7 +362,6 @@ final class MatMulVector {
                             int mr = Math.min(MR, mc - ir);
                             int ao, rs, ps;
                             if (ir >= fullRows) { ao = (ir - fullRows) * kc; rs = 1; ps = MR; }        // packed panel
-                            else if (transA) { ao = aOff + pc * lda + ic + ir; rs = 1; ps = lda; }   // A[i][p] = a[p*lda + i]
                             else { ao = aOff + (ic + ir) * lda + pc; rs = lda; ps = 1; }             // A[i][p] = a[i*lda + p]
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
@@ -500,9 +500,10 @@ final class MatMulVector {
 
     /**
      * C[8×2L] (+)= Apanel[kc×8]ᵀ-broadcast · Bpanel[kc×2L]: 16 accumulators stay in registers. The loop is written
-     * three times with the same arithmetic: when A's strides are constants (packed A, or A read in place row by row),
-     * C2 proves every index in range once before the loop instead of checking ten indices per step; with the strides
-     * as variables it cannot, and those checks cost 15–20% of the multiply (measured at 1024³ and the model's shapes).
+     * twice with the same arithmetic, for packed A (strides 1, MR) and for a row-major A read in place (lda, 1): with
+     * a constant step per multiply-add C2 proves every index in range once before the loop instead of checking ten
+     * indices per step; with a variable one (a transposed A read in place, steps of lda) it cannot, and those checks
+     * cost 15–20% of the multiply (measured at 1024³ and the model's shapes), so a transposed A is always packed.
      */
     static void kernel8x2(float[] ap, int ao, int rs, int ps, float[] bp, int bo, int kc, float[] c, int co, int ldc, boolean add) {
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
@@ -539,20 +540,7 @@ final class MatMulVector {
                 x = FloatVector.broadcast(S, ap[o6 + p]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
                 x = FloatVector.broadcast(S, ap[o7 + p]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
             }
-        } else
-        for (int p = 0; p < kc; p++) {
-            int bi = bo + p * NR, ai = ao + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi), b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + rs]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + r2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + r3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + r4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + r5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, ap[ai + r6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, ap[ai + r7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-        }
+        } else throw new IllegalArgumentException("kernel8x2: A strides (" + rs + ", " + ps + ") are neither packed (1, " + MR + ") nor row-major (lda, 1)");
         // Stores written out here, not in a helper taking FloatVector arguments: passing the accumulators to a
         // method (even one C2 inlines) made C2 box them and the kernel ran 8× slower (measured).
         if (add) {
@@ -614,19 +602,7 @@ final class MatMulVector {
                 c6 = FloatVector.broadcast(S, ap[o6 + p]).fma(b0, c6);
                 c7 = FloatVector.broadcast(S, ap[o7 + p]).fma(b0, c7);
             }
-        } else
-        for (int p = 0; p < kc; p++) {
-            int ai = ao + p * ps;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo + p * L);
-            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[ai + rs]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[ai + r2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[ai + r3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[ai + r4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[ai + r5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, ap[ai + r6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, ap[ai + r7]).fma(b0, c7);
-        }
+        } else throw new IllegalArgumentException("kernel8x1: A strides (" + rs + ", " + ps + ") are neither packed (1, " + MR + ") nor row-major (lda, 1)");
         if (add) {
             c0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
             c1.add(FloatVector.fromArray(S, c, co + ldc)).intoArray(c, co + ldc);
