@@ -9,9 +9,10 @@ learned positions, tied embeddings, no dropout, N(0, 0.02) init (residual projec
 AdamW lr 1e-3, betas (0.9, 0.99), weight decay 0.1 on matrices, warm-up 100 steps then cosine to
 1e-4 at the last step, clipping at 1.0, validation = mean loss of 20 random batches.
 
-Run (give OpenBLAS the thread count; Debian's torch ignores torch.set_num_threads):
+Run (give OpenBLAS the thread count; Debian's torch ignores torch.set_num_threads; ./llmbook bench --torch
+tries several OPENBLAS_THREAD_TIMEOUT values and keeps the fastest, 16 is a good one):
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
-      OMP_WAIT_POLICY=passive OPENBLAS_THREAD_TIMEOUT=4 /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
+      OMP_WAIT_POLICY=passive OPENBLAS_THREAD_TIMEOUT=16 /usr/bin/python3 lib/src/test/python/reference_gpt.py --steps 2000
 """
 import argparse, math, os, sys, time
 import torch

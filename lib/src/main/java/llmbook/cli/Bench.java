@@ -469,6 +469,11 @@ public final class Bench {
         return run(all, filter, threads, quick, numpy, torch, false);
     }
 
+    /** "torch", and with more than one thread the OpenBLAS spin timeout it ran with and the medians it was chosen from. */
+    private static String torchLabel(BenchTrain.TorchSteps ts) {
+        return ts == null || ts.chosen.isEmpty() ? "torch" : "torch, OPENBLAS_THREAD_TIMEOUT=" + ts.blasTimeout + ": the fastest of " + ts.chosen;
+    }
+
     static List<Row> run(List<Case> all, Pattern filter, int[] threads, boolean quick, boolean numpy, boolean torch, boolean ort) {
         List<Case> cs = all.stream().filter(c -> filter.matcher(c.op() + " " + c.size()).find()).toList();
         List<Row> rows = new ArrayList<>();
@@ -511,7 +516,7 @@ public final class Bench {
                 if (torch && c.op().equals("train step")) {
                     try {
                         BenchTrain.TorchSteps ts = torchSteps.get(t);
-                        if (ts == null) torchSteps.put(t, ts = new BenchTrain.TorchSteps(t, 20));
+                        if (ts == null) torchSteps.put(t, ts = BenchTrain.TorchSteps.fastest(t, 20, quick ? 8 : 30));
                         Timing[] both = BenchTrain.alternate(c.vector(), ts, quick ? 2 : 5, quick ? 8 : 20);
                         vt[ti] = both[0];
                         base[ti] = both[1];
@@ -537,7 +542,7 @@ public final class Bench {
                 if (n != null)
                     npLines.add(String.format(Locale.ROOT, "  %-22s %3d %10.1f %-8s median %8.3f ms  min %8.3f ms  (%s)",
                             c.size(), t, c.work() / n.median() / unitDiv(c.unit()), c.unit(), n.median() * 1e3, n.min() * 1e3,
-                            c.mkn() != null ? "numpy a @ b" : c.op().equals("minilm embed") ? "ONNX Runtime" : "torch"));
+                            c.mkn() != null ? "numpy a @ b" : c.op().equals("minilm embed") ? "ONNX Runtime" : torchLabel(torchSteps.get(t))));
             }
             if (c.paired())
                 for (int ti = 0; ti < threads.length; ti++) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import llmbook.data.Corpus;
 import llmbook.kernels.Kernels;
 import llmbook.kernels.MatMul;
@@ -91,7 +92,7 @@ final class BenchTrain {
 
     /** Median and min seconds from a mode of reference_gpt.py that prints {@code bench <median_s> <min_s>} (e.g. --decode-bench). */
     static Bench.Timing torch(int threads, String... scriptArgs) throws IOException {
-        Process p = script(threads, scriptArgs).start();
+        Process p = script(threads, BLAS_TIMEOUT, scriptArgs).start();
         String last = null, line;
         StringBuilder all = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -104,16 +105,25 @@ final class BenchTrain {
     }
 
     /**
+     * OPENBLAS_THREAD_TIMEOUT values tried for PyTorch's step on more than one thread ({@link TorchSteps#fastest}):
+     * OpenBLAS's workers spin 2^N cycles after a product before they sleep. The best value depends on the host: on one,
+     * 4 beat the default 28 (median 140 against 148 ms, 2 threads); on another, 4 ran 84 ms, 12–18 ran 72–74 ms, 24 ran
+     * 85 ms (reference_gpt.py --bench, 200 steps each).
+     */
+    static final int[] BLAS_TIMEOUTS = {4, 12, 16, 20, 28};
+
+    /** The timeout used where none is searched for (one thread, where OpenBLAS has no workers; decoding). */
+    static final int BLAS_TIMEOUT = 16;
+
+    /**
      * reference_gpt.py with these arguments on {@code threads} OpenBLAS/OpenMP threads (Debian's torch ignores
      * {@code torch.set_num_threads}), with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so OpenBLAS picks its kernel
-     * for this CPU. PyTorch at its fastest setting measured here: OpenMP threads that sleep when idle
-     * ({@code OMP_WAIT_POLICY=passive}; the default and "active" were 1.7-3× slower at 2 threads) and OpenBLAS threads
-     * that stop spinning soon after a product ({@code OPENBLAS_THREAD_TIMEOUT=4}, 2⁴ cycles instead of 2²⁸: otherwise
-     * they keep the core busy while PyTorch's own threads run the next elementwise op; median of six 2-thread runs
-     * 140 ms against 148 ms, and no slow run of 190 ms). The script and the corpus are found in {@code $LLMBOOK_HOME}
-     * (the launcher sets it), else in the repository around the working directory.
+     * for this CPU. OpenMP threads sleep when idle ({@code OMP_WAIT_POLICY=passive}; the default and "active" were
+     * 1.7–3× slower at 2 threads: they spin on the cores OpenBLAS's workers need), and OpenBLAS's workers spin
+     * 2^{@code blasTimeout} cycles after a product ({@link #BLAS_TIMEOUTS}). The script and the corpus are found in
+     * {@code $LLMBOOK_HOME} (the launcher sets it), else in the repository around the working directory.
      */
-    private static ProcessBuilder script(int threads, String... scriptArgs) throws IOException {
+    private static ProcessBuilder script(int threads, int blasTimeout, String... scriptArgs) throws IOException {
         Path home = Corpus.repository();
         if (home == null) home = Path.of(".");
         Path script = home.resolve("lib/src/test/python/reference_gpt.py");
@@ -127,7 +137,7 @@ final class BenchTrain {
         pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("OMP_WAIT_POLICY", "passive");
-        pb.environment().put("OPENBLAS_THREAD_TIMEOUT", "4");
+        pb.environment().put("OPENBLAS_THREAD_TIMEOUT", Integer.toString(blasTimeout));
         pb.redirectErrorStream(true);
         return pb;
     }
@@ -141,10 +151,16 @@ final class BenchTrain {
         private final Process proc;
         private final java.io.Writer in;
         private final BufferedReader out;
+        /** OPENBLAS_THREAD_TIMEOUT of this process and, when {@link #fastest} chose it, each value's probe median. */
+        final int blasTimeout;
+        String chosen = "";
 
         /** Starts PyTorch on {@code threads} threads and runs {@code warmSteps} untimed steps. */
-        TorchSteps(int threads, int warmSteps) throws IOException {
-            proc = script(threads, "--serve").start();
+        TorchSteps(int threads, int warmSteps) throws IOException { this(threads, warmSteps, BLAS_TIMEOUT); }
+
+        TorchSteps(int threads, int warmSteps, int blasTimeout) throws IOException {
+            this.blasTimeout = blasTimeout;
+            proc = script(threads, blasTimeout, "--serve").start();
             in = new java.io.OutputStreamWriter(proc.getOutputStream(), StandardCharsets.UTF_8);
             out = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
             try {
@@ -168,6 +184,40 @@ final class BenchTrain {
                 if (other.length() < 4000) other.append("\n  ").append(line);
             }
             throw new IOException("reference_gpt.py --serve exited before it could " + what + other);
+        }
+
+        /**
+         * PyTorch at its fastest OpenBLAS spin timeout on this host: on one thread the one process (OpenBLAS has no
+         * workers to spin); on more, one process per value of {@link #BLAS_TIMEOUTS}, each warmed and then timed for
+         * {@code probeSteps} steps, and the one with the lowest median kept (the others are closed). Picking the best
+         * of several noisy medians favours PyTorch slightly, never us.
+         */
+        static TorchSteps fastest(int threads, int warmSteps, int probeSteps) throws IOException {
+            return fastest(threads, warmSteps, probeSteps, BLAS_TIMEOUTS);
+        }
+
+        static TorchSteps fastest(int threads, int warmSteps, int probeSteps, int[] timeouts) throws IOException {
+            if (threads == 1) return new TorchSteps(1, warmSteps);
+            TorchSteps best = null;
+            double bestMedian = Double.POSITIVE_INFINITY;
+            StringBuilder tried = new StringBuilder();
+            try {
+                for (int timeout : timeouts) {
+                    TorchSteps t = new TorchSteps(threads, warmSteps, timeout);
+                    double median = stats(t.steps(probeSteps)).median();
+                    tried.append(String.format(Locale.ROOT, "%s%d: %.1f", tried.isEmpty() ? "" : ", ", timeout, median * 1e3));
+                    if (median < bestMedian) {
+                        if (best != null) best.close();
+                        best = t;
+                        bestMedian = median;
+                    } else t.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                if (best != null) best.close();
+                throw e;
+            }
+            best.chosen = tried + " ms";
+            return best;
         }
 
         /** Seconds of each of the next n steps. */

@@ -54,6 +54,28 @@ class BenchTest {
         }
     }
 
+    /**
+     * bench --torch on more than one thread keeps the PyTorch process whose OpenBLAS spin timeout ran its probe
+     * fastest, names every probe's median, and that process still answers; on one thread there is nothing to choose.
+     */
+    @Test
+    void torchOnTwoThreadsKeepsTheFastestBlasTimeout() throws Exception {
+        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(check.waitFor() == 0, "python3-torch is not installed");
+        try (BenchTrain.TorchSteps torch = BenchTrain.TorchSteps.fastest(2, 1, 3, new int[]{4, 16})) {
+            assertTrue(torch.blasTimeout == 4 || torch.blasTimeout == 16, String.valueOf(torch.blasTimeout));
+            assertTrue(torch.chosen.matches("4: [0-9.]+, 16: [0-9.]+ ms"), torch.chosen);
+            String[] f = torch.chosen.replace(" ms", "").split("[:,] ");
+            double at4 = Double.parseDouble(f[1]), at16 = Double.parseDouble(f[3]);
+            assertEquals(at4 <= at16 ? 4 : 16, torch.blasTimeout, torch.chosen);
+            assertEquals(2, torch.steps(2).length);
+        }
+        try (BenchTrain.TorchSteps one = BenchTrain.TorchSteps.fastest(1, 1, 3)) {
+            assertEquals("", one.chosen);
+            assertEquals(BenchTrain.BLAS_TIMEOUT, one.blasTimeout);
+        }
+    }
+
     @Test
     void rejectsBadArgumentsWithAMessage() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Bench.parse(new String[]{"--fast"})).getMessage().contains("--fast"));
