@@ -516,7 +516,12 @@ public final class Bench {
                 if (torch && c.op().equals("train step")) {
                     try {
                         BenchTrain.TorchSteps ts = torchSteps.get(t);
-                        if (ts == null) torchSteps.put(t, ts = BenchTrain.TorchSteps.fastest(t, 20, quick ? 8 : 30));
+                        if (ts == null) {
+                            torchSteps.put(t, ts = BenchTrain.TorchSteps.fastest(t, 20, quick ? 8 : 30));
+                            // one round of the alternation, not kept: the first row's PyTorch blocks ran 15-20% slower
+                            // than the later rows' (median 90 against 74-77 ms, 2 threads) without it
+                            BenchTrain.alternate(c.vector(), ts, 1, quick ? 8 : 20);
+                        }
                         Timing[] both = BenchTrain.alternate(c.vector(), ts, quick ? 2 : 5, quick ? 8 : 20);
                         vt[ti] = both[0];
                         base[ti] = both[1];
