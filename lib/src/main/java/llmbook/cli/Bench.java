@@ -518,8 +518,8 @@ public final class Bench {
                         BenchTrain.TorchSteps ts = torchSteps.get(t);
                         if (ts == null) {
                             torchSteps.put(t, ts = BenchTrain.TorchSteps.fastest(t, 20, quick ? 8 : 30));
-                            // one round of the alternation, not kept: the first row's PyTorch blocks ran 15-20% slower
-                            // than the later rows' (median 90 against 74-77 ms, 2 threads) without it
+                            // one round of the alternation, not kept: without it the first row's PyTorch blocks ran
+                            // slower than the later rows' with the same process (median 90.5 against 74.3-77.3 ms, 2 threads)
                             BenchTrain.alternate(c.vector(), ts, 1, quick ? 8 : 20);
                         }
                         Timing[] both = BenchTrain.alternate(c.vector(), ts, quick ? 2 : 5, quick ? 8 : 20);

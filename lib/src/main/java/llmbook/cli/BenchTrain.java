@@ -203,8 +203,10 @@ final class BenchTrain {
             StringBuilder tried = new StringBuilder();
             try {
                 for (int timeout : timeouts) {
-                    TorchSteps t = new TorchSteps(threads, warmSteps, timeout);
-                    double median = stats(t.steps(probeSteps)).median();
+                    TorchSteps t = new TorchSteps(threads, warmSteps, timeout);   // closes itself if it fails to start
+                    double median;
+                    try { median = stats(t.steps(probeSteps)).median(); }
+                    catch (IOException | RuntimeException e) { t.close(); throw e; }
                     tried.append(String.format(Locale.ROOT, "%s%d: %.1f", tried.isEmpty() ? "" : ", ", timeout, median * 1e3));
                     if (median < bestMedian) {
                         if (best != null) best.close();
