@@ -469,6 +469,12 @@ public final class Bench {
         return run(all, filter, threads, quick, numpy, torch, false);
     }
 
+    /** The line under a row with its baseline's speed and times: the scalar twin's, or a "÷" row's X at one thread count. */
+    private static void printBaseline(String label, int threads, Case c, Timing t) {
+        System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f%n", label, "", threads,
+                c.work() / t.median() / unitDiv(c.unit()), c.unit(), t.median() * 1e3, t.min() * 1e3, t.max() * 1e3);
+    }
+
     /** "torch", and with more than one thread the OpenBLAS spin timeout it ran with and the medians it was chosen from. */
     private static String torchLabel(BenchTrain.TorchSteps ts) {
         return ts == null || ts.chosen.isEmpty() ? "torch" : "torch, OPENBLAS_THREAD_TIMEOUT=" + ts.blasTimeout + ": the fastest of " + ts.chosen;
@@ -549,14 +555,8 @@ public final class Bench {
                             c.size(), t, c.work() / n.median() / unitDiv(c.unit()), c.unit(), n.median() * 1e3, n.min() * 1e3,
                             c.mkn() != null ? "numpy a @ b" : c.op().equals("minilm embed") ? "ONNX Runtime" : torchLabel(torchSteps.get(t))));
             }
-            if (c.paired())
-                for (int ti = 0; ti < threads.length; ti++) {
-                    Timing p = pair[ti];
-                    System.out.printf(Locale.ROOT, "%-18s %-22s %3d %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  ÷ baseline", "", threads[ti],
-                            c.work() / p.median() / unitDiv(c.unit()), c.unit(), p.median() * 1e3, p.min() * 1e3, p.max() * 1e3);
-                }
-            else System.out.printf(Locale.ROOT, "%-18s %-22s %3s %10.1f %-8s %10.3f %9.3f..%-9.3f%n", "  scalar twin", "", "1",
-                    c.work() / s.median() / unitDiv(c.unit()), c.unit(), s.median() * 1e3, s.min() * 1e3, s.max() * 1e3);
+            if (c.paired()) for (int ti = 0; ti < threads.length; ti++) printBaseline("  ÷ baseline", threads[ti], c, pair[ti]);
+            else printBaseline("  scalar twin", 1, c, s);
         }
         np.values().forEach(Numpy::close);
         torchSteps.values().forEach(BenchTrain.TorchSteps::close);
