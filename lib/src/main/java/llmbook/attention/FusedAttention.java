@@ -54,8 +54,8 @@ public final class FusedAttention {
      *   q (B, T, H·d_k)   k (B, T, G·d_k)   v (B, T, G·d_v)   →   (B, T, H·d_v)        head h in columns h·d … h·d + d
      * </pre>
      * The inputs may be column slices of one wider tensor (e.g. the packed {@code qkv} of GPT-2: their last axis must be
-     * contiguous, rows may be strided). Heads are gathered into the kernels' (B, H, T, d) scratch with row copies, and
-     * the gradients are written straight back into the inputs' gradients.
+     * contiguous, rows may be strided). The kernels read the heads in place ({@link Attention.Layout#columns}) and write
+     * the output and new gradients straight into their (B, T, ·) rows: no head is ever copied.
      */
     public static Tensor causalHeads(Tensor q, Tensor k, Tensor v, int H, int G, float scale) {
         int[] qs = q.shape(), ks = k.shape(), vs = v.shape();
@@ -82,43 +82,67 @@ public final class FusedAttention {
         return heads(x, 0, x, H * d, x, (H + G) * d, s[0], s[1], H, G, d, d, scale, x);
     }
 
-    /** The op: q, k, v read at column offsets of (possibly the same) (B, T, ·) tensors; inputs are the op's graph inputs. */
+    /**
+     * The op: q, k, v read in place at column offsets of (possibly the same) (B, T, ·) tensors through
+     * {@link Attention.Layout}s, the output written as (B, T, H·d_v); inputs are the op's graph inputs. A gradient an
+     * input does not have yet is accumulated straight into its buffer; one it already has gets this op's contribution
+     * added once, from head-major scratch (the same bits as before this op read in place).
+     */
     private static Tensor heads(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol, int B, int T, int H, int G, int dk, int dv,
                                 float scale, Tensor... inputs) {
-        float[] qh = Buffers.dirty(B * H * T * dk), kh = Buffers.dirty(B * G * T * dk), vh = Buffers.dirty(B * G * T * dv);
-        gather(q, qCol, qh, B, T, H, dk);
-        gather(k, kCol, kh, B, T, G, dk);
-        gather(v, vCol, vh, B, T, G, dv);
-        float[] o = Buffers.dirty(B * H * T * dv), lse = Buffers.dirty(B * H * T), y = Buffers.dirty(B * T * H * dv);
-        Attention.groupedForward(B, H, G, T, dk, dv, scale, o, lse, qh, 0, kh, 0, vh, 0);
-        scatter(o, y, H * dv, 0, B, T, H, dv, false);
-        Tensor out = Tensor.fromOp("fused_attention", y, new int[] {B, T, H * dv}, inputs).alsoOwns(qh, kh, vh, o, lse);
+        Attention.Layout lq = in(q, qCol, dk), lk = in(k, kCol, dk), lv = in(v, vCol, dv), ly = Attention.Layout.columns(0, T * H * dv, H * dv, dv);
+        float[] lse = Buffers.dirty(B * H * T), y = Buffers.dirty(B * T * H * dv);
+        Attention.groupedForward(B, H, G, T, dk, dv, scale, y, ly, lse, q.data(), lq, k.data(), lk, v.data(), lv);
+        Tensor out = Tensor.fromOp("fused_attention", y, new int[] {B, T, H * dv}, inputs).alsoOwns(lse);
         return out.onBackward(g -> {
-            float[] dOut = Buffers.dirty(B * H * T * dv);
-            Kernels.parallelRange(B, 1, (b0, b1) -> {
-                for (int b = b0; b < b1; b++)
-                    for (int t = 0; t < T; t++)
-                        for (int h = 0; h < H; h++) System.arraycopy(g, ((b * T + t) * H + h) * dv, dOut, ((b * H + h) * T + t) * dv, dv);
-            });
-            float[] dq = Buffers.zeroed(qh.length), dK = Buffers.zeroed(kh.length), dV = Buffers.zeroed(vh.length);
-            Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, dK, dV, dOut, qh, 0, kh, 0, vh, 0, o, lse);
-            if (inputs.length == 1) {                    // packed: the three parts fill each row of the one gradient
+            boolean packed = inputs.length == 1;
+            Tensor gq = packed ? inputs[0] : q, gk = packed ? inputs[0] : k, gv = packed ? inputs[0] : v;
+            // straight into the gradients when they are new, and (three inputs) distinct tensors, so no two parts overlap
+            boolean direct = packed ? !gq.hasGrad()
+                    : !q.hasGrad() && !k.hasGrad() && !v.hasGrad() && q != k && k != v && q != v;
+            if (direct) {
+                int wq = gq.size(2), wk = gk.size(2), wv = gv.size(2);
+                float[] dq = grad(gq, B * T * wq), dK = grad(gk, B * T * wk), dV = grad(gv, B * T * wv);
+                Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, Attention.Layout.columns(qCol, T * wq, wq, dk),
+                        dK, Attention.Layout.columns(kCol, T * wk, wk, dk), dV, Attention.Layout.columns(vCol, T * wv, wv, dv), g, ly,
+                        q.data(), lq, k.data(), lk, v.data(), lv, y, ly, lse);
+                for (float[] a : new float[][] {dq, dK, dV}) if (a.length != 0 && isScratch(a, gq, gk, gv)) Buffers.recycle(a);
+                return;
+            }
+            float[] dq = Buffers.zeroed(B * H * T * dk), dK = Buffers.zeroed(B * G * T * dk), dV = Buffers.zeroed(B * G * T * dv);
+            Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, Attention.Layout.headMajor(0, H, T, dk), dK,
+                    Attention.Layout.headMajor(0, G, T, dk), dV, Attention.Layout.headMajor(0, G, T, dv), g, ly,
+                    q.data(), lq, k.data(), lk, v.data(), lv, y, ly, lse);
+            if (packed) {                                // the three parts fill each row of the one gradient
                 Tensor x = inputs[0];
                 if (x.requiresGrad()) {
-                    boolean first = !x.hasGrad();
-                    float[] gx = first ? x.gradBufferForWrite() : x.gradBuffer();
+                    float[] gx = x.gradBuffer();
                     int w = x.size(2);
-                    scatter(dq, gx, w, qCol, B, T, H, dk, !first);
-                    scatter(dK, gx, w, kCol, B, T, G, dk, !first);
-                    scatter(dV, gx, w, vCol, B, T, G, dv, !first);
+                    scatter(dq, gx, w, qCol, B, T, H, dk, true);
+                    scatter(dK, gx, w, kCol, B, T, G, dk, true);
+                    scatter(dV, gx, w, vCol, B, T, G, dv, true);
                 }
             } else {
                 addHeads(q, dq, B, T, H, dk);
                 addHeads(k, dK, B, T, G, dk);
                 addHeads(v, dV, B, T, G, dv);
             }
-            for (float[] a : new float[][] {dOut, dq, dK, dV}) Buffers.recycle(a);
+            for (float[] a : new float[][] {dq, dK, dV}) Buffers.recycle(a);
         });
+    }
+
+    /** Where the heads of x (B, T, ·), from column col, live in x's storage. */
+    private static Attention.Layout in(Tensor x, int col, int d) {
+        return Attention.Layout.columns(x.offset() + col, x.strides()[0], x.strides()[1], d);
+    }
+
+    /** x's gradient buffer (zeros, new) when x wants one, else zeroed scratch of n floats the kernel may write. */
+    private static float[] grad(Tensor x, int n) { return x.requiresGrad() ? x.gradBuffer() : Buffers.zeroed(n); }
+
+    /** Whether {@code a} is scratch from {@link #grad} rather than one of the tensors' gradient buffers. */
+    private static boolean isScratch(float[] a, Tensor... ts) {
+        for (Tensor t : ts) if (t.requiresGrad() && t.gradBuffer() == a) return false;
+        return true;
     }
 
     /**

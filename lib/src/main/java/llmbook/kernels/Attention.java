@@ -136,7 +136,9 @@ public final class Attention {
     public static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] lse,
                                       float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
         checkGrouped("Attention.groupedForward", B, H, G, T, dk, dv, out, lse, q, qOff, k, kOff, v, vOff);
-        if (Kernels.usingVector()) AttentionVector.groupedForward(B, H, G, T, dk, dv, scale, out, lse, q, qOff, k, kOff, v, vOff);
+        if (Kernels.usingVector())
+            AttentionVector.groupedForward(B, H, G, T, dk, dv, scale, out, Layout.headMajor(0, H, T, dv), lse, q, Layout.headMajor(qOff, H, T, dk),
+                    k, Layout.headMajor(kOff, G, T, dk), v, Layout.headMajor(vOff, G, T, dv));
         else groupedForwardUnchecked(B, H, G, T, dk, dv, scale, out, lse, q, qOff, k, kOff, v, vOff);
     }
 
@@ -150,8 +152,107 @@ public final class Attention {
         String kn = "Attention.groupedBackward";
         checkGrouped(kn, B, H, G, T, dk, dv, out, lse, q, qOff, k, kOff, v, vOff);
         checkGradients(kn, B, H, G, T, dk, dv, dq, dK, dV, dout);
-        if (Kernels.usingVector()) AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, dK, dV, dout, q, qOff, k, kOff, v, vOff, out, lse);
+        if (Kernels.usingVector())
+            AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, Layout.headMajor(0, H, T, dk), dK, Layout.headMajor(0, G, T, dk),
+                    dV, Layout.headMajor(0, G, T, dv), dout, Layout.headMajor(0, H, T, dv), q, Layout.headMajor(qOff, H, T, dk),
+                    k, Layout.headMajor(kOff, G, T, dk), v, Layout.headMajor(vOff, G, T, dv), out, Layout.headMajor(0, H, T, dv), lse);
         else groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dq, dK, dV, dout, q, qOff, k, kOff, v, vOff, lse);
+    }
+
+    /**
+     * Where the rows of one operand of the grouped kernels live: feature c of position t of head h of sequence b is at
+     * {@code off + b·batch + h·head + t·row + c}. {@link #headMajor} is the contiguous (B, heads, T, d) the kernels
+     * were written for; {@link #columns} reads head h from columns {@code h·d …} of the rows of a (B, T, width) array,
+     * the layout a projection writes (and, at a column offset, the packed {@code qkv}), so no head is ever copied.
+     */
+    public record Layout(int off, int batch, int head, int row) {
+        /** (B, heads, T, d) contiguous from {@code off}. */
+        public static Layout headMajor(int off, int heads, int T, int d) { return new Layout(off, heads * T * d, T * d, d); }
+
+        /** Heads of width d side by side in rows {@code row} floats apart, sequences {@code batch} floats apart. */
+        public static Layout columns(int off, int batch, int row, int d) { return new Layout(off, batch, d, row); }
+
+        /** Offset of row 0 of head h of sequence b. */
+        int at(int b, int h) { return off + b * batch + h * head; }
+
+        /** Throws unless every (b &lt; B, h &lt; heads, t &lt; T, c &lt; d) lands inside {@code arr}; names the operand. */
+        void check(String kn, String name, float[] arr, int B, int heads, int T, int d) {
+            if (off < 0 || batch < 0 || head < 0 || row < 0)
+                throw new IllegalArgumentException(kn + ": " + name + " layout needs offset and strides >= 0, got " + this);
+            long last = off + (long) (B - 1) * batch + (long) (heads - 1) * head + (long) (T - 1) * row + d;
+            if (B > 0 && heads > 0 && T > 0 && d > 0 && last > arr.length)
+                throw new IllegalArgumentException(kn + ": " + name + " (B×heads×T×d=" + B + "×" + heads + "×" + T + "×" + d + ") with " + this
+                        + " reaches index " + (last - 1) + " of an array of " + arr.length);
+        }
+    }
+
+    /**
+     * {@link #groupedForward} with every operand placed by a {@link Layout} (out's layout may differ from q's); lse
+     * (B, H, T) at 0. The same arithmetic, so the same bits, as on contiguous copies.
+     */
+    public static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, Layout lo, float[] lse,
+                                      float[] q, Layout lq, float[] k, Layout lk, float[] v, Layout lv) {
+        String kn = "Attention.groupedForward";
+        checkGroups(kn, B, H, G, T, dk, dv);
+        lq.check(kn, "q", q, B, H, T, dk);
+        lk.check(kn, "k", k, B, G, T, dk);
+        lv.check(kn, "v", v, B, G, T, dv);
+        lo.check(kn, "out", out, B, H, T, dv);
+        if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
+        if (Kernels.usingVector()) { AttentionVector.groupedForward(B, H, G, T, dk, dv, scale, out, lo, lse, q, lq, k, lk, v, lv); return; }
+        float[] qh = gather(q, lq, B, H, T, dk), kh = gather(k, lk, B, G, T, dk), vh = gather(v, lv, B, G, T, dv), oh = new float[B * H * T * dv];
+        groupedForwardUnchecked(B, H, G, T, dk, dv, scale, oh, lse, qh, 0, kh, 0, vh, 0);
+        scatter(oh, out, lo, B, H, T, dv, false);
+    }
+
+    /**
+     * {@link #groupedBackward} with every operand placed by a {@link Layout}: gradients ADDED into dq, dK, dV at their
+     * layouts, which must not overlap one another (threads write them concurrently); lse (B, H, T) at 0.
+     */
+    public static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, Layout ldq, float[] dK, Layout ldK,
+                                       float[] dV, Layout ldV, float[] dout, Layout lg, float[] q, Layout lq, float[] k, Layout lk,
+                                       float[] v, Layout lv, float[] out, Layout lo, float[] lse) {
+        String kn = "Attention.groupedBackward";
+        checkGroups(kn, B, H, G, T, dk, dv);
+        lq.check(kn, "q", q, B, H, T, dk);
+        lk.check(kn, "k", k, B, G, T, dk);
+        lv.check(kn, "v", v, B, G, T, dv);
+        lo.check(kn, "out", out, B, H, T, dv);
+        lg.check(kn, "dout", dout, B, H, T, dv);
+        ldq.check(kn, "dq", dq, B, H, T, dk);
+        ldK.check(kn, "dK", dK, B, G, T, dk);
+        ldV.check(kn, "dV", dV, B, G, T, dv);
+        if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
+        if (Kernels.usingVector()) {
+            AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, ldq, dK, ldK, dV, ldV, dout, lg, q, lq, k, lk, v, lv, out, lo, lse);
+            return;
+        }
+        float[] dqh = new float[B * H * T * dk], dKh = new float[B * G * T * dk], dVh = new float[B * G * T * dv];
+        groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dqh, dKh, dVh, gather(dout, lg, B, H, T, dv), gather(q, lq, B, H, T, dk), 0,
+                gather(k, lk, B, G, T, dk), 0, gather(v, lv, B, G, T, dv), 0, lse);
+        scatter(dqh, dq, ldq, B, H, T, dk, true);
+        scatter(dKh, dK, ldK, B, G, T, dk, true);
+        scatter(dVh, dV, ldV, B, G, T, dv, true);
+    }
+
+    /** A laid-out operand copied to contiguous (B, heads, T, d), for the scalar twins. */
+    private static float[] gather(float[] a, Layout l, int B, int heads, int T, int d) {
+        float[] h = new float[B * heads * T * d];
+        for (int b = 0; b < B; b++)
+            for (int n = 0; n < heads; n++)
+                for (int t = 0; t < T; t++) System.arraycopy(a, l.at(b, n) + t * l.row(), h, ((b * heads + n) * T + t) * d, d);
+        return h;
+    }
+
+    /** Contiguous (B, heads, T, d) written (or added) to a laid-out operand. */
+    private static void scatter(float[] h, float[] a, Layout l, int B, int heads, int T, int d, boolean add) {
+        for (int b = 0; b < B; b++)
+            for (int n = 0; n < heads; n++)
+                for (int t = 0; t < T; t++) {
+                    int from = ((b * heads + n) * T + t) * d, to = l.at(b, n) + t * l.row();
+                    if (add) for (int c = 0; c < d; c++) a[to + c] += h[from + c];
+                    else System.arraycopy(h, from, a, to, d);
+                }
     }
 
     /** The scalar twin of {@link #groupedForward} (materialises each head's T×T probabilities). */

@@ -51,18 +51,18 @@ final class AttentionVector {
     private static int roundUpL(int n) { return (n + L - 1) / L * L; }
 
     /**
-     * dst[c·ld + j] = src[so + j·d + c]: a T×d matrix transposed, 8×8 blocks in registers ({@link
+     * dst[c·ld + j] = src[so + j·lds + c]: a T×d matrix (rows lds apart) transposed, 8×8 blocks in registers ({@link
      * MatMulVector#transpose8}), the ragged edges one float at a time; columns T..ld are zeroed (score rows are
      * computed to a whole number of vectors and read them).
      */
-    private static void transpose(float[] dst, int ld, float[] src, int so, int T, int d) {
+    private static void transpose(float[] dst, int ld, float[] src, int so, int lds, int T, int d) {
         int T8 = T / 8 * 8, d8 = d / 8 * 8;
         for (int j0 = 0; j0 < T8; j0 += 8)
-            for (int c0 = 0; c0 < d8; c0 += 8) MatMulVector.transpose8(src, so + j0 * d + c0, d, dst, c0 * ld + j0, ld);
+            for (int c0 = 0; c0 < d8; c0 += 8) MatMulVector.transpose8(src, so + j0 * lds + c0, lds, dst, c0 * ld + j0, ld);
         for (int c = d8; c < d; c++)
-            for (int j = 0; j < T8; j++) dst[c * ld + j] = src[so + j * d + c];
+            for (int j = 0; j < T8; j++) dst[c * ld + j] = src[so + j * lds + c];
         for (int c = 0; c < d; c++)
-            for (int j = T8; j < T; j++) dst[c * ld + j] = src[so + j * d + c];
+            for (int j = T8; j < T; j++) dst[c * ld + j] = src[so + j * lds + c];
         for (int c = 0; c < d; c++) java.util.Arrays.fill(dst, c * ld + T, c * ld + ld, 0f);
     }
 
@@ -71,9 +71,9 @@ final class AttentionVector {
         if (T == 0) return;
         int ld = ldT(T);
         float[] kT = scratch(4, d * ld);               // (d, T) with row stride ld, shared read-only by all slices
-        transpose(kT, ld, k, kOff, T, d);
+        transpose(kT, ld, k, kOff, d, T, d);
         int sl = slices(T, d);
-        Kernels.parallel(sl, s -> forwardRows(out, outOff, lse, lseOff, q, qOff, kT, ld, v, vOff, T, d, d, scale,
+        Kernels.parallel(sl, s -> forwardRows(out, outOff, d, lse, lseOff, q, qOff, d, kT, ld, v, vOff, d, T, d, d, scale,
                 rowBound(T, s, sl), rowBound(T, s + 1, sl)));
     }
 
@@ -89,20 +89,23 @@ final class AttentionVector {
         Kernels.parallel(sl, s -> {
             float[] kT = scratch(4, d * ld);
             for (int h = heads * s / sl, h1 = heads * (s + 1) / sl; h < h1; h++) {
-                transpose(kT, ld, k, kOff + h * td, T, d);
-                forwardRows(out, outOff + h * td, lse, lseOff + h * T, q, qOff + h * td, kT, ld, v, vOff + h * td, T, d, d, scale, 0, T);
+                transpose(kT, ld, k, kOff + h * td, d, T, d);
+                forwardRows(out, outOff + h * td, d, lse, lseOff + h * T, q, qOff + h * td, d, kT, ld, v, vOff + h * td, d, T, d, d, scale, 0, T);
             }
         });
     }
 
-    /** Forward for query rows i0 ≤ i < i1 of one head, from the transposed keys kT (dk×T, stride ld); rows of q are dk, of v and out dv. */
-    private static void forwardRows(float[] out, int outOff, float[] lse, int lseOff, float[] q, int qOff, float[] kT, int ld,
-                                    float[] v, int vOff, int T, int dk, int dv, float scale, int i0, int i1) {
+    /**
+     * Forward for query rows i0 ≤ i < i1 of one head, from the transposed keys kT (dk×T, stride ld); rows of out, q and v
+     * are ldo, ldq, ldv floats apart (dv, dk, dv when contiguous).
+     */
+    private static void forwardRows(float[] out, int outOff, int ldo, float[] lse, int lseOff, float[] q, int qOff, int ldq, float[] kT, int ld,
+                                    float[] v, int vOff, int ldv, int T, int dk, int dv, float scale, int i0, int i1) {
         float[] row = scratch(0, ld), rows4 = scratch(2, R * ld);
         int i = i0;
         for (; i + R <= i1; i += R) {                        // R query rows share every load of k and v
             int n = i + R, nv = roundUpL(n);                 // scores to a whole number of vectors (no scalar tail)
-            scores4(rows4, ld, kT, ld, q, qOff + i * dk, dk, nv, scale);
+            scores4(rows4, ld, kT, ld, q, qOff + i * ldq, ldq, dk, nv, scale);
             for (int r = 0; r < R; r++) {
                 int ro = r * ld, nr = i + r + 1;             // row i+r sees keys 0..i+r; mask the rest
                 for (int j = nr; j < nv; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
@@ -111,15 +114,15 @@ final class AttentionVector {
                 lse[lseOff + i + r] = max + (float) Math.log(sum);
                 Vec.scaleShift(rows4, ro, rows4, ro, nr, 1f / sum, 0f);
             }
-            weightedSum4(out, outOff + i * dv, false, rows4, ld, n, v, vOff, dv);
+            weightedSum4(out, outOff + i * ldo, ldo, false, rows4, ld, n, v, vOff, ldv, dv);
         }
         for (; i < i1; i++) {
             int n = i + 1;
-            scores(row, kT, ld, q, qOff + i * dk, dk, n, scale);
+            scores(row, kT, ld, q, qOff + i * ldq, dk, n, scale);
             float max = Vec.max(row, 0, n);
             float sum = Vec.expShift(row, 0, row, 0, n, max);
             lse[lseOff + i] = max + (float) Math.log(sum);
-            weightedSum(out, outOff + i * dv, false, row, n, 1f / sum, v, vOff, dv, dv);
+            weightedSum(out, outOff + i * ldo, false, row, n, 1f / sum, v, vOff, dv, ldv);
         }
     }
 
@@ -129,18 +132,18 @@ final class AttentionVector {
         if (T == 0) return;
         int ld = ldT(T);
         float[] kT = scratch(4, d * ld), vT = scratch(5, d * ld);   // (d, T) with row stride ld
-        transpose(kT, ld, k, kOff, T, d);
-        transpose(vT, ld, v, vOff, T, d);
+        transpose(kT, ld, k, kOff, d, T, d);
+        transpose(vT, ld, v, vOff, d, T, d);
         int sl = slices(T, d);
         float[][] partial = new float[sl][];              // per-slice dk|dv, summed in slice order below
         Kernels.parallel(sl, s -> {
             if (sl > 1) {
                 float[] buf = new float[2 * T * d];
                 partial[s] = buf;
-                backwardRows(dq, dqOff, buf, 0, buf, T * d, dout, doutOff, q, qOff, k, kOff, kT, vT, ld, out, outOff, lse, lseOff,
+                backwardRows(dq, dqOff, d, buf, 0, d, buf, T * d, d, dout, doutOff, d, q, qOff, d, k, kOff, d, kT, vT, ld, out, outOff, d, lse, lseOff,
                         T, d, d, scale, rowBound(T, s, sl), rowBound(T, s + 1, sl));
             } else {
-                backwardRows(dq, dqOff, dk, dkOff, dv, dvOff, dout, doutOff, q, qOff, k, kOff, kT, vT, ld, out, outOff, lse, lseOff,
+                backwardRows(dq, dqOff, d, dk, dkOff, d, dv, dvOff, d, dout, doutOff, d, q, qOff, d, k, kOff, d, kT, vT, ld, out, outOff, d, lse, lseOff,
                         T, d, d, scale, 0, T);
             }
         });
@@ -162,46 +165,50 @@ final class AttentionVector {
             float[] kT = scratch(4, d * ld), vT = scratch(5, d * ld);
             for (int h = heads * s / sl, h1 = heads * (s + 1) / sl; h < h1; h++) {
                 int o = h * td;
-                transpose(kT, ld, k, kOff + o, T, d);
-                transpose(vT, ld, v, vOff + o, T, d);
-                backwardRows(dq, dqOff + o, dk, dkOff + o, dv, dvOff + o, dout, doutOff + o, q, qOff + o, k, kOff + o, kT, vT, ld,
-                        out, outOff + o, lse, lseOff + h * T, T, d, d, scale, 0, T);
+                transpose(kT, ld, k, kOff + o, d, T, d);
+                transpose(vT, ld, v, vOff + o, d, T, d);
+                backwardRows(dq, dqOff + o, d, dk, dkOff + o, d, dv, dvOff + o, d, dout, doutOff + o, d, q, qOff + o, d, k, kOff + o, d,
+                        kT, vT, ld, out, outOff + o, d, lse, lseOff + h * T, T, d, d, scale, 0, T);
             }
         });
     }
 
-    /** Backward for query rows i0 ≤ i < i1 of one head: adds into dq rows i0..i1 and into dk, dv rows 0..i1. */
-    private static void backwardRows(float[] dq, int dqOff, float[] dkS, int dkO, float[] dvS, int dvO, float[] dout, int doutOff,
-                                     float[] q, int qOff, float[] k, int kOff, float[] kT, float[] vT, int ld, float[] out, int outOff,
+    /**
+     * Backward for query rows i0 ≤ i < i1 of one head: adds into dq rows i0..i1 and into dk, dv rows 0..i1. Each array's
+     * rows are its ld… floats apart (the row widths when contiguous).
+     */
+    private static void backwardRows(float[] dq, int dqOff, int lddq, float[] dkS, int dkO, int lddk, float[] dvS, int dvO, int lddv,
+                                     float[] dout, int doutOff, int ldg, float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
+                                     float[] kT, float[] vT, int ld, float[] out, int outOff, int ldo,
                                      float[] lse, int lseOff, int T, int dk, int dv, float scale, int i0, int i1) {
         float[] p = scratch(0, ld), ds = scratch(1, ld);
         float[] p4 = scratch(2, R * ld), ds4 = scratch(3, R * ld);
         int i = i0;
         for (; i + R <= i1; i += R) {
-            int n = i + R, nv = roundUpL(n), qi = qOff + i * dk, gi = doutOff + i * dv;
-            scores4(p4, ld, kT, ld, q, qi, dk, nv, scale);
-            scores4(ds4, ld, vT, ld, dout, gi, dv, nv, 1f);                    // dp_ij = dout_i·v_j
+            int n = i + R, nv = roundUpL(n), qi = qOff + i * ldq, gi = doutOff + i * ldg;
+            scores4(p4, ld, kT, ld, q, qi, ldq, dk, nv, scale);
+            scores4(ds4, ld, vT, ld, dout, gi, ldg, dv, nv, 1f);                    // dp_ij = dout_i·v_j
             for (int r = 0; r < R; r++) {
                 int ro = r * ld;
                 for (int j = i + r + 1; j < nv; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
-                Vec.expShift(p4, ro, p4, ro, nv, lse[lseOff + i + r]);    // p_ij = exp(s_ij − lse_i), 0 if masked
-                float rowDot = Vec.dot(dout, gi + r * dv, out, outOff + (i + r) * dv, dv);
+                Vec.expShiftStore(p4, ro, p4, ro, nv, lse[lseOff + i + r]);   // p_ij = exp(s_ij − lse_i), 0 if masked
+                float rowDot = Vec.dot(dout, gi + r * ldg, out, outOff + (i + r) * ldo, dv);
                 softmaxGrad(ds4, ro, p4, ro, nv, rowDot, scale);
             }
-            weightedSum4(dq, dqOff + i * dk, true, ds4, ld, n, k, kOff, dk);  // dq_i += Σ_j ds_ij k_j
-            addOuter4(dkS, dkO, ds4, ld, n, q, qi, dk);                      // dk_j += Σ_i ds_ij q_i
-            addOuter4(dvS, dvO, p4, ld, n, dout, gi, dv);                    // dv_j += Σ_i p_ij dout_i
+            weightedSum4(dq, dqOff + i * lddq, lddq, true, ds4, ld, n, k, kOff, ldk, dk);  // dq_i += Σ_j ds_ij k_j
+            addOuter4(dkS, dkO, lddk, ds4, ld, n, q, qi, ldq, dk);                      // dk_j += Σ_i ds_ij q_i
+            addOuter4(dvS, dvO, lddv, p4, ld, n, dout, gi, ldg, dv);                    // dv_j += Σ_i p_ij dout_i
         }
         for (; i < i1; i++) {
-            int n = i + 1, qi = qOff + i * dk, gi = doutOff + i * dv;
+            int n = i + 1, qi = qOff + i * ldq, gi = doutOff + i * ldg;
             scores(p, kT, ld, q, qi, dk, n, scale);
-            Vec.expShift(p, 0, p, 0, n, lse[lseOff + i]);                 // p_ij = exp(s_ij − lse_i)
+            Vec.expShiftStore(p, 0, p, 0, n, lse[lseOff + i]);            // p_ij = exp(s_ij − lse_i)
             scores(ds, vT, ld, dout, gi, dv, n, 1f);                        // dp_ij = dout_i·v_j
-            float rowDot = Vec.dot(dout, gi, out, outOff + i * dv, dv);     // D_i = dout_i·out_i
+            float rowDot = Vec.dot(dout, gi, out, outOff + i * ldo, dv);    // D_i = dout_i·out_i
             softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
-            weightedSum(dq, dqOff + i * dk, true, ds, n, 1f, k, kOff, dk, dk);   // dq_i += Σ_j ds_ij k_j
-            addOuter(dkS, dkO, ds, n, q, qi, dk);                          // dk_j += ds_ij q_i
-            addOuter(dvS, dvO, p, n, dout, gi, dv);                        // dv_j += p_ij dout_i
+            weightedSum(dq, dqOff + i * lddq, true, ds, n, 1f, k, kOff, dk, ldk);   // dq_i += Σ_j ds_ij k_j
+            addOuter(dkS, dkO, lddk, ds, n, q, qi, dk);                            // dk_j += ds_ij q_i
+            addOuter(dvS, dvO, lddv, p, n, dout, gi, dv);                          // dv_j += p_ij dout_i
         }
     }
 
@@ -270,10 +277,10 @@ final class AttentionVector {
     }
 
     /**
-     * R = 4 rows of scores at once: s[r·T + j] = scale·Σ_c q[qo + r·d + c]·kT[c·ld + j] for j < n.
+     * R = 4 rows of scores at once: s[r·T + j] = scale·Σ_c q[qo + r·ldq + c]·kT[c·ld + j] for j < n.
      * Per step c: two vectors of keys loaded once, four query values broadcast, eight multiply-adds.
      */
-    private static void scores4(float[] s, int T, float[] kT, int ld, float[] q, int qo, int d, int n, float scale) {
+    private static void scores4(float[] s, int T, float[] kT, int ld, float[] q, int qo, int ldq, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 4 * L; j += 4 * L) {                 // four vectors of keys: sixteen accumulators
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
@@ -285,11 +292,11 @@ final class AttentionVector {
                 FloatVector k2 = FloatVector.fromArray(S, kT, ko + 2 * L), k3 = FloatVector.fromArray(S, kT, ko + 3 * L);
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a00 = x.fma(k0, a00); a01 = x.fma(k1, a01); a02 = x.fma(k2, a02); a03 = x.fma(k3, a03);
-                x = FloatVector.broadcast(S, q[qo + d + c]);
+                x = FloatVector.broadcast(S, q[qo + ldq + c]);
                 a10 = x.fma(k0, a10); a11 = x.fma(k1, a11); a12 = x.fma(k2, a12); a13 = x.fma(k3, a13);
-                x = FloatVector.broadcast(S, q[qo + 2 * d + c]);
+                x = FloatVector.broadcast(S, q[qo + 2 * ldq + c]);
                 a20 = x.fma(k0, a20); a21 = x.fma(k1, a21); a22 = x.fma(k2, a22); a23 = x.fma(k3, a23);
-                x = FloatVector.broadcast(S, q[qo + 3 * d + c]);
+                x = FloatVector.broadcast(S, q[qo + 3 * ldq + c]);
                 a30 = x.fma(k0, a30); a31 = x.fma(k1, a31); a32 = x.fma(k2, a32); a33 = x.fma(k3, a33);
             }
             a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L); a02.mul(scale).intoArray(s, j + 2 * L); a03.mul(scale).intoArray(s, j + 3 * L);
@@ -304,11 +311,11 @@ final class AttentionVector {
                 FloatVector k0 = FloatVector.fromArray(S, kT, ko), k1 = FloatVector.fromArray(S, kT, ko + L);
                 FloatVector x = FloatVector.broadcast(S, q[qo + c]);
                 a00 = x.fma(k0, a00); a01 = x.fma(k1, a01);
-                x = FloatVector.broadcast(S, q[qo + d + c]);
+                x = FloatVector.broadcast(S, q[qo + ldq + c]);
                 a10 = x.fma(k0, a10); a11 = x.fma(k1, a11);
-                x = FloatVector.broadcast(S, q[qo + 2 * d + c]);
+                x = FloatVector.broadcast(S, q[qo + 2 * ldq + c]);
                 a20 = x.fma(k0, a20); a21 = x.fma(k1, a21);
-                x = FloatVector.broadcast(S, q[qo + 3 * d + c]);
+                x = FloatVector.broadcast(S, q[qo + 3 * ldq + c]);
                 a30 = x.fma(k0, a30); a31 = x.fma(k1, a31);
             }
             a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L);
@@ -321,9 +328,9 @@ final class AttentionVector {
             for (int c = 0, ko = j; c < d; c++, ko += ld) {
                 FloatVector k0 = FloatVector.fromArray(S, kT, ko);
                 a0 = FloatVector.broadcast(S, q[qo + c]).fma(k0, a0);
-                a1 = FloatVector.broadcast(S, q[qo + d + c]).fma(k0, a1);
-                a2 = FloatVector.broadcast(S, q[qo + 2 * d + c]).fma(k0, a2);
-                a3 = FloatVector.broadcast(S, q[qo + 3 * d + c]).fma(k0, a3);
+                a1 = FloatVector.broadcast(S, q[qo + ldq + c]).fma(k0, a1);
+                a2 = FloatVector.broadcast(S, q[qo + 2 * ldq + c]).fma(k0, a2);
+                a3 = FloatVector.broadcast(S, q[qo + 3 * ldq + c]).fma(k0, a3);
             }
             a0.mul(scale).intoArray(s, j);
             a1.mul(scale).intoArray(s, T + j);
@@ -333,14 +340,14 @@ final class AttentionVector {
         for (; j < n; j++) {
             for (int r = 0; r < R; r++) {
                 float a = 0f;
-                for (int c = 0; c < d; c++) a += q[qo + r * d + c] * kT[c * ld + j];
+                for (int c = 0; c < d; c++) a += q[qo + r * ldq + c] * kT[c * ld + j];
                 s[r * T + j] = a * scale;
             }
         }
     }
 
-    /** R = 4 rows: o[r·d + c] (+)= Σ_{j<n} p[r·T + j]·x[xo + j·d + c]; each x row is loaded once for all four. */
-    private static void weightedSum4(float[] o, int oo, boolean add, float[] p, int T, int n, float[] x, int xo, int d) {
+    /** R = 4 rows: o[oo + r·ldo + c] (+)= Σ_{j<n} p[r·T + j]·x[xo + j·ldx + c]; each x row is loaded once for all four. */
+    private static void weightedSum4(float[] o, int oo, int ldo, boolean add, float[] p, int T, int n, float[] x, int xo, int ldx, int d) {
         int c = 0;
         for (; c <= d - 2 * L; c += 2 * L) {                 // two vectors of columns share every broadcast of p
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -349,7 +356,7 @@ final class AttentionVector {
             FloatVector f0 = FloatVector.zero(S), f1 = FloatVector.zero(S), f2 = FloatVector.zero(S), f3 = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - 2; j += 2) {                      // a, e: even j; b, f: odd j (the one-vector loop's order)
-                int r0 = xo + j * d + c, r1 = r0 + d;
+                int r0 = xo + j * ldx + c, r1 = r0 + ldx;
                 FloatVector v0 = FloatVector.fromArray(S, x, r0), v1 = FloatVector.fromArray(S, x, r1);
                 FloatVector w0 = FloatVector.fromArray(S, x, r0 + L), w1 = FloatVector.fromArray(S, x, r1 + L);
                 FloatVector p0 = FloatVector.broadcast(S, p[j]), p1 = FloatVector.broadcast(S, p[T + j]);
@@ -362,7 +369,7 @@ final class AttentionVector {
                 f0 = p0.fma(w1, f0); f1 = p1.fma(w1, f1); f2 = p2.fma(w1, f2); f3 = p3.fma(w1, f3);
             }
             if (j < n) {
-                int r0 = xo + j * d + c;
+                int r0 = xo + j * ldx + c;
                 FloatVector v0 = FloatVector.fromArray(S, x, r0), w0 = FloatVector.fromArray(S, x, r0 + L);
                 FloatVector p0 = FloatVector.broadcast(S, p[j]), p1 = FloatVector.broadcast(S, p[T + j]);
                 FloatVector p2 = FloatVector.broadcast(S, p[2 * T + j]), p3 = FloatVector.broadcast(S, p[3 * T + j]);
@@ -372,18 +379,18 @@ final class AttentionVector {
             int o0 = oo + c;
             if (add) {
                 a0.add(b0).add(FloatVector.fromArray(S, o, o0)).intoArray(o, o0);
-                a1.add(b1).add(FloatVector.fromArray(S, o, o0 + d)).intoArray(o, o0 + d);
-                a2.add(b2).add(FloatVector.fromArray(S, o, o0 + 2 * d)).intoArray(o, o0 + 2 * d);
-                a3.add(b3).add(FloatVector.fromArray(S, o, o0 + 3 * d)).intoArray(o, o0 + 3 * d);
+                a1.add(b1).add(FloatVector.fromArray(S, o, o0 + ldo)).intoArray(o, o0 + ldo);
+                a2.add(b2).add(FloatVector.fromArray(S, o, o0 + 2 * ldo)).intoArray(o, o0 + 2 * ldo);
+                a3.add(b3).add(FloatVector.fromArray(S, o, o0 + 3 * ldo)).intoArray(o, o0 + 3 * ldo);
                 e0.add(f0).add(FloatVector.fromArray(S, o, o0 + L)).intoArray(o, o0 + L);
-                e1.add(f1).add(FloatVector.fromArray(S, o, o0 + d + L)).intoArray(o, o0 + d + L);
-                e2.add(f2).add(FloatVector.fromArray(S, o, o0 + 2 * d + L)).intoArray(o, o0 + 2 * d + L);
-                e3.add(f3).add(FloatVector.fromArray(S, o, o0 + 3 * d + L)).intoArray(o, o0 + 3 * d + L);
+                e1.add(f1).add(FloatVector.fromArray(S, o, o0 + ldo + L)).intoArray(o, o0 + ldo + L);
+                e2.add(f2).add(FloatVector.fromArray(S, o, o0 + 2 * ldo + L)).intoArray(o, o0 + 2 * ldo + L);
+                e3.add(f3).add(FloatVector.fromArray(S, o, o0 + 3 * ldo + L)).intoArray(o, o0 + 3 * ldo + L);
             } else {
-                a0.add(b0).intoArray(o, o0); a1.add(b1).intoArray(o, o0 + d);
-                a2.add(b2).intoArray(o, o0 + 2 * d); a3.add(b3).intoArray(o, o0 + 3 * d);
-                e0.add(f0).intoArray(o, o0 + L); e1.add(f1).intoArray(o, o0 + d + L);
-                e2.add(f2).intoArray(o, o0 + 2 * d + L); e3.add(f3).intoArray(o, o0 + 3 * d + L);
+                a0.add(b0).intoArray(o, o0); a1.add(b1).intoArray(o, o0 + ldo);
+                a2.add(b2).intoArray(o, o0 + 2 * ldo); a3.add(b3).intoArray(o, o0 + 3 * ldo);
+                e0.add(f0).intoArray(o, o0 + L); e1.add(f1).intoArray(o, o0 + ldo + L);
+                e2.add(f2).intoArray(o, o0 + 2 * ldo + L); e3.add(f3).intoArray(o, o0 + 3 * ldo + L);
             }
         }
         for (; c <= d - L; c += L) {
@@ -391,7 +398,7 @@ final class AttentionVector {
             FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - 2; j += 2) {
-                FloatVector v0 = FloatVector.fromArray(S, x, xo + j * d + c), v1 = FloatVector.fromArray(S, x, xo + (j + 1) * d + c);
+                FloatVector v0 = FloatVector.fromArray(S, x, xo + j * ldx + c), v1 = FloatVector.fromArray(S, x, xo + (j + 1) * ldx + c);
                 a0 = FloatVector.broadcast(S, p[j]).fma(v0, a0);
                 a1 = FloatVector.broadcast(S, p[T + j]).fma(v0, a1);
                 a2 = FloatVector.broadcast(S, p[2 * T + j]).fma(v0, a2);
@@ -402,7 +409,7 @@ final class AttentionVector {
                 b3 = FloatVector.broadcast(S, p[3 * T + j + 1]).fma(v1, b3);
             }
             if (j < n) {
-                FloatVector v0 = FloatVector.fromArray(S, x, xo + j * d + c);
+                FloatVector v0 = FloatVector.fromArray(S, x, xo + j * ldx + c);
                 a0 = FloatVector.broadcast(S, p[j]).fma(v0, a0);
                 a1 = FloatVector.broadcast(S, p[T + j]).fma(v0, a1);
                 a2 = FloatVector.broadcast(S, p[2 * T + j]).fma(v0, a2);
@@ -411,34 +418,34 @@ final class AttentionVector {
             int o0 = oo + c;
             if (add) {
                 a0.add(b0).add(FloatVector.fromArray(S, o, o0)).intoArray(o, o0);
-                a1.add(b1).add(FloatVector.fromArray(S, o, o0 + d)).intoArray(o, o0 + d);
-                a2.add(b2).add(FloatVector.fromArray(S, o, o0 + 2 * d)).intoArray(o, o0 + 2 * d);
-                a3.add(b3).add(FloatVector.fromArray(S, o, o0 + 3 * d)).intoArray(o, o0 + 3 * d);
+                a1.add(b1).add(FloatVector.fromArray(S, o, o0 + ldo)).intoArray(o, o0 + ldo);
+                a2.add(b2).add(FloatVector.fromArray(S, o, o0 + 2 * ldo)).intoArray(o, o0 + 2 * ldo);
+                a3.add(b3).add(FloatVector.fromArray(S, o, o0 + 3 * ldo)).intoArray(o, o0 + 3 * ldo);
             } else {
                 a0.add(b0).intoArray(o, o0);
-                a1.add(b1).intoArray(o, o0 + d);
-                a2.add(b2).intoArray(o, o0 + 2 * d);
-                a3.add(b3).intoArray(o, o0 + 3 * d);
+                a1.add(b1).intoArray(o, o0 + ldo);
+                a2.add(b2).intoArray(o, o0 + 2 * ldo);
+                a3.add(b3).intoArray(o, o0 + 3 * ldo);
             }
         }
         for (; c < d; c++)
             for (int r = 0; r < R; r++) {
                 float a = 0f;
-                for (int j = 0; j < n; j++) a += p[r * T + j] * x[xo + j * d + c];
-                if (add) o[oo + r * d + c] += a;
-                else o[oo + r * d + c] = a;
+                for (int j = 0; j < n; j++) a += p[r * T + j] * x[xo + j * ldx + c];
+                if (add) o[oo + r * ldo + c] += a;
+                else o[oo + r * ldo + c] = a;
             }
     }
 
-    /** R = 4 rows: g[go + j·d + c] += Σ_r a[r·T + j]·x[xo + r·d + c] for j < n: one load/store of g per four updates. */
-    private static void addOuter4(float[] g, int go, float[] a, int T, int n, float[] x, int xo, int d) {
+    /** R = 4 rows: g[go + j·ldg + c] += Σ_r a[r·T + j]·x[xo + r·ldx + c] for j < n: one load/store of g per four updates. */
+    private static void addOuter4(float[] g, int go, int ldg, float[] a, int T, int n, float[] x, int xo, int ldx, int d) {
         int c = 0;
         for (; c <= d - 2 * L; c += 2 * L) {                 // two vectors of columns share every broadcast of a
-            FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + d + c);
-            FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * d + c), x3 = FloatVector.fromArray(S, x, xo + 3 * d + c);
-            FloatVector y0 = FloatVector.fromArray(S, x, xo + c + L), y1 = FloatVector.fromArray(S, x, xo + d + c + L);
-            FloatVector y2 = FloatVector.fromArray(S, x, xo + 2 * d + c + L), y3 = FloatVector.fromArray(S, x, xo + 3 * d + c + L);
-            for (int j = 0, r = go + c; j < n; j++, r += d) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + ldx + c);
+            FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * ldx + c), x3 = FloatVector.fromArray(S, x, xo + 3 * ldx + c);
+            FloatVector y0 = FloatVector.fromArray(S, x, xo + c + L), y1 = FloatVector.fromArray(S, x, xo + ldx + c + L);
+            FloatVector y2 = FloatVector.fromArray(S, x, xo + 2 * ldx + c + L), y3 = FloatVector.fromArray(S, x, xo + 3 * ldx + c + L);
+            for (int j = 0, r = go + c; j < n; j++, r += ldg) {
                 FloatVector a0 = FloatVector.broadcast(S, a[j]), a1 = FloatVector.broadcast(S, a[T + j]);
                 FloatVector a2 = FloatVector.broadcast(S, a[2 * T + j]), a3 = FloatVector.broadcast(S, a[3 * T + j]);
                 FloatVector acc = FloatVector.fromArray(S, g, r), acd = FloatVector.fromArray(S, g, r + L);
@@ -451,9 +458,9 @@ final class AttentionVector {
             }
         }
         for (; c <= d - L; c += L) {
-            FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + d + c);
-            FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * d + c), x3 = FloatVector.fromArray(S, x, xo + 3 * d + c);
-            for (int j = 0, r = go + c; j < n; j++, r += d) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xo + c), x1 = FloatVector.fromArray(S, x, xo + ldx + c);
+            FloatVector x2 = FloatVector.fromArray(S, x, xo + 2 * ldx + c), x3 = FloatVector.fromArray(S, x, xo + 3 * ldx + c);
+            for (int j = 0, r = go + c; j < n; j++, r += ldg) {
                 FloatVector acc = FloatVector.fromArray(S, g, r);
                 acc = FloatVector.broadcast(S, a[j]).fma(x0, acc);
                 acc = FloatVector.broadcast(S, a[T + j]).fma(x1, acc);
@@ -464,7 +471,7 @@ final class AttentionVector {
         }
         for (; c < d; c++)
             for (int j = 0; j < n; j++)
-                g[go + j * d + c] += a[j] * x[xo + c] + a[T + j] * x[xo + d + c] + a[2 * T + j] * x[xo + 2 * d + c] + a[3 * T + j] * x[xo + 3 * d + c];
+                g[go + j * ldg + c] += a[j] * x[xo + c] + a[T + j] * x[xo + ldx + c] + a[2 * T + j] * x[xo + 2 * ldx + c] + a[3 * T + j] * x[xo + 3 * ldx + c];
     }
 
     /** o[c] (+)= w·Σ_{j<n} p[j]·x[xo + j·ldx + c] for c < d: rows of x weighted by p, four accumulators per L columns. */
@@ -493,56 +500,64 @@ final class AttentionVector {
         }
     }
 
-    /** g[go + j·d + c] += a[j]·x[xo + c] for j < n, c < d (a rank-1 update of the first n rows). */
-    private static void addOuter(float[] g, int go, float[] a, int n, float[] x, int xo, int d) {
+    /** g[go + j·ldg + c] += a[j]·x[xo + c] for j < n, c < d (a rank-1 update of the first n rows, ldg apart). */
+    private static void addOuter(float[] g, int go, int ldg, float[] a, int n, float[] x, int xo, int d) {
         int c = 0;
         for (; c <= d - L; c += L) {
             FloatVector xv = FloatVector.fromArray(S, x, xo + c);
-            for (int j = 0, r = go + c; j < n; j++, r += d)
+            for (int j = 0, r = go + c; j < n; j++, r += ldg)
                 FloatVector.broadcast(S, a[j]).fma(xv, FloatVector.fromArray(S, g, r)).intoArray(g, r);
         }
         for (; c < d; c++) {
             float xc = x[xo + c];
-            for (int j = 0; j < n; j++) g[go + j * d + c] += a[j] * xc;
+            for (int j = 0; j < n; j++) g[go + j * ldg + c] += a[j] * xc;
         }
     }
 
     // ---- grouped heads (MHA, GQA, MQA, MLA): q (B, H, T, dk), k (B, G, T, dk), v (B, G, T, dv) ----
 
     /**
-     * Work unit u = b·G + g is one K/V head with its H/G query heads (global heads u·H/G …): its keys are transposed
-     * once and shared by those heads. Units are spread over the threads, each computed by one thread in one order.
+     * Work unit u = b·G + g is one K/V head with its H/G query heads (heads g·H/G … of sequence b): its keys are
+     * transposed once and shared by those heads. Units are spread over the threads, each computed by one thread in one
+     * order. Every operand is addressed through its {@link Attention.Layout}; lse is (B, H, T) at 0.
      */
-    static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, float[] lse,
-                               float[] q, int qOff, float[] k, int kOff, float[] v, int vOff) {
+    static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, Attention.Layout lo, float[] lse,
+                               float[] q, Attention.Layout lq, float[] k, Attention.Layout lk, float[] v, Attention.Layout lv) {
         if (T == 0 || B == 0) return;
         int units = B * G, per = H / G, ld = ldT(T), sl = Math.min(Kernels.threads(), units);
         Kernels.parallel(sl, s -> {
             float[] kT = scratch(4, dk * ld);
             for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
-                transpose(kT, ld, k, kOff + u * T * dk, T, dk);
-                for (int h = u * per; h < (u + 1) * per; h++)
-                    forwardRows(out, h * T * dv, lse, h * T, q, qOff + h * T * dk, kT, ld, v, vOff + u * T * dv, T, dk, dv, scale, 0, T);
+                int b = u / G, g = u % G;
+                transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
+                for (int h = g * per; h < (g + 1) * per; h++)
+                    forwardRows(out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, q, lq.at(b, h), lq.row(), kT, ld,
+                            v, lv.at(b, g), lv.row(), T, dk, dv, scale, 0, T);
             }
         });
     }
 
     /**
      * Backward, units as in {@link #groupedForward}: the H/G query heads of a unit add their dK, dV into the unit's
-     * rows one after another on the same thread, so no two threads ever write the same gradient row.
+     * rows one after another on the same thread, so no two threads ever write the same gradient row (when the
+     * gradients' layouts do not overlap one another).
      */
-    static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, float[] dK, float[] dV,
-                                float[] dout, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, float[] out, float[] lse) {
+    static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, Attention.Layout ldq, float[] dK,
+                                Attention.Layout ldK, float[] dV, Attention.Layout ldV, float[] dout, Attention.Layout lg,
+                                float[] q, Attention.Layout lq, float[] k, Attention.Layout lk, float[] v, Attention.Layout lv,
+                                float[] out, Attention.Layout lo, float[] lse) {
         if (T == 0 || B == 0) return;
         int units = B * G, per = H / G, ld = ldT(T), sl = Math.min(Kernels.threads(), units);
         Kernels.parallel(sl, s -> {
             float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld);
             for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
-                transpose(kT, ld, k, kOff + u * T * dk, T, dk);
-                transpose(vT, ld, v, vOff + u * T * dv, T, dv);
-                for (int h = u * per; h < (u + 1) * per; h++)
-                    backwardRows(dq, h * T * dk, dK, u * T * dk, dV, u * T * dv, dout, h * T * dv, q, qOff + h * T * dk,
-                            k, kOff + u * T * dk, kT, vT, ld, out, h * T * dv, lse, h * T, T, dk, dv, scale, 0, T);
+                int b = u / G, g = u % G;
+                transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
+                transpose(vT, ld, v, lv.at(b, g), lv.row(), T, dv);
+                for (int h = g * per; h < (g + 1) * per; h++)
+                    backwardRows(dq, ldq.at(b, h), ldq.row(), dK, ldK.at(b, g), ldK.row(), dV, ldV.at(b, g), ldV.row(),
+                            dout, lg.at(b, h), lg.row(), q, lq.at(b, h), lq.row(), k, lk.at(b, g), lk.row(), kT, vT, ld,
+                            out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, T, dk, dv, scale, 0, T);
             }
         });
     }
@@ -610,8 +625,8 @@ final class AttentionVector {
             for (int t = from; t < to; t++) {
                 int s = t / G, g = t % G, len = lengths[s], r0 = starts[s], ld = ldT(len);
                 float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld), p = scratch(0, ld + L);
-                transpose(kT, ld, k, kOff + (g * T + r0) * dk, len, dk);
-                transpose(vT, ld, v, vOff + (g * T + r0) * dv, len, dv);
+                transpose(kT, ld, k, kOff + (g * T + r0) * dk, dk, len, dk);
+                transpose(vT, ld, v, vOff + (g * T + r0) * dv, dv, len, dv);
                 for (int h = g * per; h < (g + 1) * per; h++)
                     for (int i = r0; i < r0 + len; i++)
                         attendRow(out, (h * T + i) * dv, q, qOff + (h * T + i) * dk, kT, 0, vT, 0, ld, len, dk, dv, scale, p);
@@ -647,8 +662,8 @@ final class AttentionVector {
             float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld), p = scratch(0, ld + L);
             for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
                 int n = lengths == null ? T : lengths[u / G];
-                transpose(kT, ld, k, kOff + u * T * dk, n, dk);
-                transpose(vT, ld, v, vOff + u * T * dv, n, dv);
+                transpose(kT, ld, k, kOff + u * T * dk, dk, n, dk);
+                transpose(vT, ld, v, vOff + u * T * dv, dv, n, dv);
                 for (int h = u * per; h < (u + 1) * per; h++)
                     for (int i = 0; i < T; i++)
                         attendRow(out, (h * T + i) * dv, q, qOff + (h * T + i) * dk, kT, 0, vT, 0, ld, n, dk, dv, scale, p);

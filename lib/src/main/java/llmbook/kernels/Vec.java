@@ -225,6 +225,13 @@ final class Vec {
         return s;
     }
 
+    /** y[yo+i] = exp(x[xo+i] − shift) for a shift ≥ every x: {@link #expShift}'s values, without the sum nobody reads. */
+    static void expShiftStore(float[] y, int yo, float[] x, int xo, int n, float shift) {
+        int i = 0;
+        for (; i <= n - L; i += L) expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(y, yo + i);
+        for (; i < n; i++) y[yo + i] = (float) Math.exp(x[xo + i] - shift);
+    }
+
     /**
      * Σ exp(x[xo+i] − shift), storing nothing. Like {@link #expShift} it calls the exponential from one place and sums
      * the lanes inline: with a second or third call site C2 reached its inlining node budget before the last calls,

@@ -61,6 +61,60 @@ class DecodeKernelsTest {
         }
     }
 
+    /**
+     * The grouped kernels reading q, k, v in place from one packed (B, T, (H + 2G)·d) array and writing out and the
+     * gradients at column layouts give the bits of the head-major kernels on contiguous copies, vector and scalar twin;
+     * a layout reaching past its array is refused with the operand's name.
+     */
+    @Test
+    void columnLayoutsGiveTheBitsOfHeadMajorCopies() {
+        Random r = new Random(5);
+        int B = 3, H = 4, T = 21;
+        for (boolean vector : new boolean[] {true, false})
+            for (int[] gd : new int[][] {{4, 8}, {2, 16}, {1, 8}}) {
+                Kernels.useVector(vector);
+                int G = gd[0], d = gd[1], w = (H + 2 * G) * d, qCol = 0, kCol = H * d, vCol = (H + G) * d;
+                float[] x = rand(r, B * T * w + 5), g = rand(r, B * T * H * d);
+                float scale = 0.3f;
+                float[] qh = heads(x, 5, T, w, qCol, B, H, d), kh = heads(x, 5, T, w, kCol, B, G, d), vh = heads(x, 5, T, w, vCol, B, G, d);
+                float[] gh = heads(g, 0, T, H * d, 0, B, H, d);
+                float[] out = new float[B * H * T * d], lse = new float[B * H * T], dq = new float[qh.length], dK = new float[kh.length], dV = new float[vh.length];
+                Attention.groupedForward(B, H, G, T, d, d, scale, out, lse, qh, 0, kh, 0, vh, 0);
+                Attention.groupedBackward(B, H, G, T, d, d, scale, dq, dK, dV, gh, qh, 0, kh, 0, vh, 0, out, lse);
+
+                Attention.Layout ly = Attention.Layout.columns(0, T * H * d, H * d, d);
+                Attention.Layout lq = Attention.Layout.columns(5 + qCol, T * w, w, d), lk = Attention.Layout.columns(5 + kCol, T * w, w, d),
+                        lv = Attention.Layout.columns(5 + vCol, T * w, w, d);
+                float[] y = new float[B * T * H * d], lse2 = new float[B * H * T], gx = new float[B * T * w];
+                Attention.groupedForward(B, H, G, T, d, d, scale, y, ly, lse2, x, lq, x, lk, x, lv);
+                Attention.groupedBackward(B, H, G, T, d, d, scale, gx, Attention.Layout.columns(qCol, T * w, w, d), gx,
+                        Attention.Layout.columns(kCol, T * w, w, d), gx, Attention.Layout.columns(vCol, T * w, w, d), g, ly,
+                        x, lq, x, lk, x, lv, y, ly, lse2);
+                String what = (vector ? "vector" : "scalar") + " G=" + G + " d=" + d;
+                assertArrayEquals(out, heads(y, 0, T, H * d, 0, B, H, d), what + " out");
+                assertArrayEquals(lse, lse2, what + " lse");
+                assertArrayEquals(dq, heads(gx, 0, T, w, qCol, B, H, d), what + " dq");
+                assertArrayEquals(dK, heads(gx, 0, T, w, kCol, B, G, d), what + " dK");
+                assertArrayEquals(dV, heads(gx, 0, T, w, vCol, B, G, d), what + " dV");
+            }
+        Kernels.useVector(true);
+        float[] x = new float[2 * 5 * 24], y = new float[2 * 5 * 8], lse = new float[2 * 5];
+        Attention.Layout lq = Attention.Layout.columns(0, 5 * 24, 24, 8);
+        var e = assertThrows(IllegalArgumentException.class, () -> Attention.groupedForward(2, 1, 1, 5, 8, 8, 1f, y,
+                Attention.Layout.columns(0, 5 * 8, 8, 8), lse, x, lq, x, Attention.Layout.columns(16, 5 * 24, 24, 8), x,
+                Attention.Layout.columns(17, 5 * 24, 24, 8)));
+        assertTrue(e.getMessage().contains("v (B×heads×T×d=2×1×5×8)") && e.getMessage().contains("240"), e.getMessage());
+    }
+
+    /** Heads n of width d from column col of rows (width w, from off) of B sequences of T, as (B, n, T, d). */
+    private static float[] heads(float[] a, int off, int T, int w, int col, int B, int n, int d) {
+        float[] h = new float[B * n * T * d];
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < n; i++)
+                for (int t = 0; t < T; t++) System.arraycopy(a, off + (b * T + t) * w + col + i * d, h, ((b * n + i) * T + t) * d, d);
+        return h;
+    }
+
     /** With G = H, each (b, h) of the grouped kernel is exactly the one-head kernel: the group sum is over one head. */
     @Test
     void groupedWithAllHeadsIsThePerHeadKernel() {
