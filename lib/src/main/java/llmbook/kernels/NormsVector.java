@@ -61,8 +61,7 @@ final class NormsVector {
             int vecs = (cols + L - 1) / L, cs = Math.min(sl, vecs);
             Kernels.parallel(cs, s -> {
                 int c0 = Math.min(cols, vecs * s / cs * L), c1 = Math.min(cols, vecs * (s + 1) / cs * L);
-                for (int r = 0; r < rows; r++)
-                    lnBackWeights(dw, db, dy, dyOff + r * cols, x, xOff + r * cols, cols, mean[r], rstd[r], c0, c1);
+                lnBackWeights(dw, db, dy, dyOff, x, xOff, rows, cols, mean, rstd, c0, c1);
             });
             return;
         }
@@ -110,22 +109,53 @@ final class NormsVector {
     }
 
     /**
-     * The dw, db part of {@link #lnBackRow} for columns c0 ≤ i &lt; c1 (c0 a multiple of L): whole vectors use the
-     * vector operations and the last n mod L columns the scalar ones, exactly as lnBackRow splits them.
+     * db += Σ_r dy_r, dw += Σ_r dy_r⊙x̂_r for columns c0 ≤ c < c1, rows added 0, 1, 2, … with the operations of
+     * {@link #lnBackRow}. Four vectors of columns at a time keep their sums in registers over all rows (a sum stored
+     * and loaded back is the same float), so each row costs loads of dy and x only.
      */
-    private static void lnBackWeights(float[] dw, float[] db, float[] dy, int go, float[] x, int xo, int n, float mu, float rs,
-                                      int c0, int c1) {
-        int full = n / L * L, i = c0;
-        for (; i < Math.min(c1, full); i += L) {
-            FloatVector g = FloatVector.fromArray(Vec.S, dy, go + i);
-            FloatVector xh = FloatVector.fromArray(Vec.S, x, xo + i).sub(mu).mul(rs);
-            if (db != null) g.add(FloatVector.fromArray(Vec.S, db, i)).intoArray(db, i);
-            g.fma(xh, FloatVector.fromArray(Vec.S, dw, i)).intoArray(dw, i);
+    private static void lnBackWeights(float[] dw, float[] db, float[] dy, int dyOff, float[] x, int xOff, int rows, int n,
+                                      float[] mean, float[] rstd, int c0, int c1) {
+        int full = Math.min(c1, n / L * L), i = c0;
+        boolean bias = db != null;
+        for (; i + 4 * L <= full; i += 4 * L) {
+            FloatVector w0 = FloatVector.fromArray(Vec.S, dw, i), w1 = FloatVector.fromArray(Vec.S, dw, i + L);
+            FloatVector w2 = FloatVector.fromArray(Vec.S, dw, i + 2 * L), w3 = FloatVector.fromArray(Vec.S, dw, i + 3 * L);
+            FloatVector b0 = FloatVector.zero(Vec.S), b1 = b0, b2 = b0, b3 = b0;
+            if (bias) {
+                b0 = FloatVector.fromArray(Vec.S, db, i); b1 = FloatVector.fromArray(Vec.S, db, i + L);
+                b2 = FloatVector.fromArray(Vec.S, db, i + 2 * L); b3 = FloatVector.fromArray(Vec.S, db, i + 3 * L);
+            }
+            for (int r = 0, go = dyOff + i, xo = xOff + i; r < rows; r++, go += n, xo += n) {
+                float mu = mean[r], rs = rstd[r];
+                FloatVector g0 = FloatVector.fromArray(Vec.S, dy, go), g1 = FloatVector.fromArray(Vec.S, dy, go + L);
+                FloatVector g2 = FloatVector.fromArray(Vec.S, dy, go + 2 * L), g3 = FloatVector.fromArray(Vec.S, dy, go + 3 * L);
+                w0 = g0.fma(FloatVector.fromArray(Vec.S, x, xo).sub(mu).mul(rs), w0);
+                w1 = g1.fma(FloatVector.fromArray(Vec.S, x, xo + L).sub(mu).mul(rs), w1);
+                w2 = g2.fma(FloatVector.fromArray(Vec.S, x, xo + 2 * L).sub(mu).mul(rs), w2);
+                w3 = g3.fma(FloatVector.fromArray(Vec.S, x, xo + 3 * L).sub(mu).mul(rs), w3);
+                if (bias) { b0 = g0.add(b0); b1 = g1.add(b1); b2 = g2.add(b2); b3 = g3.add(b3); }
+            }
+            w0.intoArray(dw, i); w1.intoArray(dw, i + L); w2.intoArray(dw, i + 2 * L); w3.intoArray(dw, i + 3 * L);
+            if (bias) { b0.intoArray(db, i); b1.intoArray(db, i + L); b2.intoArray(db, i + 2 * L); b3.intoArray(db, i + 3 * L); }
         }
-        for (; i < c1; i++) {
-            float xh = (x[xo + i] - mu) * rs, g = dy[go + i];
-            if (db != null) db[i] += g;
-            dw[i] += g * xh;
+        for (; i < full; i += L) {
+            FloatVector w0 = FloatVector.fromArray(Vec.S, dw, i), b0 = bias ? FloatVector.fromArray(Vec.S, db, i) : FloatVector.zero(Vec.S);
+            for (int r = 0, go = dyOff + i, xo = xOff + i; r < rows; r++, go += n, xo += n) {
+                FloatVector g0 = FloatVector.fromArray(Vec.S, dy, go);
+                w0 = g0.fma(FloatVector.fromArray(Vec.S, x, xo).sub(mean[r]).mul(rstd[r]), w0);
+                if (bias) b0 = g0.add(b0);
+            }
+            w0.intoArray(dw, i);
+            if (bias) b0.intoArray(db, i);
+        }
+        for (int r = 0; r < rows; r++) {
+            int go = dyOff + r * n, xo = xOff + r * n;
+            float mu = mean[r], rs = rstd[r];
+            for (int c = i; c < c1; c++) {
+                float xh = (x[xo + c] - mu) * rs, g = dy[go + c];
+                if (bias) db[c] += g;
+                dw[c] += g * xh;
+            }
         }
     }
 
