@@ -35,6 +35,21 @@ public final class MatMul {
         else matmulUnchecked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate);
     }
 
+    /**
+     * A linear layer on {@code rows} rows: {@code y = x·Wᵀ + b} for x (rows, in), W (out, in), b (out) at {@code bo} or
+     * null. The same bits as {@link #matmul} with transB followed by {@code y_r += b} row by row ({@link Blas#axpy}
+     * with α = 1), but the bias goes onto each block of rows right after the block is computed, while it is in cache,
+     * instead of in a second pass over y.
+     */
+    public static void linear(float[] y, int yOff, float[] x, int xOff, float[] w, int wo, int rows, int in, int out, float[] bias, int bo) {
+        check("MatMul.linear", y, yOff, x, xOff, w, wo, rows, in, out);
+        if (bias != null && Kernels.outside(bias, bo, out)) Kernels.checkArray("MatMul.linear", "bias (out=" + out + ")", bias, bo, out);
+        record(rows, in, out, false, true, false);
+        if (Kernels.usingVector()) { MatMulVector.matmul(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false, null, bias, bo); return; }
+        matmulUnchecked(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false);
+        if (bias != null) for (int r = 0; r < rows; r++) Blas.axpyUnchecked(1f, bias, bo, y, yOff + r * out, out);
+    }
+
     private static final ThreadLocal<List<int[]>> RECORDING = new ThreadLocal<>();
 
     /**

@@ -36,6 +36,8 @@ final class MatMulVector {
     static final long PARALLEL_MIN_FLOPS = 1L << 21;
     /** Up to this many columns past a multiple of NR are done as matrix-vector products. */
     static final int DOT_TAIL = 4;
+    /** Rows of C per chunk when row slabs are shared out with stealing ({@link Kernels#parallelChunks}); a multiple of MC. */
+    static final int BALANCE_ROWS = Integer.getInteger("llmbook.matmul.chunk", 128);
     /** The narrowest slab of C worth a thread of its own (it re-packs the whole other operand). */
     static final int MIN_SLAB = 128;
     /** Below this many multiply-adds packing costs more than it saves: use the plain loops. */
@@ -56,6 +58,22 @@ final class MatMulVector {
      */
     static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                        int m, int k, int n, boolean transA, boolean transB, boolean accumulate, float[] pre) {
+        matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, null, 0);
+    }
+
+    /**
+     * As above, then {@code bias[bo …]} added to every row of C ({@link Vec#axpy} with α = 1: the float C + b). Where
+     * rows are shared out in chunks, each chunk's rows get it right after their product, while they are in cache.
+     */
+    static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                       int m, int k, int n, boolean transA, boolean transB, boolean accumulate, float[] pre, float[] bias, int bo) {
+        if (matmulChunked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, bias, bo)) return;
+        if (bias != null) {
+            matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, null, 0);
+            int sl = (long) m * n < 1 << 15 ? 1 : Math.min(Kernels.threads(), m);
+            Kernels.parallel(sl, s -> addBias(c, cOff, n, bias, bo, m * s / sl, m * (s + 1) / sl));
+            return;
+        }
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
@@ -111,6 +129,40 @@ final class MatMulVector {
                 gemm(c, cOff + j0, n, a, aOff, lda, transA, b, bStart, ldb, transB, m, k, cols, accumulate, packed, j0);
             });
         }
+    }
+
+    /**
+     * The row-chunked product, when it applies (several threads, rows the longer side, k in one block, op(B) packed
+     * here, n ≤ NC, at least two chunks): rows in chunks of {@link #BALANCE_ROWS} shared out with stealing
+     * ({@link Kernels#parallelChunks}), each participant packing op(B) once as a row slab would; the bias, when given,
+     * added to each chunk's rows after its product. Returns false, having done nothing, when it does not apply.
+     */
+    private static boolean matmulChunked(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
+                                         boolean transA, boolean transB, boolean accumulate, float[] pre, float[] bias, int bo) {
+        int tail = n % NR;
+        boolean tailed = n > NR && tail <= DOT_TAIL;
+        int nm = tailed ? n - tail : n, threads = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
+        if (threads < 2 || m < nm || pre != null || k > KC || k == 0 || nm > NC || m < 2 * BALANCE_ROWS || (long) m * n * k < VECTOR_MIN_FLOPS)
+            return false;
+        if (k > Math.max(m, nm) && (k + KC - 1) / KC >= threads) return false;      // kSplit's case
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        if (tailed) tailColumns(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, n, accumulate);
+        int chunks = (m + BALANCE_ROWS - 1) / BALANCE_ROWS;
+        boolean[] ready = new boolean[threads];
+        Kernels.parallelChunks(chunks, threads, (s, q) -> {
+            float[] bp = BUFFERS.get()[1];
+            if (!ready[s]) { packB(bp, b, bOff, ldb, transB, 0, k, 0, nm); ready[s] = true; }
+            int i0 = q * BALANCE_ROWS, rows = Math.min(BALANCE_ROWS, m - i0);
+            int aStart = transA ? aOff + i0 : aOff + i0 * lda;
+            gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, nm, accumulate, bp, 0);
+            if (bias != null) addBias(c, cOff, n, bias, bo, i0, i0 + rows);
+        });
+        return true;
+    }
+
+    /** c[row r] += bias for rows r0 ≤ r < r1 of a C with n columns: {@link Vec#axpy} with α = 1, the float c + b. */
+    private static void addBias(float[] c, int cOff, int n, float[] bias, int bo, int r0, int r1) {
+        for (int r = r0; r < r1; r++) Vec.axpy(1f, bias, bo, c, cOff + r * n, n);
     }
 
     /** Below this many multiply-adds a matrix-vector product stays on one thread. */

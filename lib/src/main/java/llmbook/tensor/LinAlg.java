@@ -161,8 +161,8 @@ public final class LinAlg {
         if (rows == 1 && packed != null) MatMul.matvec(y, 0, packed, X.data, X.offset, B == null ? null : B.data, B == null ? 0 : B.offset);
         else if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
         else if (packed != null) MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, packed, rows, false);  // same bits, W not packed again
-        else MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, false, true, false);  // (rows, out)
-        if (B != null && rows != 1) {                                    // rows are independent: split them
+        else MatMul.linear(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, B == null ? null : B.data, B == null ? 0 : B.offset);
+        if (B != null && rows != 1 && packed != null) {                  // rows are independent: split them
             float[] bd = B.data;
             int bo = B.offset;
             Kernels.parallelRange(rows, 256, (r0, r1) -> addBias(y, bd, bo, r0, r1, out));

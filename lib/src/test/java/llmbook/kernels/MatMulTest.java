@@ -1,6 +1,7 @@
 package llmbook.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -83,6 +84,42 @@ class MatMulTest {
         Kernels.setThreads(2);
         MatMul.matmul(c3, 0, a, 0, b, 0, m, k, n, false, false, false);
         assertArrayEquals(c1, c3, "static splits give every element the same summation order");
+    }
+
+    /**
+     * Rows shared out in chunks with stealing (two threads, rows the long side, k in one block) and the linear layer's
+     * bias added chunk by chunk: the bits of one thread's product followed by a bias pass, for every transpose, with
+     * accumulation, a ragged last chunk and a tail column; and the same as the scalar twin within rounding.
+     */
+    @Test
+    void rowChunksAndTheFusedBiasGiveOneThreadsBits() {
+        Random rng = new Random(11);
+        for (int[] s : new int[][] {{2048, 128, 384}, {700, 96, 65}, {517, 200, 130}}) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = rand(rng, m * k), b = rand(rng, k * n), bias = rand(rng, n + 3);
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                float[] c0 = rand(new Random(t), m * n), c1 = c0.clone();
+                Kernels.setThreads(1);
+                MatMul.matmul(c0, 0, a, 0, b, 0, m, k, n, transA, transB, true);
+                Kernels.setThreads(2);
+                MatMul.matmul(c1, 0, a, 0, b, 0, m, k, n, transA, transB, true);
+                assertArrayEquals(c0, c1, "chunked " + m + "x" + k + "x" + n + " transA=" + transA + " transB=" + transB);
+            }
+            float[] y1 = new float[m * n], y2 = new float[m * n], y3 = new float[m * n];
+            Kernels.setThreads(1);
+            MatMul.matmul(y1, 0, a, 0, b, 0, m, k, n, false, true, false);
+            for (int r = 0; r < m; r++) Blas.axpy(1f, bias, 3, y1, r * n, n);
+            Kernels.setThreads(2);
+            MatMul.linear(y2, 0, a, 0, b, 0, m, k, n, bias, 3);
+            assertArrayEquals(y1, y2, "linear " + m + "x" + k + "x" + n + " with its bias");
+            Kernels.useVector(false);
+            MatMul.linear(y3, 0, a, 0, b, 0, m, k, n, bias, 3);
+            Kernels.useVector(true);
+            for (int i = 0; i < y1.length; i++) assertEquals(y1[i], y3[i], 1e-3f * (1 + Math.abs(y1[i])), "scalar linear at " + i);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> MatMul.linear(new float[6], 0, new float[6], 0, new float[6], 0, 2, 3, 2, new float[1], 0));
+        assertTrue(e.getMessage().contains("bias (out=2)"), e.getMessage());
     }
 
     /**
