@@ -93,12 +93,23 @@ public final class Kernels {
      */
     static void parallelChunks(int chunks, int threads, Chunk body) {
         int t = Math.max(1, Math.min(threads, chunks));
-        if (t == 1) { for (int i = 0; i < chunks; i++) body.run(0, i); return; }
+        int[] bounds = new int[t + 1];
+        for (int s = 0; s <= t; s++) bounds[s] = (int) ((long) chunks * s / t);
+        parallelChunks(bounds, body);
+    }
+
+    /**
+     * {@link #parallelChunks(int, int, Chunk)} with the owners' ranges given: participant s owns chunks
+     * {@code bounds[s] … bounds[s+1] − 1} (bounds ascending from 0), for work whose chunks differ in size.
+     */
+    static void parallelChunks(int[] bounds, Chunk body) {
+        int t = bounds.length - 1;
+        if (t == 1) { for (int i = bounds[0]; i < bounds[1]; i++) body.run(0, i); return; }
         java.util.concurrent.atomic.AtomicIntegerArray next = new java.util.concurrent.atomic.AtomicIntegerArray(16 * t);  // one cache line each
-        for (int s = 0; s < t; s++) next.set(16 * s, (int) ((long) chunks * s / t));
+        for (int s = 0; s < t; s++) next.set(16 * s, bounds[s]);
         parallel(t, s -> {
             for (int o = 0; o < t; o++) {
-                int r = (s + o) % t, end = (int) ((long) chunks * (r + 1) / t);
+                int r = (s + o) % t, end = bounds[r + 1];
                 for (int i; (i = next.getAndIncrement(16 * r)) < end; ) body.run(s, i);
             }
         });

@@ -50,6 +50,29 @@ public final class MatMul {
         if (bias != null) for (int r = 0; r < rows; r++) Blas.axpyUnchecked(1f, bias, bo, y, yOff + r * out, out);
     }
 
+    /**
+     * A linear layer's backward for {@code y = x·Wᵀ + b} on {@code rows} rows, x (rows, in), W (out, in), dy (rows, out):
+     * {@code dx (=|+=) dy·W} (written unless {@code dxAdd}), {@code dw += dyᵀ·x}, {@code db += Σ_rows dy}; a null
+     * output is skipped. The bits of those three calls ({@link #matmul} twice, {@link Blas#addRows}); on several threads
+     * their pieces run as one region shared out with stealing, so no thread waits at the end of each.
+     */
+    public static void linearBackward(float[] dx, boolean dxAdd, float[] dw, float[] db, float[] dy, float[] x, int xo, float[] w, int wo,
+                                      int rows, int in, int out) {
+        String kn = "MatMul.linearBackward";
+        if (dx != null) check(kn, dx, 0, dy, 0, w, wo, rows, out, in);
+        if (dw != null) check(kn, dw, 0, dy, 0, x, xo, out, rows, in);
+        if (db != null && Kernels.outside(db, 0, out)) Kernels.checkArray(kn, "db (out=" + out + ")", db, 0, out);
+        if (db != null && Kernels.outside(dy, 0, (long) rows * out)) Kernels.checkArray(kn, "dy (rows×out=" + rows + "×" + out + ")", dy, 0, (long) rows * out);
+        if (Kernels.usingVector() && MatMulVector.linearBackward(dx, dxAdd, dw, db, dy, x, xo, w, wo, rows, in, out)) {
+            record(rows, out, in, false, false, dxAdd);
+            record(out, rows, in, true, false, true);
+            return;
+        }
+        if (dx != null) matmul(dx, 0, dy, 0, w, wo, rows, out, in, false, false, dxAdd);
+        if (dw != null) matmul(dw, 0, dy, 0, x, xo, out, rows, in, true, false, true);
+        if (db != null) Blas.addRows(dy, 0, rows, out, db, 0);
+    }
+
     private static final ThreadLocal<List<int[]>> RECORDING = new ThreadLocal<>();
 
     /**

@@ -43,8 +43,14 @@ final class MatMulVector {
     /** Below this many multiply-adds packing costs more than it saves: use the plain loops. */
     static final long VECTOR_MIN_FLOPS = 1L << 12;
 
+    // [0] packed A, [1] packed B, [2] a ragged tile, [3] op(B) packed once for a region's row chunks (lazily)
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][]{
-            new float[KC * roundUp(MC, MR)], new float[KC * roundUp(NC, NR)], new float[MR * NR]});
+            new float[KC * roundUp(MC, MR)], new float[KC * roundUp(NC, NR)], new float[MR * NR], new float[0]});
+
+    private static float[] chunkB(float[][] buf) {
+        if (buf[3].length == 0) buf[3] = new float[KC * roundUp(NC, NR)];
+        return buf[3];
+    }
 
     static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                        int m, int k, int n, boolean transA, boolean transB, boolean accumulate) {
@@ -150,7 +156,7 @@ final class MatMulVector {
         int chunks = (m + BALANCE_ROWS - 1) / BALANCE_ROWS;
         boolean[] ready = new boolean[threads];
         Kernels.parallelChunks(chunks, threads, (s, q) -> {
-            float[] bp = BUFFERS.get()[1];
+            float[] bp = chunkB(BUFFERS.get());
             if (!ready[s]) { packB(bp, b, bOff, ldb, transB, 0, k, 0, nm); ready[s] = true; }
             int i0 = q * BALANCE_ROWS, rows = Math.min(BALANCE_ROWS, m - i0);
             int aStart = transA ? aOff + i0 : aOff + i0 * lda;
@@ -301,7 +307,12 @@ final class MatMulVector {
                 gemm(part, blk * mn, n, a, aStart, lda, transA, b, bStart, ldb, transB, m, kc, n, false, null, 0);
             }
         });
-        int slabs = Math.min(threads, Math.max(1, m / MR));
+        sumPartials(c, cOff, ldc, part, m, n, kBlocks, accumulate, threads);
+    }
+
+    /** C (=|+=) P_0, then C = P_b + C for b = 1 … kBlocks − 1: the k blocks' products added in block order, rows split. */
+    private static void sumPartials(float[] c, int cOff, int ldc, float[] part, int m, int n, int kBlocks, boolean accumulate, int threads) {
+        int mn = m * n, slabs = Math.min(threads, Math.max(1, m / MR));
         Kernels.parallel(slabs, s -> {
             for (int i = m * s / slabs, end = m * (s + 1) / slabs; i < end; i++) {
                 int ci = cOff + i * ldc;
@@ -311,6 +322,51 @@ final class MatMulVector {
                 }
             }
         });
+    }
+
+    /**
+     * A linear layer's backward in one parallel region: {@code dx (=|+=) dy·W} (rows × in; written when not
+     * {@code dxAdd}), {@code dw += dyᵀ·x} (out × in) and {@code db += Σ_rows dy} (out), any of them null. Their pieces —
+     * dw's k blocks (as {@link #kSplit}), dx's row chunks (as the chunked product), db's column blocks (as
+     * {@link Blas#addRows}) — are one list shared out with stealing, so the threads finish together; each piece is
+     * computed as the separate calls compute it, so the bits are theirs. Returns false, having done nothing, unless
+     * both products would take those paths (several threads, rows the long side, out ≤ KC, no tail columns).
+     */
+    static boolean linearBackward(float[] dx, boolean dxAdd, float[] dw, float[] db, float[] dy, float[] x, int xo, float[] w, int wo,
+                                  int rows, int in, int out) {
+        int threads = Kernels.threads();
+        if (threads < 2 || rows < 2 * BALANCE_ROWS || rows < in || out > KC || in > NC || out > NC || dx == null || dw == null) return false;
+        if (in % NR != 0 && in > NR && in % NR <= DOT_TAIL) return false;             // tail columns: the separate calls
+        if ((long) rows * in * out < PARALLEL_MIN_FLOPS || rows <= Math.max(out, in)) return false;
+        int kBlocks = (rows + KC - 1) / KC, mn = out * in;
+        if (kBlocks < threads || (long) kBlocks * mn > MAX_PARTIALS) return false;
+        int chunks = (rows + BALANCE_ROWS - 1) / BALANCE_ROWS, cols = db == null ? 0 : (out + Vec.ADD_ROWS_BLOCK - 1) / Vec.ADD_ROWS_BLOCK;
+        // participant s's pieces, in order: its share of dw's blocks (the largest first), of dx's chunks, of db's columns
+        int[] bounds = new int[threads + 1], kind = new int[kBlocks + chunks + cols], idx = new int[kind.length];
+        for (int s = 0, at = 0; s < threads; s++) {
+            for (int i = kBlocks * s / threads; i < kBlocks * (s + 1) / threads; i++, at++) { kind[at] = 0; idx[at] = i; }
+            for (int i = chunks * s / threads; i < chunks * (s + 1) / threads; i++, at++) { kind[at] = 1; idx[at] = i; }
+            for (int i = cols * s / threads; i < cols * (s + 1) / threads; i++, at++) { kind[at] = 2; idx[at] = i; }
+            bounds[s + 1] = at;
+        }
+        float[] part = partials(kBlocks * mn);
+        boolean[] ready = new boolean[threads];
+        Kernels.parallelChunks(bounds, (s, q) -> {
+            int i = idx[q];
+            if (kind[q] == 0) {                 // dw's block i: P_i = dy[rows of block]ᵀ · x[rows of block]
+                int pc = i * KC, kc = Math.min(KC, rows - pc);
+                gemm(part, i * mn, in, dy, pc * out, out, true, x, xo + pc * in, in, false, out, kc, in, false, null, 0);
+            } else if (kind[q] == 1) {          // dx's rows i·BALANCE_ROWS …: dy · W, W packed once per participant
+                float[] bp = chunkB(BUFFERS.get());
+                if (!ready[s]) { packB(bp, w, wo, in, false, 0, out, 0, in); ready[s] = true; }
+                int i0 = i * BALANCE_ROWS, r = Math.min(BALANCE_ROWS, rows - i0);
+                gemm(dx, i0 * in, in, dy, i0 * out, out, false, w, wo, in, false, r, out, in, dxAdd, bp, 0);
+            } else {                            // db's columns
+                Vec.addRows(dy, 0, rows, out, db, 0, i * Vec.ADD_ROWS_BLOCK, Math.min(out, (i + 1) * Vec.ADD_ROWS_BLOCK));
+            }
+        });
+        sumPartials(dw, 0, in, part, out, in, kBlocks, true, threads);
+        return true;
     }
 
     /** Most floats of k-block partial products kept at once (16 MB). */

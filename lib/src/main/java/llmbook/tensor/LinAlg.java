@@ -170,12 +170,10 @@ public final class LinAlg {
         Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
         final int fr = rows;
         return t.onBackward(g -> {
-            if (X.requiresGrad) {                      // the first contribution is written, later ones added
-                boolean first = !X.hasGrad();
-                MatMul.matmul(first ? X.gradBufferForWrite() : X.grad, 0, g, 0, W.data, W.offset, fr, out, in, false, false, !first);
-            }
-            if (W.requiresGrad) MatMul.matmul(W.gradBuffer(), 0, g, 0, X.data, X.offset, out, fr, in, true, false, true);
-            if (B != null && B.requiresGrad) Blas.addRows(g, 0, fr, out, B.gradBuffer(), 0);   // db += Σ_rows dy
+            boolean first = X.requiresGrad && !X.hasGrad();        // the first contribution to dx is written, later ones added
+            float[] dx = !X.requiresGrad ? null : first ? X.gradBufferForWrite() : X.grad;
+            MatMul.linearBackward(dx, !first, W.requiresGrad ? W.gradBuffer() : null, B != null && B.requiresGrad ? B.gradBuffer() : null,
+                    g, X.data, X.offset, W.data, W.offset, fr, in, out);   // dx (+)= dy·W, dW += dyᵀ·x, db += Σ_rows dy
         });
     }
 

@@ -123,6 +123,38 @@ class MatMulTest {
     }
 
     /**
+     * A linear layer's backward in one region (dx, dw, db pieces shared out together) gives the bits of the three
+     * separate calls, with dx written or added, any output left out, ragged k blocks and row chunks; a db too short is
+     * refused by name.
+     */
+    @Test
+    void linearBackwardInOneRegionGivesTheSeparateCallsBits() {
+        Random rng = new Random(12);
+        for (int[] s : new int[][] {{2048, 128, 384}, {2048, 512, 128}, {1232, 128, 128}, {600, 64, 96}}) {
+            int rows = s[0], in = s[1], out = s[2];
+            float[] dy = rand(rng, rows * out), x = rand(rng, rows * in + 2), w = rand(rng, out * in + 1);
+            for (int variant = 0; variant < 4; variant++) {
+                boolean dxAdd = variant == 1, noDx = variant == 2, noDb = variant == 3;
+                float[] dx0 = rand(new Random(variant), rows * in), dw0 = rand(new Random(9), out * in), db0 = rand(new Random(8), out);
+                float[] dx1 = dx0.clone(), dw1 = dw0.clone(), db1 = db0.clone();
+                Kernels.setThreads(1);
+                if (!noDx) MatMul.matmul(dx0, 0, dy, 0, w, 1, rows, out, in, false, false, dxAdd);
+                MatMul.matmul(dw0, 0, dy, 0, x, 2, out, rows, in, true, false, true);
+                if (!noDb) Blas.addRows(dy, 0, rows, out, db0, 0);
+                Kernels.setThreads(2);
+                MatMul.linearBackward(noDx ? null : dx1, dxAdd, dw1, noDb ? null : db1, dy, x, 2, w, 1, rows, in, out);
+                String at = rows + "x" + in + "x" + out + " variant " + variant;
+                assertArrayEquals(dx0, dx1, "dx " + at);
+                assertArrayEquals(dw0, dw1, "dw " + at);
+                assertArrayEquals(db0, db1, "db " + at);
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> MatMul.linearBackward(new float[12], false, new float[12], new float[2],
+                new float[12], new float[12], 0, new float[12], 0, 4, 3, 3));
+        assertTrue(e.getMessage().contains("db (out=3)"), e.getMessage());
+    }
+
+    /**
      * When k is the longest dimension (a weight gradient Xᵀ·dY), two threads share out the k blocks and sum the
      * partial products in block order: the bits must equal one thread's, with every transpose, with accumulation,
      * and with a ragged last block and a tail column.
