@@ -23,6 +23,40 @@ public final class AdamW {
         else stepUnchecked(p, g, m, v, off, n, lr, beta1, beta2, eps, weightDecay, t);
     }
 
+    /**
+     * {@link #step} on several tensors at once, tensor i being {@code n[i]} floats from 0 of {@code p[i]}, {@code g[i]},
+     * {@code m[i]}, {@code v[i]} with weight decay {@code weightDecay[i]}: all their elements in one parallel region, in
+     * chunks shared out with stealing. A model's many small tensors (biases, norms, 128×128 weights) each ran on one
+     * thread before. Elements are independent, so the bits are those of {@link #step} tensor by tensor.
+     */
+    public static void stepAll(float[][] p, float[][] g, float[][] m, float[][] v, int[] n, float[] weightDecay,
+                               float lr, float beta1, float beta2, float eps, int t) {
+        int k = p.length;
+        if (g.length != k || m.length != k || v.length != k || n.length != k || weightDecay.length != k)
+            throw new IllegalArgumentException("AdamW.stepAll: p, g, m, v, n, weightDecay must have one entry per tensor, got "
+                    + k + ", " + g.length + ", " + m.length + ", " + v.length + ", " + n.length + ", " + weightDecay.length);
+        for (int i = 0; i < k; i++) check("AdamW.stepAll (tensor " + i + ")", p[i], g[i], m[i], v[i], 0, n[i], t);
+        if (!Kernels.usingVector()) {
+            for (int i = 0; i < k; i++) stepUnchecked(p[i], g[i], m[i], v[i], 0, n[i], lr, beta1, beta2, eps, weightDecay[i], t);
+            return;
+        }
+        int chunks = 0;
+        for (int i = 0; i < k; i++) chunks += (n[i] + CHUNK - 1) / CHUNK;
+        int[] tensor = new int[chunks], from = new int[chunks];
+        for (int i = 0, c = 0; i < k; i++)
+            for (int a = 0; a < n[i]; a += CHUNK, c++) { tensor[c] = i; from[c] = a; }
+        long total = 0;
+        for (int x : n) total += x;
+        int threads = total < 1 << 15 ? 1 : Kernels.threads();
+        Kernels.parallelChunks(chunks, threads, (s, c) -> {
+            int i = tensor[c], a = from[c];
+            AdamWVector.step(p[i], g[i], m[i], v[i], a, Math.min(CHUNK, n[i] - a), lr, beta1, beta2, eps, weightDecay[i], t);
+        });
+    }
+
+    /** Floats per piece of {@link #stepAll}'s work. */
+    private static final int CHUNK = 1 << 14;
+
     /** The scalar twin. */
     public static void stepScalar(float[] p, float[] g, float[] m, float[] v, int off, int n,
                                   float lr, float beta1, float beta2, float eps, float weightDecay, int t) {

@@ -518,22 +518,20 @@ final class AttentionVector {
 
     /**
      * Work unit u = b·G + g is one K/V head with its H/G query heads (heads g·H/G … of sequence b): its keys are
-     * transposed once and shared by those heads. Units are spread over the threads, each computed by one thread in one
-     * order. Every operand is addressed through its {@link Attention.Layout}; lse is (B, H, T) at 0.
+     * transposed once and shared by those heads. Units are shared out over the threads with stealing
+     * ({@link Kernels#parallelChunks}), each computed by one thread in one order. Every operand is addressed through its {@link Attention.Layout}; lse is (B, H, T) at 0.
      */
     static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, Attention.Layout lo, float[] lse,
                                float[] q, Attention.Layout lq, float[] k, Attention.Layout lk, float[] v, Attention.Layout lv) {
         if (T == 0 || B == 0) return;
-        int units = B * G, per = H / G, ld = ldT(T), sl = Math.min(Kernels.threads(), units);
-        Kernels.parallel(sl, s -> {
+        int units = B * G, per = H / G, ld = ldT(T);
+        Kernels.parallelChunks(units, Kernels.threads(), (s, u) -> {
             float[] kT = scratch(4, dk * ld);
-            for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
-                int b = u / G, g = u % G;
-                transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
-                for (int h = g * per; h < (g + 1) * per; h++)
-                    forwardRows(out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, q, lq.at(b, h), lq.row(), kT, ld,
-                            v, lv.at(b, g), lv.row(), T, dk, dv, scale, 0, T);
-            }
+            int b = u / G, g = u % G;
+            transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
+            for (int h = g * per; h < (g + 1) * per; h++)
+                forwardRows(out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, q, lq.at(b, h), lq.row(), kT, ld,
+                        v, lv.at(b, g), lv.row(), T, dk, dv, scale, 0, T);
         });
     }
 
@@ -547,18 +545,16 @@ final class AttentionVector {
                                 float[] q, Attention.Layout lq, float[] k, Attention.Layout lk, float[] v, Attention.Layout lv,
                                 float[] out, Attention.Layout lo, float[] lse) {
         if (T == 0 || B == 0) return;
-        int units = B * G, per = H / G, ld = ldT(T), sl = Math.min(Kernels.threads(), units);
-        Kernels.parallel(sl, s -> {
+        int units = B * G, per = H / G, ld = ldT(T);
+        Kernels.parallelChunks(units, Kernels.threads(), (s, u) -> {
             float[] kT = scratch(4, dk * ld), vT = scratch(5, dv * ld);
-            for (int u = units * s / sl, u1 = units * (s + 1) / sl; u < u1; u++) {
-                int b = u / G, g = u % G;
-                transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
-                transpose(vT, ld, v, lv.at(b, g), lv.row(), T, dv);
-                for (int h = g * per; h < (g + 1) * per; h++)
-                    backwardRows(dq, ldq.at(b, h), ldq.row(), dK, ldK.at(b, g), ldK.row(), dV, ldV.at(b, g), ldV.row(),
-                            dout, lg.at(b, h), lg.row(), q, lq.at(b, h), lq.row(), k, lk.at(b, g), lk.row(), kT, vT, ld,
-                            out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, T, dk, dv, scale, 0, T);
-            }
+            int b = u / G, g = u % G;
+            transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
+            transpose(vT, ld, v, lv.at(b, g), lv.row(), T, dv);
+            for (int h = g * per; h < (g + 1) * per; h++)
+                backwardRows(dq, ldq.at(b, h), ldq.row(), dK, ldK.at(b, g), ldK.row(), dV, ldV.at(b, g), ldV.row(),
+                        dout, lg.at(b, h), lg.row(), q, lq.at(b, h), lq.row(), k, lk.at(b, g), lk.row(), kT, vT, ld,
+                        out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, T, dk, dv, scale, 0, T);
         });
     }
 

@@ -50,12 +50,19 @@ public final class AdamW extends Optimizer {
     @Override
     public void step() {
         t++;
+        java.util.List<Tensor> ps = new java.util.ArrayList<>();
+        java.util.List<Float> wd = new java.util.ArrayList<>();
         for (ParamGroup group : groups)
-            for (Tensor p : group.params()) {
-                Tensor g = p.grad();
-                if (g == null) continue;
-                float[][] mv = state.computeIfAbsent(p, k -> new float[][] {new float[k.numel()], new float[k.numel()]});
-                llmbook.kernels.AdamW.step(p.data(), g.data(), mv[0], mv[1], 0, p.numel(), lr, beta1, beta2, eps, group.weightDecay(), t);
-            }
+            for (Tensor p : group.params()) if (p.grad() != null) { ps.add(p); wd.add(group.weightDecay()); }
+        int k = ps.size();
+        float[][] pd = new float[k][], gd = new float[k][], m = new float[k][], v = new float[k][];
+        int[] n = new int[k];
+        float[] decay = new float[k];
+        for (int i = 0; i < k; i++) {
+            Tensor p = ps.get(i);
+            float[][] mv = state.computeIfAbsent(p, x -> new float[][] {new float[x.numel()], new float[x.numel()]});
+            pd[i] = p.data(); gd[i] = p.grad().data(); m[i] = mv[0]; v[i] = mv[1]; n[i] = p.numel(); decay[i] = wd.get(i);
+        }
+        llmbook.kernels.AdamW.stepAll(pd, gd, m, v, n, decay, lr, beta1, beta2, eps, t);   // all tensors in one parallel region
     }
 }

@@ -215,6 +215,40 @@ class VectorTwinTest {
         assertTrue(e.getMessage().contains("tanh") && e.getMessage().contains("n=8"), e.getMessage());
     }
 
+    /** All tensors in one region: the bits of step tensor by tensor, on 1 and 2 threads; the scalar twin likewise. */
+    @Test
+    void adamWStepAllIsStepTensorByTensor() {
+        Random rng = new Random(14);
+        int[] n = {70000, 3, 16384, 129, 40000};
+        float[] wd = {0.1f, 0f, 0.1f, 0f, 0.05f};
+        for (boolean vector : new boolean[] {true, false})
+            for (int threads = 1; threads <= 2; threads++) {
+                Kernels.useVector(vector);
+                Kernels.setThreads(threads);
+                float[][] p = new float[5][], g = new float[5][], m = new float[5][], v = new float[5][];
+                float[][] p2 = new float[5][], m2 = new float[5][], v2 = new float[5][];
+                for (int i = 0; i < 5; i++) {
+                    p[i] = rand(rng, n[i], 1f); g[i] = rand(rng, n[i], 1f); m[i] = rand(rng, n[i], 0.1f); v[i] = new float[n[i]];
+                    for (int j = 0; j < n[i]; j++) v[i][j] = Math.abs(rng.nextFloat()) * 0.01f;
+                    p2[i] = p[i].clone(); m2[i] = m[i].clone(); v2[i] = v[i].clone();
+                }
+                for (int t = 1; t <= 2; t++) {
+                    AdamW.stepAll(p, g, m, v, n, wd, 1e-3f, 0.9f, 0.95f, 1e-8f, t);
+                    for (int i = 0; i < 5; i++) AdamW.step(p2[i], g[i], m2[i], v2[i], 0, n[i], 1e-3f, 0.9f, 0.95f, 1e-8f, wd[i], t);
+                }
+                for (int i = 0; i < 5; i++) {
+                    String at = " tensor " + i + " vector=" + vector + " threads=" + threads;
+                    assertArrayEquals(p2[i], p[i], "p" + at);
+                    assertArrayEquals(m2[i], m[i], "m" + at);
+                    assertArrayEquals(v2[i], v[i], "v" + at);
+                }
+            }
+        Kernels.useVector(true);
+        var e = assertThrows(IllegalArgumentException.class, () -> AdamW.stepAll(new float[2][4], new float[2][4], new float[2][4],
+                new float[2][4], new int[] {4, 5}, new float[2], 1e-3f, 0.9f, 0.95f, 1e-8f, 1));
+        assertTrue(e.getMessage().contains("tensor 1") && e.getMessage().contains("n=5"), e.getMessage());
+    }
+
     @Test
     void adamW() {
         Random rng = new Random(4);
