@@ -64,9 +64,18 @@ public final class Activations {
 
     /** As above, with {@code tanh} the values {@link #geluTanhForward(float[], int, float[], int, int, float[])} kept (null: computed again). */
     public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
+        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh, true);
+    }
+
+    /**
+     * As above; with {@code add} false dx's old contents are not read: it receives exactly what adding into zeros
+     * would give (the same operations on a 0 instead of a load), so a fresh gradient needs no clearing first.
+     */
+    public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, boolean add) {
         check3("Activations.geluTanhBackward", dx, dxOff, x, xOff, dy, dyOff, n);
         if (tanh != null) checkTanh("Activations.geluTanhBackward", tanh, n);
-        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh);
+        if (!add && !Kernels.usingVector()) java.util.Arrays.fill(dx, dxOff, dxOff + n, 0f);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh, add);
         else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh, 0);
     }
 

@@ -101,12 +101,18 @@ final class ActivationsVector {
     }
 
     static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
+        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh, true);
+    }
+
+    /** With {@code add} false, dx is written as if it held zeros (fma with a zero vector, the tail adding to 0). */
+    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, boolean add) {
         int sl = slices(n);
-        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a, tanh, a); });
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a, tanh, a, add); });
     }
 
     /** GELU backward of n values, tanh(u) read from tanh[to …] when the forward kept it, else computed again. */
-    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n, float[] tanh, int to) {
+    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n, float[] tanh, int to, boolean add) {
+        FloatVector zero = FloatVector.zero(Vec.S);
         int full = n / L * L;
         float[] u = tanh != null ? tanh : new float[Math.min(full, CHUNK)];
         for (int c = 0; c < full; c += CHUNK) {                         // tanh in a pass of its own: see gelu
@@ -120,9 +126,10 @@ final class ActivationsVector {
                 FloatVector inner = v2.fma(3f * C, 1f).mul(S);
                 FloatVector sech2 = t.neg().mul(t).add(1f);
                 FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(sech2).mul(inner));
-                d.fma(FloatVector.fromArray(Vec.S, dy, dyo + k), FloatVector.fromArray(Vec.S, dx, dxo + k)).intoArray(dx, dxo + k);
+                d.fma(FloatVector.fromArray(Vec.S, dy, dyo + k), add ? FloatVector.fromArray(Vec.S, dx, dxo + k) : zero).intoArray(dx, dxo + k);
             }
         }
+        if (!add) java.util.Arrays.fill(dx, dxo + full, dxo + n, 0f);   // the scalar tail adds into zeros
         Activations.geluBackUnchecked(dx, dxo + full, x, xo + full, dy, dyo + full, n - full, tanh, to + full);
     }
 

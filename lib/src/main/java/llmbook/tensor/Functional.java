@@ -89,7 +89,10 @@ public final class Functional {
         float[] y = Buffers.dirty(x.size), th = Buffers.dirty(x.size);
         Activations.geluTanhForward(y, 0, x.data, x.offset, x.size, th);
         Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x).alsoOwns(th);
-        return t.onBackward(g -> Activations.geluTanhBackward(x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size, th));
+        return t.onBackward(g -> {                  // a new gradient is written, not cleared and then added to
+            boolean first = !x.hasGrad();
+            Activations.geluTanhBackward(first ? x.gradBufferForWrite() : x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size, th, !first);
+        });
     }
 
     /** SiLU (swish): {@code x·σ(x)}; derivative {@code σ(x)(1 + x(1 − σ(x)))}. */

@@ -215,6 +215,23 @@ class VectorTwinTest {
         assertTrue(e.getMessage().contains("tanh") && e.getMessage().contains("n=8"), e.getMessage());
     }
 
+    /** GELU backward writing a new gradient (add = false) over garbage gives the bits of adding into zeros. */
+    @Test
+    void geluBackwardWritingEqualsAddingIntoZeros() {
+        Random rng = new Random(15);
+        for (boolean vector : new boolean[] {true, false})
+            for (int n : new int[] {1, 37, 4096 + 5, 1 << 20}) {
+                Kernels.useVector(vector);
+                float[] x = rand(rng, n, 2f), dy = rand(rng, n, 1f), y = new float[n], th = new float[n];
+                Activations.geluTanhForward(y, 0, x, 0, n, th);
+                float[] added = new float[n], written = rand(rng, n, 5f);
+                Activations.geluTanhBackward(added, 0, x, 0, dy, 0, n, th, true);
+                Activations.geluTanhBackward(written, 0, x, 0, dy, 0, n, th, false);
+                assertArrayEquals(added, written, "n=" + n + " vector=" + vector);
+            }
+        Kernels.useVector(true);
+    }
+
     /** All tensors in one region: the bits of step tensor by tensor, on 1 and 2 threads; the scalar twin likewise. */
     @Test
     void adamWStepAllIsStepTensorByTensor() {
