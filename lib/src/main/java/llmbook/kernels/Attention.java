@@ -192,13 +192,7 @@ public final class Attention {
      */
     public static void groupedForward(int B, int H, int G, int T, int dk, int dv, float scale, float[] out, Layout lo, float[] lse,
                                       float[] q, Layout lq, float[] k, Layout lk, float[] v, Layout lv) {
-        String kn = "Attention.groupedForward";
-        checkGroups(kn, B, H, G, T, dk, dv);
-        lq.check(kn, "q", q, B, H, T, dk);
-        lk.check(kn, "k", k, B, G, T, dk);
-        lv.check(kn, "v", v, B, G, T, dv);
-        lo.check(kn, "out", out, B, H, T, dv);
-        if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
+        checkLaidOut("Attention.groupedForward", B, H, G, T, dk, dv, out, lo, lse, q, lq, k, lk, v, lv);
         if (Kernels.usingVector()) { AttentionVector.groupedForward(B, H, G, T, dk, dv, scale, out, lo, lse, q, lq, k, lk, v, lv); return; }
         float[] qh = gather(q, lq, B, H, T, dk), kh = gather(k, lk, B, G, T, dk), vh = gather(v, lv, B, G, T, dv), oh = new float[B * H * T * dv];
         groupedForwardUnchecked(B, H, G, T, dk, dv, scale, oh, lse, qh, 0, kh, 0, vh, 0);
@@ -213,16 +207,11 @@ public final class Attention {
                                        float[] dV, Layout ldV, float[] dout, Layout lg, float[] q, Layout lq, float[] k, Layout lk,
                                        float[] v, Layout lv, float[] out, Layout lo, float[] lse) {
         String kn = "Attention.groupedBackward";
-        checkGroups(kn, B, H, G, T, dk, dv);
-        lq.check(kn, "q", q, B, H, T, dk);
-        lk.check(kn, "k", k, B, G, T, dk);
-        lv.check(kn, "v", v, B, G, T, dv);
-        lo.check(kn, "out", out, B, H, T, dv);
+        checkLaidOut(kn, B, H, G, T, dk, dv, out, lo, lse, q, lq, k, lk, v, lv);
         lg.check(kn, "dout", dout, B, H, T, dv);
         ldq.check(kn, "dq", dq, B, H, T, dk);
         ldK.check(kn, "dK", dK, B, G, T, dk);
         ldV.check(kn, "dV", dV, B, G, T, dv);
-        if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
         if (Kernels.usingVector()) {
             AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, ldq, dK, ldK, dV, ldV, dout, lg, q, lq, k, lk, v, lv, out, lo, lse);
             return;
@@ -233,6 +222,17 @@ public final class Attention {
         scatter(dqh, dq, ldq, B, H, T, dk, true);
         scatter(dKh, dK, ldK, B, G, T, dk, true);
         scatter(dVh, dV, ldV, B, G, T, dv, true);
+    }
+
+    /** The checks the laid-out forward and backward share: sizes, q, k, v, out at their layouts, lse (B, H, T) at 0. */
+    private static void checkLaidOut(String kn, int B, int H, int G, int T, int dk, int dv, float[] out, Layout lo, float[] lse,
+                                     float[] q, Layout lq, float[] k, Layout lk, float[] v, Layout lv) {
+        checkGroups(kn, B, H, G, T, dk, dv);
+        lq.check(kn, "q", q, B, H, T, dk);
+        lk.check(kn, "k", k, B, G, T, dk);
+        lv.check(kn, "v", v, B, G, T, dv);
+        lo.check(kn, "out", out, B, H, T, dv);
+        if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
     }
 
     /** A laid-out operand copied to contiguous (B, heads, T, d), for the scalar twins. */
