@@ -26,6 +26,37 @@ class KernelsTeamTest {
             }
     }
 
+    /**
+     * parallelChunks runs every chunk exactly once, for even and uneven owners' ranges; and when participant 0's
+     * chunks are slow, participant 1 finishes its own and takes some of 0's (the stealing that keeps threads busy).
+     */
+    @Test
+    void parallelChunksRunsEachChunkOnceAndTheFastParticipantSteals() {
+        for (int threads : new int[] {1, 2, 3})
+            for (int chunks : new int[] {0, 1, 2, 7, 64}) {
+                Kernels.setThreads(threads);
+                AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(1, chunks));
+                Kernels.parallelChunks(chunks, threads, (s, i) -> runs.incrementAndGet(i));
+                for (int i = 0; i < chunks; i++) assertEquals(1, runs.get(i), "chunk " + i + " of " + chunks + " on " + threads + " threads");
+            }
+        Kernels.setThreads(2);
+        AtomicIntegerArray runs = new AtomicIntegerArray(12), by = new AtomicIntegerArray(12);
+        java.util.Set<Thread> threadsSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Kernels.parallelChunks(new int[] {0, 6, 12}, (s, i) -> {
+            if (i < 6) try { Thread.sleep(20); } catch (InterruptedException e) { throw new RuntimeException(e); }
+            runs.incrementAndGet(i);
+            by.set(i, s);
+            threadsSeen.add(Thread.currentThread());
+        });
+        int stolen = 0;
+        for (int i = 0; i < 12; i++) {
+            assertEquals(1, runs.get(i), "chunk " + i);
+            if (i < 6 && by.get(i) == 1) stolen++;
+        }
+        // (if the worker never got a slice, one thread ran both participants in turn and nothing could be stolen)
+        if (threadsSeen.size() == 2) assertTrue(stolen >= 1, "participant 1 took none of participant 0's slow chunks");
+    }
+
     @Test
     void anErrorInAWorkerSliceReachesTheCallerAndTheTeamStaysUsable() {
         Kernels.setThreads(2);
