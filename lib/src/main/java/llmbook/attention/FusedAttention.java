@@ -106,7 +106,9 @@ public final class FusedAttention {
                 Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, Attention.Layout.columns(qCol, T * wq, wq, dk),
                         dK, Attention.Layout.columns(kCol, T * wk, wk, dk), dV, Attention.Layout.columns(vCol, T * wv, wv, dv), g, ly,
                         q.data(), lq, k.data(), lk, v.data(), lv, y, ly, lse);
-                for (float[] a : new float[][] {dq, dK, dV}) if (a.length != 0 && isScratch(a, gq, gk, gv)) Buffers.recycle(a);
+                if (!gq.requiresGrad()) Buffers.recycle(dq);     // scratch from grad(): an input that wants no gradient
+                if (!gk.requiresGrad()) Buffers.recycle(dK);
+                if (!gv.requiresGrad()) Buffers.recycle(dV);
                 return;
             }
             float[] dq = Buffers.zeroed(B * H * T * dk), dK = Buffers.zeroed(B * G * T * dk), dV = Buffers.zeroed(B * G * T * dv);
@@ -138,12 +140,6 @@ public final class FusedAttention {
 
     /** x's gradient buffer (zeros, new) when x wants one, else zeroed scratch of n floats the kernel may write. */
     private static float[] grad(Tensor x, int n) { return x.requiresGrad() ? x.gradBuffer() : Buffers.zeroed(n); }
-
-    /** Whether {@code a} is scratch from {@link #grad} rather than one of the tensors' gradient buffers. */
-    private static boolean isScratch(float[] a, Tensor... ts) {
-        for (Tensor t : ts) if (t.requiresGrad() && t.gradBuffer() == a) return false;
-        return true;
-    }
 
     /**
      * An encoder's attention under a padding mask, for inference: q (B, T, H·d_k), k (B, T, G·d_k), v (B, T, G·d_v) →

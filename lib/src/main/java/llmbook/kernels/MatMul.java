@@ -42,10 +42,24 @@ public final class MatMul {
      * instead of in a second pass over y.
      */
     public static void linear(float[] y, int yOff, float[] x, int xOff, float[] w, int wo, int rows, int in, int out, float[] bias, int bo) {
+        linear(y, yOff, x, xOff, w, wo, null, rows, in, out, bias, bo);
+    }
+
+    /**
+     * As above, with W also given packed ({@link #pack} of the same W, or null): the micro-kernel reads those panels
+     * instead of packing W again, as {@link #matmul(float[], int, float[], int, float[], int, Packed, int, boolean)} does.
+     */
+    public static void linear(float[] y, int yOff, float[] x, int xOff, float[] w, int wo, Packed packed, int rows, int in, int out,
+                              float[] bias, int bo) {
         check("MatMul.linear", y, yOff, x, xOff, w, wo, rows, in, out);
+        if (packed != null && (packed.rows() != out || packed.cols() != in))
+            throw new IllegalArgumentException("MatMul.linear: W is " + out + "×" + in + " but its packed copy is " + packed.rows() + "×" + packed.cols());
         if (bias != null && Kernels.outside(bias, bo, out)) Kernels.checkArray("MatMul.linear", "bias (out=" + out + ")", bias, bo, out);
         record(rows, in, out, false, true, false);
-        if (Kernels.usingVector()) { MatMulVector.matmul(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false, null, bias, bo); return; }
+        if (Kernels.usingVector()) {
+            MatMulVector.matmul(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false, packed == null ? null : packed.panels(), bias, bo);
+            return;
+        }
         matmulUnchecked(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false);
         if (bias != null) for (int r = 0; r < rows; r++) Blas.axpyUnchecked(1f, bias, bo, y, yOff + r * out, out);
     }

@@ -50,19 +50,18 @@ public final class AdamW extends Optimizer {
     @Override
     public void step() {
         t++;
-        java.util.List<Tensor> ps = new java.util.ArrayList<>();
-        java.util.List<Float> wd = new java.util.ArrayList<>();
-        for (ParamGroup group : groups)
-            for (Tensor p : group.params()) if (p.grad() != null) { ps.add(p); wd.add(group.weightDecay()); }
-        int k = ps.size();
+        int k = 0;                                      // tensors with a gradient
+        for (ParamGroup group : groups) for (Tensor p : group.params()) if (p.hasGrad()) k++;
         float[][] pd = new float[k][], gd = new float[k][], m = new float[k][], v = new float[k][];
         int[] n = new int[k];
         float[] decay = new float[k];
-        for (int i = 0; i < k; i++) {
-            Tensor p = ps.get(i);
-            float[][] mv = state.computeIfAbsent(p, x -> new float[][] {new float[x.numel()], new float[x.numel()]});
-            pd[i] = p.data(); gd[i] = p.grad().data(); m[i] = mv[0]; v[i] = mv[1]; n[i] = p.numel(); decay[i] = wd.get(i);
-        }
+        int i = 0;
+        for (ParamGroup group : groups)
+            for (Tensor p : group.params()) {
+                if (!p.hasGrad()) continue;
+                float[][] mv = state.computeIfAbsent(p, x -> new float[][] {new float[x.numel()], new float[x.numel()]});
+                pd[i] = p.data(); gd[i] = p.grad().data(); m[i] = mv[0]; v[i] = mv[1]; n[i] = p.numel(); decay[i++] = group.weightDecay();
+            }
         llmbook.kernels.AdamW.stepAll(pd, gd, m, v, n, decay, lr, beta1, beta2, eps, t);   // all tensors in one parallel region
     }
 }

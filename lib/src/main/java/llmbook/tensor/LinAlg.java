@@ -1,7 +1,5 @@
 package llmbook.tensor;
 
-import llmbook.kernels.Blas;
-import llmbook.kernels.Kernels;
 import llmbook.kernels.MatMul;
 
 /**
@@ -160,13 +158,7 @@ public final class LinAlg {
         MatMul.Packed packed = rows == 1 || MatMul.matmulReadsPacked(in) ? FrozenWeights.packed(W) : null;   // inside a frozenWeights scope
         if (rows == 1 && packed != null) MatMul.matvec(y, 0, packed, X.data, X.offset, B == null ? null : B.data, B == null ? 0 : B.offset);
         else if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
-        else if (packed != null) MatMul.matmul(y, 0, X.data, X.offset, W.data, W.offset, packed, rows, false);  // same bits, W not packed again
-        else MatMul.linear(y, 0, X.data, X.offset, W.data, W.offset, rows, in, out, B == null ? null : B.data, B == null ? 0 : B.offset);
-        if (B != null && rows != 1 && packed != null) {                  // rows are independent: split them
-            float[] bd = B.data;
-            int bo = B.offset;
-            Kernels.parallelRange(rows, 256, (r0, r1) -> addBias(y, bd, bo, r0, r1, out));
-        }
+        else MatMul.linear(y, 0, X.data, X.offset, W.data, W.offset, packed, rows, in, out, B == null ? null : B.data, B == null ? 0 : B.offset);
         Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
         final int fr = rows;
         return t.onBackward(g -> {
@@ -175,15 +167,6 @@ public final class LinAlg {
             MatMul.linearBackward(dx, !first, W.requiresGrad ? W.gradBuffer() : null, B != null && B.requiresGrad ? B.gradBuffer() : null,
                     g, X.data, X.offset, W.data, W.offset, fr, in, out);   // dx (+)= dy·W, dW += dyᵀ·x, db += Σ_rows dy
         });
-    }
-
-    /**
-     * y[r·n + j] += b[bo + j] for rows r0 ≤ r < r1, a row at a time through {@link Blas#axpy} with α = 1 (1·b + y is
-     * exact before its one rounding, so the same floats as y + b); the kernel's vectors ran 1.3–2× faster than the
-     * loop the JIT vectorised itself, on 2048 rows of 128 and 512.
-     */
-    private static void addBias(float[] y, float[] b, int bo, int r0, int r1, int n) {
-        for (int r = r0; r < r1; r++) Blas.axpy(1f, b, bo, y, r * n, n);
     }
 
     private static int[] pad2(int[] batch) {

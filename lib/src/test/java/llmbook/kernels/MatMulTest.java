@@ -113,6 +113,9 @@ class MatMulTest {
             Kernels.setThreads(2);
             MatMul.linear(y2, 0, a, 0, b, 0, m, k, n, bias, 3);
             assertArrayEquals(y1, y2, "linear " + m + "x" + k + "x" + n + " with its bias");
+            float[] y4 = new float[m * n];
+            MatMul.linear(y4, 0, a, 0, b, 0, MatMul.pack(b, 0, n, k), m, k, n, bias, 3);
+            assertArrayEquals(y1, y4, "linear " + m + "x" + k + "x" + n + " with W packed beforehand and its bias");
             Kernels.useVector(false);
             MatMul.linear(y3, 0, a, 0, b, 0, m, k, n, bias, 3);
             Kernels.useVector(true);
@@ -120,6 +123,9 @@ class MatMulTest {
         }
         var e = assertThrows(IllegalArgumentException.class, () -> MatMul.linear(new float[6], 0, new float[6], 0, new float[6], 0, 2, 3, 2, new float[1], 0));
         assertTrue(e.getMessage().contains("bias (out=2)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MatMul.linear(new float[6], 0, new float[6], 0, new float[6], 0,
+                MatMul.pack(new float[6], 0, 3, 2), 2, 3, 2, null, 0));
+        assertTrue(e.getMessage().contains("W is 2×3 but its packed copy is 3×2"), e.getMessage());
     }
 
     /**
