@@ -21,6 +21,12 @@ final class AttentionVector {
     private static final int L = Vec.L;
     /** Query rows processed together, sharing every load of k and v. */
     static final int R = 4;
+    /**
+     * Whether a whole head's backward keeps all its rows' probabilities and score gradients and sums dK, dV key block by
+     * key block afterwards ({@code addOuterRows}); off, it adds them row block by row block ({@code addOuter4}). The
+     * same bits either way: tests switch it off to compare.
+     */
+    static boolean keepRows = true;
     /** Below this many score entries (T²/2·d multiply-adds), one thread. */
     static final long PARALLEL_MIN = 1L << 19;
 
@@ -101,20 +107,22 @@ final class AttentionVector {
      */
     private static void forwardRows(float[] out, int outOff, int ldo, float[] lse, int lseOff, float[] q, int qOff, int ldq, float[] kT, int ld,
                                     float[] v, int vOff, int ldv, int T, int dk, int dv, float scale, int i0, int i1) {
-        float[] row = scratch(0, ld), rows4 = scratch(2, R * ld);
+        float[] row = scratch(0, ld), rows4 = scratch(2, R * ld), lanes = new float[R * L], maxs = new float[R], sums = new float[R];
         int i = i0;
         for (; i + R <= i1; i += R) {                        // R query rows share every load of k and v
             int n = i + R, nv = roundUpL(n);                 // scores to a whole number of vectors (no scalar tail)
-            scores4(rows4, ld, kT, ld, q, qOff + i * ldq, ldq, dk, nv, scale);
+            scores4(rows4, 0, ld, kT, ld, q, qOff + i * ldq, ldq, dk, nv, scale);
+            for (int r = 0; r < R; r++)                      // row i+r sees keys 0..i+r; mask the rest
+                for (int j = i + r + 1; j < nv; j++) rows4[r * ld + j] = Float.NEGATIVE_INFINITY;
+            Vec.max4(rows4, 0, ld, nv, maxs);                // the masked −∞ change no maximum
+            for (int r = 0; r < R; r++)                      // masked entries become exactly 0
+                Vec.expShiftLanes(rows4, r * ld, rows4, r * ld, nv, maxs[r], lanes, r * L);
+            Vec.sumLanes4(lanes, sums);                      // the four rows' sums, each in lane order
             for (int r = 0; r < R; r++) {
-                int ro = r * ld, nr = i + r + 1;             // row i+r sees keys 0..i+r; mask the rest
-                for (int j = nr; j < nv; j++) rows4[ro + j] = Float.NEGATIVE_INFINITY;
-                float max = Vec.max(rows4, ro, nr);
-                float sum = Vec.expShift(rows4, ro, rows4, ro, nv, max);     // masked entries become exactly 0
-                lse[lseOff + i + r] = max + (float) Math.log(sum);
-                Vec.scaleShift(rows4, ro, rows4, ro, nr, 1f / sum, 0f);
+                lse[lseOff + i + r] = maxs[r] + (float) Math.log(sums[r]);
+                Vec.scaleShift(rows4, r * ld, rows4, r * ld, nv, 1f / sums[r], 0f);   // masked zeros stay zero
             }
-            weightedSum4(out, outOff + i * ldo, ldo, false, rows4, ld, n, v, vOff, ldv, dv);
+            weightedSum4(out, outOff + i * ldo, ldo, false, rows4, 0, ld, n, v, vOff, ldv, dv);
         }
         for (; i < i1; i++) {
             int n = i + 1;
@@ -182,33 +190,107 @@ final class AttentionVector {
                                      float[] kT, float[] vT, int ld, float[] out, int outOff, int ldo,
                                      float[] lse, int lseOff, int T, int dk, int dv, float scale, int i0, int i1) {
         float[] p = scratch(0, ld), ds = scratch(1, ld);
-        float[] p4 = scratch(2, R * ld), ds4 = scratch(3, R * ld);
+        // Whole heads of whole row blocks keep every row's probabilities and score gradients (T rows, stride ld), and
+        // dK, dV are summed afterwards key block by key block in registers (addOuterRows); otherwise each row block
+        // adds into them at once (addOuter4). Both add the rows into each key in the same order: the same bits.
+        boolean keep = keepRows && i0 == 0 && i1 == T && T % R == 0 && dk % L == 0 && dv % L == 0;
+        float[] pAll = scratch(2, (keep ? T : R) * ld), dsAll = scratch(3, (keep ? T : R) * ld);
+        float[] rowDots = rowDots(dout, doutOff, ldg, out, outOff, ldo, dv, i0, i1);          // D_i = dout_i·out_i
         int i = i0;
         for (; i + R <= i1; i += R) {
-            int n = i + R, nv = roundUpL(n), qi = qOff + i * ldq, gi = doutOff + i * ldg;
-            scores4(p4, ld, kT, ld, q, qi, ldq, dk, nv, scale);
-            scores4(ds4, ld, vT, ld, dout, gi, ldg, dv, nv, 1f);                    // dp_ij = dout_i·v_j
+            int n = i + R, nv = roundUpL(n), qi = qOff + i * ldq, gi = doutOff + i * ldg, o = keep ? i * ld : 0;
+            scores4(pAll, o, ld, kT, ld, q, qi, ldq, dk, nv, scale);
+            scores4(dsAll, o, ld, vT, ld, dout, gi, ldg, dv, nv, 1f);                       // dp_ij = dout_i·v_j
             for (int r = 0; r < R; r++) {
-                int ro = r * ld;
-                for (int j = i + r + 1; j < nv; j++) p4[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
-                Vec.expShiftStore(p4, ro, p4, ro, nv, lse[lseOff + i + r]);   // p_ij = exp(s_ij − lse_i), 0 if masked
-                float rowDot = Vec.dot(dout, gi + r * ldg, out, outOff + (i + r) * ldo, dv);
-                softmaxGrad(ds4, ro, p4, ro, nv, rowDot, scale);
+                int ro = o + r * ld;
+                for (int j = i + r + 1; j < nv; j++) pAll[ro + j] = Float.NEGATIVE_INFINITY;  // causal mask
+                Vec.expShiftStore(pAll, ro, pAll, ro, nv, lse[lseOff + i + r]);   // p_ij = exp(s_ij − lse_i), 0 if masked
+                softmaxGrad(dsAll, ro, pAll, ro, nv, rowDots[i - i0 + r], scale);
             }
-            weightedSum4(dq, dqOff + i * lddq, lddq, true, ds4, ld, n, k, kOff, ldk, dk);  // dq_i += Σ_j ds_ij k_j
-            addOuter4(dkS, dkO, lddk, ds4, ld, n, q, qi, ldq, dk);                      // dk_j += Σ_i ds_ij q_i
-            addOuter4(dvS, dvO, lddv, p4, ld, n, dout, gi, ldg, dv);                    // dv_j += Σ_i p_ij dout_i
+            weightedSum4(dq, dqOff + i * lddq, lddq, true, dsAll, o, ld, n, k, kOff, ldk, dk);  // dq_i += Σ_j ds_ij k_j
+            if (!keep) {
+                addOuter4(dkS, dkO, lddk, dsAll, ld, n, q, qi, ldq, dk);                      // dk_j += Σ_i ds_ij q_i
+                addOuter4(dvS, dvO, lddv, pAll, ld, n, dout, gi, ldg, dv);                    // dv_j += Σ_i p_ij dout_i
+            }
+        }
+        if (keep) {
+            addOuterRows(dkS, dkO, lddk, dsAll, ld, T, q, qOff, ldq, dk);                     // dk_j += Σ_i ds_ij q_i
+            addOuterRows(dvS, dvO, lddv, pAll, ld, T, dout, doutOff, ldg, dv);                // dv_j += Σ_i p_ij dout_i
         }
         for (; i < i1; i++) {
             int n = i + 1, qi = qOff + i * ldq, gi = doutOff + i * ldg;
             scores(p, kT, ld, q, qi, dk, n, scale);
             Vec.expShiftStore(p, 0, p, 0, n, lse[lseOff + i]);            // p_ij = exp(s_ij − lse_i)
             scores(ds, vT, ld, dout, gi, dv, n, 1f);                        // dp_ij = dout_i·v_j
-            float rowDot = Vec.dot(dout, gi, out, outOff + i * ldo, dv);    // D_i = dout_i·out_i
-            softmaxGrad(ds, 0, p, 0, n, rowDot, scale);                   // ds_ij = scale·p_ij·(dp_ij − D_i)
+            softmaxGrad(ds, 0, p, 0, n, rowDots[i - i0], scale);          // ds_ij = scale·p_ij·(dp_ij − D_i)
             weightedSum(dq, dqOff + i * lddq, true, ds, n, 1f, k, kOff, dk, ldk);   // dq_i += Σ_j ds_ij k_j
             addOuter(dkS, dkO, lddk, ds, n, q, qi, dk);                            // dk_j += ds_ij q_i
             addOuter(dvS, dvO, lddv, p, n, dout, gi, dv);                          // dv_j += p_ij dout_i
+        }
+    }
+
+    /**
+     * D_i = dout_i·out_i for rows i0 ≤ i < i1, in one pass before the rows' other work (the loads stream instead of
+     * stalling each row block); four rows' lane sums side by side when dv is whole vectors. Each is {@link Vec#dot}'s value.
+     */
+    private static float[] rowDots(float[] dout, int go, int ldg, float[] out, int oo, int ldo, int dv, int i0, int i1) {
+        float[] d = new float[i1 - i0], lanes = new float[R * L], four = new float[R];
+        int i = i0;
+        if (dv % L == 0) {
+            for (; i + R <= i1; i += R) {
+                for (int r = 0; r < R; r++) Vec.dotLanes(dout, go + (i + r) * ldg, out, oo + (i + r) * ldo, dv, lanes, r * L);
+                Vec.sumLanes4(lanes, four);
+                System.arraycopy(four, 0, d, i - i0, R);
+            }
+        }
+        for (; i < i1; i++) d[i - i0] = Vec.dot(dout, go + i * ldg, out, oo + i * ldo, dv);
+        return d;
+    }
+
+    /**
+     * g[go + j·ldg + c] += Σ_i a[i·lda + j]·x[xo + i·ldx + c] for every key j < T and c < d (d whole vectors), the rows
+     * i taken in order from the first of j's block of R keys: the sums {@link #addOuter4} makes row block by row block
+     * (the block's earlier rows add the masked zeros), here with each block of R keys held in registers over all
+     * rows, so g is loaded and stored once instead of once per row block.
+     */
+    private static void addOuterRows(float[] g, int go, int ldg, float[] a, int lda, int T, float[] x, int xo, int ldx, int d) {
+        for (int j = 0; j < T; j += R) {
+            int c = 0;
+            for (; c <= d - 2 * L; c += 2 * L) {
+                int g0 = go + j * ldg + c, g1 = g0 + ldg, g2 = g1 + ldg, g3 = g2 + ldg;
+                FloatVector a0 = FloatVector.fromArray(S, g, g0), b0 = FloatVector.fromArray(S, g, g0 + L);
+                FloatVector a1 = FloatVector.fromArray(S, g, g1), b1 = FloatVector.fromArray(S, g, g1 + L);
+                FloatVector a2 = FloatVector.fromArray(S, g, g2), b2 = FloatVector.fromArray(S, g, g2 + L);
+                FloatVector a3 = FloatVector.fromArray(S, g, g3), b3 = FloatVector.fromArray(S, g, g3 + L);
+                for (int i = j, ai = j * lda + j, xi = xo + j * ldx + c; i < T; i++, ai += lda, xi += ldx) {
+                    FloatVector x0 = FloatVector.fromArray(S, x, xi), x1 = FloatVector.fromArray(S, x, xi + L);
+                    FloatVector w = FloatVector.broadcast(S, a[ai]);
+                    a0 = w.fma(x0, a0); b0 = w.fma(x1, b0);
+                    w = FloatVector.broadcast(S, a[ai + 1]);
+                    a1 = w.fma(x0, a1); b1 = w.fma(x1, b1);
+                    w = FloatVector.broadcast(S, a[ai + 2]);
+                    a2 = w.fma(x0, a2); b2 = w.fma(x1, b2);
+                    w = FloatVector.broadcast(S, a[ai + 3]);
+                    a3 = w.fma(x0, a3); b3 = w.fma(x1, b3);
+                }
+                a0.intoArray(g, g0); b0.intoArray(g, g0 + L);
+                a1.intoArray(g, g1); b1.intoArray(g, g1 + L);
+                a2.intoArray(g, g2); b2.intoArray(g, g2 + L);
+                a3.intoArray(g, g3); b3.intoArray(g, g3 + L);
+            }
+            for (; c < d; c += L) {
+                int g0 = go + j * ldg + c, g1 = g0 + ldg, g2 = g1 + ldg, g3 = g2 + ldg;
+                FloatVector a0 = FloatVector.fromArray(S, g, g0), a1 = FloatVector.fromArray(S, g, g1);
+                FloatVector a2 = FloatVector.fromArray(S, g, g2), a3 = FloatVector.fromArray(S, g, g3);
+                for (int i = j, ai = j * lda + j, xi = xo + j * ldx + c; i < T; i++, ai += lda, xi += ldx) {
+                    FloatVector x0 = FloatVector.fromArray(S, x, xi);
+                    a0 = FloatVector.broadcast(S, a[ai]).fma(x0, a0);
+                    a1 = FloatVector.broadcast(S, a[ai + 1]).fma(x0, a1);
+                    a2 = FloatVector.broadcast(S, a[ai + 2]).fma(x0, a2);
+                    a3 = FloatVector.broadcast(S, a[ai + 3]).fma(x0, a3);
+                }
+                a0.intoArray(g, g0); a1.intoArray(g, g1); a2.intoArray(g, g2); a3.intoArray(g, g3);
+            }
         }
     }
 
@@ -280,7 +362,7 @@ final class AttentionVector {
      * R = 4 rows of scores at once: s[r·T + j] = scale·Σ_c q[qo + r·ldq + c]·kT[c·ld + j] for j < n.
      * Per step c: two vectors of keys loaded once, four query values broadcast, eight multiply-adds.
      */
-    private static void scores4(float[] s, int T, float[] kT, int ld, float[] q, int qo, int ldq, int d, int n, float scale) {
+    private static void scores4(float[] s, int so, int T, float[] kT, int ld, float[] q, int qo, int ldq, int d, int n, float scale) {
         int j = 0;
         for (; j <= n - 4 * L; j += 4 * L) {                 // four vectors of keys: sixteen accumulators
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
@@ -299,10 +381,10 @@ final class AttentionVector {
                 x = FloatVector.broadcast(S, q[qo + 3 * ldq + c]);
                 a30 = x.fma(k0, a30); a31 = x.fma(k1, a31); a32 = x.fma(k2, a32); a33 = x.fma(k3, a33);
             }
-            a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L); a02.mul(scale).intoArray(s, j + 2 * L); a03.mul(scale).intoArray(s, j + 3 * L);
-            a10.mul(scale).intoArray(s, T + j); a11.mul(scale).intoArray(s, T + j + L); a12.mul(scale).intoArray(s, T + j + 2 * L); a13.mul(scale).intoArray(s, T + j + 3 * L);
-            a20.mul(scale).intoArray(s, 2 * T + j); a21.mul(scale).intoArray(s, 2 * T + j + L); a22.mul(scale).intoArray(s, 2 * T + j + 2 * L); a23.mul(scale).intoArray(s, 2 * T + j + 3 * L);
-            a30.mul(scale).intoArray(s, 3 * T + j); a31.mul(scale).intoArray(s, 3 * T + j + L); a32.mul(scale).intoArray(s, 3 * T + j + 2 * L); a33.mul(scale).intoArray(s, 3 * T + j + 3 * L);
+            a00.mul(scale).intoArray(s, so + j); a01.mul(scale).intoArray(s, so + j + L); a02.mul(scale).intoArray(s, so + j + 2 * L); a03.mul(scale).intoArray(s, so + j + 3 * L);
+            a10.mul(scale).intoArray(s, so + T + j); a11.mul(scale).intoArray(s, so + T + j + L); a12.mul(scale).intoArray(s, so + T + j + 2 * L); a13.mul(scale).intoArray(s, so + T + j + 3 * L);
+            a20.mul(scale).intoArray(s, so + 2 * T + j); a21.mul(scale).intoArray(s, so + 2 * T + j + L); a22.mul(scale).intoArray(s, so + 2 * T + j + 2 * L); a23.mul(scale).intoArray(s, so + 2 * T + j + 3 * L);
+            a30.mul(scale).intoArray(s, so + 3 * T + j); a31.mul(scale).intoArray(s, so + 3 * T + j + L); a32.mul(scale).intoArray(s, so + 3 * T + j + 2 * L); a33.mul(scale).intoArray(s, so + 3 * T + j + 3 * L);
         }
         for (; j <= n - 2 * L; j += 2 * L) {
             FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
@@ -318,10 +400,10 @@ final class AttentionVector {
                 x = FloatVector.broadcast(S, q[qo + 3 * ldq + c]);
                 a30 = x.fma(k0, a30); a31 = x.fma(k1, a31);
             }
-            a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L);
-            a10.mul(scale).intoArray(s, T + j); a11.mul(scale).intoArray(s, T + j + L);
-            a20.mul(scale).intoArray(s, 2 * T + j); a21.mul(scale).intoArray(s, 2 * T + j + L);
-            a30.mul(scale).intoArray(s, 3 * T + j); a31.mul(scale).intoArray(s, 3 * T + j + L);
+            a00.mul(scale).intoArray(s, so + j); a01.mul(scale).intoArray(s, so + j + L);
+            a10.mul(scale).intoArray(s, so + T + j); a11.mul(scale).intoArray(s, so + T + j + L);
+            a20.mul(scale).intoArray(s, so + 2 * T + j); a21.mul(scale).intoArray(s, so + 2 * T + j + L);
+            a30.mul(scale).intoArray(s, so + 3 * T + j); a31.mul(scale).intoArray(s, so + 3 * T + j + L);
         }
         for (; j <= n - L; j += L) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -332,22 +414,22 @@ final class AttentionVector {
                 a2 = FloatVector.broadcast(S, q[qo + 2 * ldq + c]).fma(k0, a2);
                 a3 = FloatVector.broadcast(S, q[qo + 3 * ldq + c]).fma(k0, a3);
             }
-            a0.mul(scale).intoArray(s, j);
-            a1.mul(scale).intoArray(s, T + j);
-            a2.mul(scale).intoArray(s, 2 * T + j);
-            a3.mul(scale).intoArray(s, 3 * T + j);
+            a0.mul(scale).intoArray(s, so + j);
+            a1.mul(scale).intoArray(s, so + T + j);
+            a2.mul(scale).intoArray(s, so + 2 * T + j);
+            a3.mul(scale).intoArray(s, so + 3 * T + j);
         }
         for (; j < n; j++) {
             for (int r = 0; r < R; r++) {
                 float a = 0f;
                 for (int c = 0; c < d; c++) a += q[qo + r * ldq + c] * kT[c * ld + j];
-                s[r * T + j] = a * scale;
+                s[so + r * T + j] = a * scale;
             }
         }
     }
 
     /** R = 4 rows: o[oo + r·ldo + c] (+)= Σ_{j<n} p[r·T + j]·x[xo + j·ldx + c]; each x row is loaded once for all four. */
-    private static void weightedSum4(float[] o, int oo, int ldo, boolean add, float[] p, int T, int n, float[] x, int xo, int ldx, int d) {
+    private static void weightedSum4(float[] o, int oo, int ldo, boolean add, float[] p, int po, int T, int n, float[] x, int xo, int ldx, int d) {
         int c = 0;
         for (; c <= d - 2 * L; c += 2 * L) {                 // two vectors of columns share every broadcast of p
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -359,20 +441,20 @@ final class AttentionVector {
                 int r0 = xo + j * ldx + c, r1 = r0 + ldx;
                 FloatVector v0 = FloatVector.fromArray(S, x, r0), v1 = FloatVector.fromArray(S, x, r1);
                 FloatVector w0 = FloatVector.fromArray(S, x, r0 + L), w1 = FloatVector.fromArray(S, x, r1 + L);
-                FloatVector p0 = FloatVector.broadcast(S, p[j]), p1 = FloatVector.broadcast(S, p[T + j]);
-                FloatVector p2 = FloatVector.broadcast(S, p[2 * T + j]), p3 = FloatVector.broadcast(S, p[3 * T + j]);
+                FloatVector p0 = FloatVector.broadcast(S, p[po + j]), p1 = FloatVector.broadcast(S, p[po + T + j]);
+                FloatVector p2 = FloatVector.broadcast(S, p[po + 2 * T + j]), p3 = FloatVector.broadcast(S, p[po + 3 * T + j]);
                 a0 = p0.fma(v0, a0); a1 = p1.fma(v0, a1); a2 = p2.fma(v0, a2); a3 = p3.fma(v0, a3);
                 e0 = p0.fma(w0, e0); e1 = p1.fma(w0, e1); e2 = p2.fma(w0, e2); e3 = p3.fma(w0, e3);
-                p0 = FloatVector.broadcast(S, p[j + 1]); p1 = FloatVector.broadcast(S, p[T + j + 1]);
-                p2 = FloatVector.broadcast(S, p[2 * T + j + 1]); p3 = FloatVector.broadcast(S, p[3 * T + j + 1]);
+                p0 = FloatVector.broadcast(S, p[po + j + 1]); p1 = FloatVector.broadcast(S, p[po + T + j + 1]);
+                p2 = FloatVector.broadcast(S, p[po + 2 * T + j + 1]); p3 = FloatVector.broadcast(S, p[po + 3 * T + j + 1]);
                 b0 = p0.fma(v1, b0); b1 = p1.fma(v1, b1); b2 = p2.fma(v1, b2); b3 = p3.fma(v1, b3);
                 f0 = p0.fma(w1, f0); f1 = p1.fma(w1, f1); f2 = p2.fma(w1, f2); f3 = p3.fma(w1, f3);
             }
             if (j < n) {
                 int r0 = xo + j * ldx + c;
                 FloatVector v0 = FloatVector.fromArray(S, x, r0), w0 = FloatVector.fromArray(S, x, r0 + L);
-                FloatVector p0 = FloatVector.broadcast(S, p[j]), p1 = FloatVector.broadcast(S, p[T + j]);
-                FloatVector p2 = FloatVector.broadcast(S, p[2 * T + j]), p3 = FloatVector.broadcast(S, p[3 * T + j]);
+                FloatVector p0 = FloatVector.broadcast(S, p[po + j]), p1 = FloatVector.broadcast(S, p[po + T + j]);
+                FloatVector p2 = FloatVector.broadcast(S, p[po + 2 * T + j]), p3 = FloatVector.broadcast(S, p[po + 3 * T + j]);
                 a0 = p0.fma(v0, a0); a1 = p1.fma(v0, a1); a2 = p2.fma(v0, a2); a3 = p3.fma(v0, a3);
                 e0 = p0.fma(w0, e0); e1 = p1.fma(w0, e1); e2 = p2.fma(w0, e2); e3 = p3.fma(w0, e3);
             }
@@ -399,21 +481,21 @@ final class AttentionVector {
             int j = 0;
             for (; j <= n - 2; j += 2) {
                 FloatVector v0 = FloatVector.fromArray(S, x, xo + j * ldx + c), v1 = FloatVector.fromArray(S, x, xo + (j + 1) * ldx + c);
-                a0 = FloatVector.broadcast(S, p[j]).fma(v0, a0);
-                a1 = FloatVector.broadcast(S, p[T + j]).fma(v0, a1);
-                a2 = FloatVector.broadcast(S, p[2 * T + j]).fma(v0, a2);
-                a3 = FloatVector.broadcast(S, p[3 * T + j]).fma(v0, a3);
-                b0 = FloatVector.broadcast(S, p[j + 1]).fma(v1, b0);
-                b1 = FloatVector.broadcast(S, p[T + j + 1]).fma(v1, b1);
-                b2 = FloatVector.broadcast(S, p[2 * T + j + 1]).fma(v1, b2);
-                b3 = FloatVector.broadcast(S, p[3 * T + j + 1]).fma(v1, b3);
+                a0 = FloatVector.broadcast(S, p[po + j]).fma(v0, a0);
+                a1 = FloatVector.broadcast(S, p[po + T + j]).fma(v0, a1);
+                a2 = FloatVector.broadcast(S, p[po + 2 * T + j]).fma(v0, a2);
+                a3 = FloatVector.broadcast(S, p[po + 3 * T + j]).fma(v0, a3);
+                b0 = FloatVector.broadcast(S, p[po + j + 1]).fma(v1, b0);
+                b1 = FloatVector.broadcast(S, p[po + T + j + 1]).fma(v1, b1);
+                b2 = FloatVector.broadcast(S, p[po + 2 * T + j + 1]).fma(v1, b2);
+                b3 = FloatVector.broadcast(S, p[po + 3 * T + j + 1]).fma(v1, b3);
             }
             if (j < n) {
                 FloatVector v0 = FloatVector.fromArray(S, x, xo + j * ldx + c);
-                a0 = FloatVector.broadcast(S, p[j]).fma(v0, a0);
-                a1 = FloatVector.broadcast(S, p[T + j]).fma(v0, a1);
-                a2 = FloatVector.broadcast(S, p[2 * T + j]).fma(v0, a2);
-                a3 = FloatVector.broadcast(S, p[3 * T + j]).fma(v0, a3);
+                a0 = FloatVector.broadcast(S, p[po + j]).fma(v0, a0);
+                a1 = FloatVector.broadcast(S, p[po + T + j]).fma(v0, a1);
+                a2 = FloatVector.broadcast(S, p[po + 2 * T + j]).fma(v0, a2);
+                a3 = FloatVector.broadcast(S, p[po + 3 * T + j]).fma(v0, a3);
             }
             int o0 = oo + c;
             if (add) {
@@ -431,7 +513,7 @@ final class AttentionVector {
         for (; c < d; c++)
             for (int r = 0; r < R; r++) {
                 float a = 0f;
-                for (int j = 0; j < n; j++) a += p[r * T + j] * x[xo + j * ldx + c];
+                for (int j = 0; j < n; j++) a += p[po + r * T + j] * x[xo + j * ldx + c];
                 if (add) o[oo + r * ldo + c] += a;
                 else o[oo + r * ldo + c] = a;
             }

@@ -225,6 +225,72 @@ final class Vec {
         return s;
     }
 
+    /**
+     * {@link #expShift} for n a multiple of L that leaves its sum unfinished: the vector whose lanes expShift adds in
+     * lane order is stored at lanes[lo .. lo + L), for {@link #sumLanes4} to finish four rows' sums side by side (one
+     * row's sixteen dependent additions were a fifth of attention's forward). Same values, same sums, same bits.
+     */
+    static void expShiftLanes(float[] y, int yo, float[] x, int xo, int n, float shift, float[] lanes, int lo) {
+        if (n % L != 0) throw new IllegalArgumentException("expShiftLanes: n = " + n + " is not a multiple of " + L);
+        FloatVector a = FloatVector.zero(S), b = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            FloatVector e = expNonPositive(FloatVector.fromArray(S, x, xo + i).sub(shift));
+            e.intoArray(y, yo + i);
+            FloatVector t = a.add(e);
+            a = b;
+            b = t;
+        }
+        a.add(b).intoArray(lanes, lo);
+    }
+
+    /** max[r] = the maximum of row r for four rows ld apart from o, n a multiple of L (any order gives the same maximum). */
+    static void max4(float[] x, int o, int ld, int n, float[] max) {
+        if (n % L != 0 || n == 0) throw new IllegalArgumentException("max4: n = " + n + " is not a positive multiple of " + L);
+        FloatVector m0 = FloatVector.fromArray(S, x, o), m1 = FloatVector.fromArray(S, x, o + ld);
+        FloatVector m2 = FloatVector.fromArray(S, x, o + 2 * ld), m3 = FloatVector.fromArray(S, x, o + 3 * ld);
+        for (int i = L; i < n; i += L) {
+            int i0 = o + i;
+            m0 = m0.max(FloatVector.fromArray(S, x, i0));
+            m1 = m1.max(FloatVector.fromArray(S, x, i0 + ld));
+            m2 = m2.max(FloatVector.fromArray(S, x, i0 + 2 * ld));
+            m3 = m3.max(FloatVector.fromArray(S, x, i0 + 3 * ld));
+        }
+        max[0] = m0.reduceLanes(MAX); max[1] = m1.reduceLanes(MAX); max[2] = m2.reduceLanes(MAX); max[3] = m3.reduceLanes(MAX);
+    }
+
+    /**
+     * {@link #dot}'s vector for n a multiple of L, stored at lanes[lo .. lo + L) instead of summed: {@link #sumLanes4}
+     * then gives dot's value for four rows at once.
+     */
+    static void dotLanes(float[] a, int ao, float[] b, int bo, int n, float[] lanes, int lo) {
+        if (n % L != 0) throw new IllegalArgumentException("dotLanes: n = " + n + " is not a multiple of " + L);
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - 4 * L; i += 4 * L) {
+            s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
+            s1 = FloatVector.fromArray(S, a, ao + i + L).fma(FloatVector.fromArray(S, b, bo + i + L), s1);
+            s2 = FloatVector.fromArray(S, a, ao + i + 2 * L).fma(FloatVector.fromArray(S, b, bo + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, ao + i + 3 * L).fma(FloatVector.fromArray(S, b, bo + i + 3 * L), s3);
+        }
+        for (; i < n; i += L) s0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), s0);
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, lo);
+    }
+
+    /**
+     * sums[r] = the lanes of lanes[r·L .. r·L + L) added in lane order from 0 ({@link #sumLanes}'s order), for r < 4:
+     * four independent chains interleaved, so the processor overlaps them instead of waiting on each addition.
+     */
+    static void sumLanes4(float[] lanes, float[] sums) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        for (int l = 0; l < L; l++) {
+            s0 += lanes[l];
+            s1 += lanes[L + l];
+            s2 += lanes[2 * L + l];
+            s3 += lanes[3 * L + l];
+        }
+        sums[0] = s0; sums[1] = s1; sums[2] = s2; sums[3] = s3;
+    }
+
     /** y[yo+i] = exp(x[xo+i] − shift) for a shift ≥ every x: {@link #expShift}'s values, without the sum nobody reads. */
     static void expShiftStore(float[] y, int yo, float[] x, int xo, int n, float shift) {
         int i = 0;

@@ -106,6 +106,42 @@ class DecodeKernelsTest {
         assertTrue(e.getMessage().contains("v (B×heads×T×d=2×1×5×8)") && e.getMessage().contains("240"), e.getMessage());
     }
 
+    /**
+     * A whole head's backward with T a multiple of 4 and whole-vector widths keeps every row's probabilities and sums
+     * dK, dV afterwards in registers; it gives the bits of the row-block-by-row-block sums, on top of existing
+     * gradients too, for MHA and GQA, at the packed column layout and on 1 and 2 threads.
+     */
+    @Test
+    void keptRowsBackwardGivesTheBitsOfRowBlockSums() {
+        Random r = new Random(9);
+        int B = 2, H = 4, L = Vec.L;
+        try {
+            for (int[] gtd : new int[][] {{4, 16, L}, {2, 32, 2 * L}, {1, 8, 3 * L}, {2, 128, 2 * L}}) {
+                int G = gtd[0], T = gtd[1], d = gtd[2], w = (H + 2 * G) * d;
+                float[] x = rand(r, B * T * w), g = rand(r, B * T * H * d), start = rand(r, B * T * w);
+                Attention.Layout ly = Attention.Layout.columns(0, T * H * d, H * d, d);
+                Attention.Layout lq = Attention.Layout.columns(0, T * w, w, d), lk = Attention.Layout.columns(H * d, T * w, w, d),
+                        lv = Attention.Layout.columns((H + G) * d, T * w, w, d);
+                float[] y = new float[B * T * H * d], lse = new float[B * H * T];
+                Attention.groupedForward(B, H, G, T, d, d, 0.2f, y, ly, lse, x, lq, x, lk, x, lv);
+                float[][] gx = new float[3][];
+                for (int run = 0; run < 3; run++) {          // 0: row blocks, 1: kept rows, 2: kept rows on 2 threads
+                    AttentionVector.keepRows = run > 0;
+                    Kernels.setThreads(run == 2 ? 2 : 1);
+                    gx[run] = start.clone();                 // gradients that already hold something: added to
+                    Attention.groupedBackward(B, H, G, T, d, d, 0.2f, gx[run], lq, gx[run], lk, gx[run], lv, g, ly,
+                            x, lq, x, lk, x, lv, y, ly, lse);
+                }
+                String what = "G=" + G + " T=" + T + " d=" + d;
+                assertArrayEquals(gx[0], gx[1], what + ": kept rows differ from row blocks");
+                assertArrayEquals(gx[1], gx[2], what + ": 2 threads differ from 1");
+                assertTrue(!java.util.Arrays.equals(gx[0], start), what + ": nothing was added");
+            }
+        } finally {
+            AttentionVector.keepRows = true;
+        }
+    }
+
     /** Heads n of width d from column col of rows (width w, from off) of B sequences of T, as (B, n, T, d). */
     private static float[] heads(float[] a, int off, int T, int w, int col, int B, int n, int d) {
         float[] h = new float[B * n * T * d];

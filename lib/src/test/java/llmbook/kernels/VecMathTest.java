@@ -141,4 +141,41 @@ class VecMathTest {
             assertEquals(Float.floatToIntBits(sum), Float.floatToIntBits(Vec.expShiftSum(x, 3, n, shift)), "expShiftSum, n = " + n);
         }
     }
+    /**
+     * The four-rows-at-once helpers of attention give the one-row functions' bits: max4 = max, expShiftLanes then
+     * sumLanes4 = expShift (values and sum), dotLanes then sumLanes4 = dot; lengths that are not whole vectors are refused.
+     */
+    @Test
+    void fourRowHelpersGiveTheOneRowBits() {
+        java.util.Random r = new java.util.Random(4);
+        int L = Vec.L, ld = 9 * L + 3;
+        for (int n : new int[] {L, 2 * L, 4 * L, 5 * L, 8 * L}) {
+            float[] x = new float[4 * ld];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian() * 4;
+            x[ld + 1] = Float.NEGATIVE_INFINITY;                         // a masked entry
+            float[] max = new float[4], lanes = new float[4 * L], sums = new float[4];
+            Vec.max4(x, 0, ld, n, max);
+            float[] y = x.clone();
+            for (int q = 0; q < 4; q++) {
+                assertEquals(Vec.max(x, q * ld, n), max[q], "max row " + q + " n=" + n);
+                Vec.expShiftLanes(y, q * ld, x, q * ld, n, max[q], lanes, q * L);
+            }
+            Vec.sumLanes4(lanes, sums);
+            float[] z = x.clone();
+            for (int q = 0; q < 4; q++) {
+                float want = Vec.expShift(z, q * ld, x, q * ld, n, max[q]);
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(sums[q]), "exp sum row " + q + " n=" + n);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(z, y, "exp values n=" + n);
+            for (int q = 0; q < 4; q++) Vec.dotLanes(x, q * ld, y, (3 - q) * ld, n, lanes, q * L);
+            Vec.sumLanes4(lanes, sums);
+            for (int q = 0; q < 4; q++)
+                assertEquals(Float.floatToRawIntBits(Vec.dot(x, q * ld, y, (3 - q) * ld, n)), Float.floatToRawIntBits(sums[q]), "dot row " + q + " n=" + n);
+        }
+        float[] x = new float[4 * 3 * L], lanes = new float[4 * L];
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Vec.dotLanes(x, 0, x, 0, L + 1, lanes, 0)).getMessage().contains("not a multiple"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Vec.expShiftLanes(x, 0, x, 0, L - 1, 0f, lanes, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Vec.max4(x, 0, L, 0, new float[4]));
+    }
 }
