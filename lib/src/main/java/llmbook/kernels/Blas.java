@@ -9,6 +9,40 @@ package llmbook.kernels;
 public final class Blas {
     private Blas() {}
 
+    /** Floats per piece of {@link #sumOfSquares}. */
+    static final int SQUARES_CHUNK = 1 << 14;
+
+    /**
+     * Σ over every array of Σ x², in double: the squares of each piece of {@value #SQUARES_CHUNK} floats summed in four
+     * interleaved accumulators, the pieces shared out between the threads and their sums added in order. So the
+     * result does not depend on the thread count (a gradient clip's norm: one double chain over a million floats was
+     * a serial millisecond of every training step). Plain Java, no Vector API: there is no twin to keep.
+     */
+    public static double sumOfSquares(float[][] arrays) {
+        int chunks = 0;
+        for (float[] a : arrays) chunks += (a.length + SQUARES_CHUNK - 1) / SQUARES_CHUNK;
+        int[] array = new int[chunks], from = new int[chunks];
+        for (int i = 0, c = 0; i < arrays.length; i++)
+            for (int f = 0; f < arrays[i].length; f += SQUARES_CHUNK, c++) { array[c] = i; from[c] = f; }
+        double[] part = new double[chunks];
+        Kernels.parallelChunks(chunks, chunks < 4 ? 1 : Kernels.threads(), (s, c) -> {
+            float[] a = arrays[array[c]];
+            int f = from[c], to = Math.min(a.length, f + SQUARES_CHUNK), i = f;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (; i + 4 <= to; i += 4) {
+                s0 += (double) a[i] * a[i];
+                s1 += (double) a[i + 1] * a[i + 1];
+                s2 += (double) a[i + 2] * a[i + 2];
+                s3 += (double) a[i + 3] * a[i + 3];
+            }
+            for (; i < to; i++) s0 += (double) a[i] * a[i];
+            part[c] = (s0 + s1) + (s2 + s3);
+        });
+        double sum = 0;
+        for (double x : part) sum += x;
+        return sum;
+    }
+
     /** {@code Σ_{i<n} a[ao+i]·b[bo+i]}. */
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         check("Blas.dot", a, ao, b, bo, n);

@@ -1,6 +1,8 @@
 package llmbook.optim;
 
+import java.util.ArrayList;
 import java.util.List;
+import llmbook.kernels.Blas;
 import llmbook.kernels.Kernels;
 import llmbook.tensor.Tensor;
 
@@ -14,13 +16,9 @@ public final class GradClip {
     /** Clips in place and returns the norm BEFORE clipping (log it: spikes show instability). */
     public static double clipGlobalNorm(List<Tensor> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("clipGlobalNorm: maxNorm must be > 0, got " + maxNorm);
-        double sq = 0;
-        for (Tensor p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            for (float v : g.data()) sq += (double) v * v;
-        }
-        double norm = Math.sqrt(sq);
+        List<float[]> grads = new ArrayList<>();
+        for (Tensor p : params) if (p.hasGrad()) grads.add(p.grad().data());
+        double norm = Math.sqrt(Blas.sumOfSquares(grads.toArray(new float[0][])));
         if (norm > maxNorm) {
             float s = (float) (maxNorm / (norm + 1e-6));
             Tensor[] ps = params.toArray(new Tensor[0]);                 // each gradient scaled on its own: any split

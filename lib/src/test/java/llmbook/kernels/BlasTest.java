@@ -94,4 +94,24 @@ class BlasTest {
         assertArrayEquals(grads[0], grads[1], 0f);
         assertTrue(grads[0][0] == 0f && grads[0][v - 1] == 0f, "row 0 is ignored: no gradient");
     }
+    /**
+     * sumOfSquares: the same double on 1, 2 and 3 threads (pieces summed in order), within 1e-12 of the one-chain sum
+     * (gradient clipping's norm before), over arrays of ragged sizes, an empty one and one spanning many pieces.
+     */
+    @Test
+    void sumOfSquaresIgnoresTheThreadCountAndMatchesOneChain() {
+        Random r = new Random(8);
+        int[] sizes = {0, 1, 7, Blas.SQUARES_CHUNK - 1, Blas.SQUARES_CHUNK + 5, 5 * Blas.SQUARES_CHUNK + 3, 129};
+        float[][] a = new float[sizes.length][];
+        double chain = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            a[i] = new float[sizes[i]];
+            for (int j = 0; j < sizes[i]; j++) { a[i][j] = (float) (r.nextGaussian() * Math.exp(r.nextGaussian() * 3)); chain += (double) a[i][j] * a[i][j]; }
+        }
+        double[] got = new double[3];
+        for (int t = 1; t <= 3; t++) { Kernels.setThreads(t); got[t - 1] = Blas.sumOfSquares(a); }
+        assertTrue(got[0] == got[1] && got[1] == got[2], "thread counts differ: " + java.util.Arrays.toString(got));
+        assertTrue(Math.abs(got[0] - chain) <= 1e-12 * chain, got[0] + " vs one chain " + chain);
+        assertTrue(Blas.sumOfSquares(new float[0][]) == 0.0);
+    }
 }
