@@ -260,7 +260,8 @@ final class Vec {
 
     /**
      * {@link #dot}'s vector for n a multiple of L, stored at lanes[lo .. lo + L) instead of summed: {@link #sumLanes4}
-     * then gives dot's value for four rows at once.
+     * then gives dot's value for four rows at once. Its loop repeats dot's on purpose: a shared helper returning the
+     * vector is boxed wherever C2 does not inline it (see {@link #expShiftSum}), and dot runs in LayerNorm's backward.
      */
     static void dotLanes(float[] a, int ao, float[] b, int bo, int n, float[] lanes, int lo) {
         if (n % L != 0) throw new IllegalArgumentException("dotLanes: n = " + n + " is not a multiple of " + L);
