@@ -27,6 +27,8 @@ final class AttentionVector {
      * same bits either way: tests switch it off to compare.
      */
     static boolean keepRows = true;
+    /** Longest head kept whole: two T×ld scratch arrays per thread (8 MB at 1024). */
+    static final int KEEP_MAX_T = 1024;
     /** Below this many score entries (T²/2·d multiply-adds), one thread. */
     static final long PARALLEL_MIN = 1L << 19;
 
@@ -193,7 +195,7 @@ final class AttentionVector {
         // Whole heads of whole row blocks keep every row's probabilities and score gradients (T rows, stride ld), and
         // dK, dV are summed afterwards key block by key block in registers (addOuterRows); otherwise each row block
         // adds into them at once (addOuter4). Both add the rows into each key in the same order: the same bits.
-        boolean keep = keepRows && i0 == 0 && i1 == T && T % R == 0 && dk % L == 0 && dv % L == 0;
+        boolean keep = keepRows && i0 == 0 && i1 == T && T % R == 0 && T <= KEEP_MAX_T && dk % L == 0 && dv % L == 0;
         float[] pAll = scratch(2, (keep ? T : R) * ld), dsAll = scratch(3, (keep ? T : R) * ld);
         float[] rowDots = rowDots(dout, doutOff, ldg, out, outOff, ldo, dv, i0, i1);          // D_i = dout_i·out_i
         int i = i0;
