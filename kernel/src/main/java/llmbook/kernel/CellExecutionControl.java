@@ -32,7 +32,8 @@ import jdk.jshell.spi.ExecutionEnv;
  * thread: a long library loop that checks {@link Thread#interrupted()} stops as well.
  *
  * <p>A stop that arrives while a snippet is still being compiled is kept ({@link #requestStop}) and
- * ends the snippet before it runs. A cell's thread that ignores the interrupt is abandoned 3 s after
+ * ends the snippet before it runs; one that arrives after that check but before the snippet's thread
+ * exists (nothing to interrupt yet) is delivered again as soon as the thread runs. A cell's thread that ignores the interrupt is abandoned 3 s after
  * the stop, with a message, so the kernel answers again ({@link #ABANDON_AFTER_MS}).
  *
  * <p>Exits: every snippet class, loaded or redefined, first goes through {@link ExitGuard#rewrite},
@@ -48,6 +49,8 @@ final class CellExecutionControl extends LocalExecutionControl {
     /** The thread groups of the current cell's snippets: JShell makes one per snippet, and threads a cell starts join it. */
     private final java.util.List<ThreadGroup> cellGroups = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long stoppedAt; // System.nanoTime() of the stop of the running snippet, 0 if none
+    /** A test's stand-in for an interrupt arriving just after {@link #invoke}'s stop check; null otherwise. */
+    static volatile Runnable afterStopCheck;
 
     /** Registers this control with JShell under the name {@code llmbook}. */
     static final class Provider implements ExecutionControlProvider {
@@ -87,6 +90,8 @@ final class CellExecutionControl extends LocalExecutionControl {
             stopRequested = false;
             throw new StoppedException();
         }
+        Runnable seam = afterStopCheck;
+        if (seam != null) seam.run();
         stoppedAt = 0;
         pending = doit;
         current = this;
@@ -105,6 +110,13 @@ final class CellExecutionControl extends LocalExecutionControl {
                 if (e.getCause() instanceof Exception x) throw x;
                 throw (Error) e.getCause();
             } catch (TimeoutException e) {
+                // A stop between the check above and the snippet's thread starting found nothing to interrupt
+                // (stoppedAt stayed 0) and would be lost: the cell would run to its end. Deliver it now.
+                if (stopRequested && stoppedAt == 0 && running != null) {
+                    stopRequested = false;
+                    stop();
+                    continue;
+                }
                 long at = stoppedAt;
                 if (at != 0 && System.nanoTime() - at > ABANDON_AFTER_MS * 1_000_000) {
                     Thread t = running;
