@@ -100,15 +100,15 @@ public final class FusedAttention {
             // straight into the gradients when they are new, and (three inputs) distinct tensors, so no two parts overlap
             boolean direct = packed ? !gq.hasGrad()
                     : !q.hasGrad() && !k.hasGrad() && !v.hasGrad() && q != k && k != v && q != v;
-            if (direct) {
+            if (direct) {                                // the parts cover every column of the new gradients: written, not added
                 int wq = gq.size(2), wk = gk.size(2), wv = gv.size(2);
-                float[] dq = grad(gq, B * T * wq), dK = grad(gk, B * T * wk), dV = grad(gv, B * T * wv);
+                float[] dq = grad(gq, B * T * wq), dK = packed ? dq : grad(gk, B * T * wk), dV = packed ? dq : grad(gv, B * T * wv);
                 Attention.groupedBackward(B, H, G, T, dk, dv, scale, dq, Attention.Layout.columns(qCol, T * wq, wq, dk),
                         dK, Attention.Layout.columns(kCol, T * wk, wk, dk), dV, Attention.Layout.columns(vCol, T * wv, wv, dv), g, ly,
-                        q.data(), lq, k.data(), lk, v.data(), lv, y, ly, lse);
+                        q.data(), lq, k.data(), lk, v.data(), lv, y, ly, lse, false);
                 if (!gq.requiresGrad()) Buffers.recycle(dq);     // scratch from grad(): an input that wants no gradient
-                if (!gk.requiresGrad()) Buffers.recycle(dK);
-                if (!gv.requiresGrad()) Buffers.recycle(dV);
+                if (!packed && !gk.requiresGrad()) Buffers.recycle(dK);
+                if (!packed && !gv.requiresGrad()) Buffers.recycle(dV);
                 return;
             }
             float[] dq = Buffers.zeroed(B * H * T * dk), dK = Buffers.zeroed(B * G * T * dk), dV = Buffers.zeroed(B * G * T * dv);
@@ -138,8 +138,8 @@ public final class FusedAttention {
         return Attention.Layout.columns(x.offset() + col, x.strides()[0], x.strides()[1], d);
     }
 
-    /** x's gradient buffer (zeros, new) when x wants one, else zeroed scratch of n floats the kernel may write. */
-    private static float[] grad(Tensor x, int n) { return x.requiresGrad() ? x.gradBuffer() : Buffers.zeroed(n); }
+    /** x's new gradient buffer when x wants one, else scratch of n floats: contents arbitrary, the kernel writes them all. */
+    private static float[] grad(Tensor x, int n) { return x.requiresGrad() ? x.gradBufferForWrite() : Buffers.dirty(n); }
 
     /**
      * An encoder's attention under a padding mask, for inference: q (B, T, H·d_k), k (B, T, G·d_k), v (B, T, G·d_v) →

@@ -155,7 +155,7 @@ public final class Attention {
         if (Kernels.usingVector())
             AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, Layout.headMajor(0, H, T, dk), dK, Layout.headMajor(0, G, T, dk),
                     dV, Layout.headMajor(0, G, T, dv), dout, Layout.headMajor(0, H, T, dv), q, Layout.headMajor(qOff, H, T, dk),
-                    k, Layout.headMajor(kOff, G, T, dk), v, Layout.headMajor(vOff, G, T, dv), out, Layout.headMajor(0, H, T, dv), lse);
+                    k, Layout.headMajor(kOff, G, T, dk), v, Layout.headMajor(vOff, G, T, dv), out, Layout.headMajor(0, H, T, dv), lse, true);
         else groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dq, dK, dV, dout, q, qOff, k, kOff, v, vOff, lse);
     }
 
@@ -206,6 +206,16 @@ public final class Attention {
     public static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, Layout ldq, float[] dK, Layout ldK,
                                        float[] dV, Layout ldV, float[] dout, Layout lg, float[] q, Layout lq, float[] k, Layout lk,
                                        float[] v, Layout lv, float[] out, Layout lo, float[] lse) {
+        groupedBackward(B, H, G, T, dk, dv, scale, dq, ldq, dK, ldK, dV, ldV, dout, lg, q, lq, k, lk, v, lv, out, lo, lse, true);
+    }
+
+    /**
+     * As above; with {@code accumulate} false the gradients' laid-out parts are written, whatever they held (a new
+     * gradient needs no clearing first). The same bits as adding into zeros.
+     */
+    public static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, Layout ldq, float[] dK, Layout ldK,
+                                       float[] dV, Layout ldV, float[] dout, Layout lg, float[] q, Layout lq, float[] k, Layout lk,
+                                       float[] v, Layout lv, float[] out, Layout lo, float[] lse, boolean accumulate) {
         String kn = "Attention.groupedBackward";
         checkLaidOut(kn, B, H, G, T, dk, dv, out, lo, lse, q, lq, k, lk, v, lv);
         lg.check(kn, "dout", dout, B, H, T, dv);
@@ -213,15 +223,16 @@ public final class Attention {
         ldK.check(kn, "dK", dK, B, G, T, dk);
         ldV.check(kn, "dV", dV, B, G, T, dv);
         if (Kernels.usingVector()) {
-            AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, ldq, dK, ldK, dV, ldV, dout, lg, q, lq, k, lk, v, lv, out, lo, lse);
+            AttentionVector.groupedBackward(B, H, G, T, dk, dv, scale, dq, ldq, dK, ldK, dV, ldV, dout, lg, q, lq, k, lk, v, lv, out, lo, lse,
+                    accumulate);
             return;
         }
         float[] dqh = new float[B * H * T * dk], dKh = new float[B * G * T * dk], dVh = new float[B * G * T * dv];
         groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dqh, dKh, dVh, gather(dout, lg, B, H, T, dv), gather(q, lq, B, H, T, dk), 0,
                 gather(k, lk, B, G, T, dk), 0, gather(v, lv, B, G, T, dv), 0, lse);
-        scatter(dqh, dq, ldq, B, H, T, dk, true);
-        scatter(dKh, dK, ldK, B, G, T, dk, true);
-        scatter(dVh, dV, ldV, B, G, T, dv, true);
+        scatter(dqh, dq, ldq, B, H, T, dk, accumulate);
+        scatter(dKh, dK, ldK, B, G, T, dk, accumulate);
+        scatter(dVh, dV, ldV, B, G, T, dv, accumulate);
     }
 
     /** The checks the laid-out forward and backward share: sizes, q, k, v, out at their layouts, lse (B, H, T) at 0. */

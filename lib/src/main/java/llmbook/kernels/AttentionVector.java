@@ -151,10 +151,10 @@ final class AttentionVector {
                 float[] buf = new float[2 * T * d];
                 partial[s] = buf;
                 backwardRows(dq, dqOff, d, buf, 0, d, buf, T * d, d, dout, doutOff, d, q, qOff, d, k, kOff, d, kT, vT, ld, out, outOff, d, lse, lseOff,
-                        T, d, d, scale, rowBound(T, s, sl), rowBound(T, s + 1, sl));
+                        T, d, d, scale, rowBound(T, s, sl), rowBound(T, s + 1, sl), false, false);
             } else {
                 backwardRows(dq, dqOff, d, dk, dkOff, d, dv, dvOff, d, dout, doutOff, d, q, qOff, d, k, kOff, d, kT, vT, ld, out, outOff, d, lse, lseOff,
-                        T, d, d, scale, 0, T);
+                        T, d, d, scale, 0, T, false, false);
             }
         });
         if (sl > 1) {
@@ -178,7 +178,7 @@ final class AttentionVector {
                 transpose(kT, ld, k, kOff + o, d, T, d);
                 transpose(vT, ld, v, vOff + o, d, T, d);
                 backwardRows(dq, dqOff + o, d, dk, dkOff + o, d, dv, dvOff + o, d, dout, doutOff + o, d, q, qOff + o, d, k, kOff + o, d,
-                        kT, vT, ld, out, outOff + o, d, lse, lseOff + h * T, T, d, d, scale, 0, T);
+                        kT, vT, ld, out, outOff + o, d, lse, lseOff + h * T, T, d, d, scale, 0, T, false, false);
             }
         });
     }
@@ -190,7 +190,8 @@ final class AttentionVector {
     private static void backwardRows(float[] dq, int dqOff, int lddq, float[] dkS, int dkO, int lddk, float[] dvS, int dvO, int lddv,
                                      float[] dout, int doutOff, int ldg, float[] q, int qOff, int ldq, float[] k, int kOff, int ldk,
                                      float[] kT, float[] vT, int ld, float[] out, int outOff, int ldo,
-                                     float[] lse, int lseOff, int T, int dk, int dv, float scale, int i0, int i1) {
+                                     float[] lse, int lseOff, int T, int dk, int dv, float scale, int i0, int i1,
+                                     boolean writeQ, boolean writeKV) {
         float[] p = scratch(0, ld), ds = scratch(1, ld);
         // Whole heads of whole row blocks keep every row's probabilities and score gradients (T rows, stride ld), and
         // dK, dV are summed afterwards key block by key block in registers (addOuterRows); otherwise each row block
@@ -198,6 +199,11 @@ final class AttentionVector {
         boolean keep = keepRows && i0 == 0 && i1 == T && T % R == 0 && T <= KEEP_MAX_T && dk % L == 0 && dv % L == 0;
         float[] pAll = scratch(2, (keep ? T : R) * ld), dsAll = scratch(3, (keep ? T : R) * ld);
         float[] rowDots = rowDots(dout, doutOff, ldg, out, outOff, ldo, dv, i0, i1);          // D_i = dout_i·out_i
+        if (writeKV && !keep)                                // row blocks add into dK, dV: start them at zero
+            for (int j = 0; j < i1; j++) {
+                java.util.Arrays.fill(dkS, dkO + j * lddk, dkO + j * lddk + dk, 0f);
+                java.util.Arrays.fill(dvS, dvO + j * lddv, dvO + j * lddv + dv, 0f);
+            }
         int i = i0;
         for (; i + R <= i1; i += R) {
             int n = i + R, nv = roundUpL(n), qi = qOff + i * ldq, gi = doutOff + i * ldg, o = keep ? i * ld : 0;
@@ -209,15 +215,15 @@ final class AttentionVector {
                 Vec.expShiftStore(pAll, ro, pAll, ro, nv, lse[lseOff + i + r]);   // p_ij = exp(s_ij − lse_i), 0 if masked
                 softmaxGrad(dsAll, ro, pAll, ro, nv, rowDots[i - i0 + r], scale);
             }
-            weightedSum4(dq, dqOff + i * lddq, lddq, true, dsAll, o, ld, n, k, kOff, ldk, dk);  // dq_i += Σ_j ds_ij k_j
+            weightedSum4(dq, dqOff + i * lddq, lddq, !writeQ, dsAll, o, ld, n, k, kOff, ldk, dk);  // dq_i (+)= Σ_j ds_ij k_j
             if (!keep) {
                 addOuter4(dkS, dkO, lddk, dsAll, ld, n, q, qi, ldq, dk);                      // dk_j += Σ_i ds_ij q_i
                 addOuter4(dvS, dvO, lddv, pAll, ld, n, dout, gi, ldg, dv);                    // dv_j += Σ_i p_ij dout_i
             }
         }
         if (keep) {
-            addOuterRows(dkS, dkO, lddk, dsAll, ld, T, q, qOff, ldq, dk);                     // dk_j += Σ_i ds_ij q_i
-            addOuterRows(dvS, dvO, lddv, pAll, ld, T, dout, doutOff, ldg, dv);                // dv_j += Σ_i p_ij dout_i
+            addOuterRows(dkS, dkO, lddk, writeKV, dsAll, ld, T, q, qOff, ldq, dk);            // dk_j (+)= Σ_i ds_ij q_i
+            addOuterRows(dvS, dvO, lddv, writeKV, pAll, ld, T, dout, doutOff, ldg, dv);       // dv_j (+)= Σ_i p_ij dout_i
         }
         for (; i < i1; i++) {
             int n = i + 1, qi = qOff + i * ldq, gi = doutOff + i * ldg;
@@ -225,7 +231,7 @@ final class AttentionVector {
             Vec.expShiftStore(p, 0, p, 0, n, lse[lseOff + i]);            // p_ij = exp(s_ij − lse_i)
             scores(ds, vT, ld, dout, gi, dv, n, 1f);                        // dp_ij = dout_i·v_j
             softmaxGrad(ds, 0, p, 0, n, rowDots[i - i0], scale);          // ds_ij = scale·p_ij·(dp_ij − D_i)
-            weightedSum(dq, dqOff + i * lddq, true, ds, n, 1f, k, kOff, dk, ldk);   // dq_i += Σ_j ds_ij k_j
+            weightedSum(dq, dqOff + i * lddq, !writeQ, ds, n, 1f, k, kOff, dk, ldk);   // dq_i (+)= Σ_j ds_ij k_j
             addOuter(dkS, dkO, lddk, ds, n, q, qi, dk);                            // dk_j += ds_ij q_i
             addOuter(dvS, dvO, lddv, p, n, dout, gi, dv);                          // dv_j += p_ij dout_i
         }
@@ -255,15 +261,16 @@ final class AttentionVector {
      * (the block's earlier rows add the masked zeros), here with each block of R keys held in registers over all
      * rows, so g is loaded and stored once instead of once per row block.
      */
-    private static void addOuterRows(float[] g, int go, int ldg, float[] a, int lda, int T, float[] x, int xo, int ldx, int d) {
+    private static void addOuterRows(float[] g, int go, int ldg, boolean write, float[] a, int lda, int T, float[] x, int xo, int ldx, int d) {
+        FloatVector zero = FloatVector.zero(S);
         for (int j = 0; j < T; j += R) {
             int c = 0;
             for (; c <= d - 2 * L; c += 2 * L) {
                 int g0 = go + j * ldg + c, g1 = g0 + ldg, g2 = g1 + ldg, g3 = g2 + ldg;
-                FloatVector a0 = FloatVector.fromArray(S, g, g0), b0 = FloatVector.fromArray(S, g, g0 + L);
-                FloatVector a1 = FloatVector.fromArray(S, g, g1), b1 = FloatVector.fromArray(S, g, g1 + L);
-                FloatVector a2 = FloatVector.fromArray(S, g, g2), b2 = FloatVector.fromArray(S, g, g2 + L);
-                FloatVector a3 = FloatVector.fromArray(S, g, g3), b3 = FloatVector.fromArray(S, g, g3 + L);
+                FloatVector a0 = (write ? zero : FloatVector.fromArray(S, g, g0)), b0 = (write ? zero : FloatVector.fromArray(S, g, g0 + L));
+                FloatVector a1 = (write ? zero : FloatVector.fromArray(S, g, g1)), b1 = (write ? zero : FloatVector.fromArray(S, g, g1 + L));
+                FloatVector a2 = (write ? zero : FloatVector.fromArray(S, g, g2)), b2 = (write ? zero : FloatVector.fromArray(S, g, g2 + L));
+                FloatVector a3 = (write ? zero : FloatVector.fromArray(S, g, g3)), b3 = (write ? zero : FloatVector.fromArray(S, g, g3 + L));
                 for (int i = j, ai = j * lda + j, xi = xo + j * ldx + c; i < T; i++, ai += lda, xi += ldx) {
                     FloatVector x0 = FloatVector.fromArray(S, x, xi), x1 = FloatVector.fromArray(S, x, xi + L);
                     FloatVector w = FloatVector.broadcast(S, a[ai]);
@@ -282,8 +289,8 @@ final class AttentionVector {
             }
             for (; c < d; c += L) {
                 int g0 = go + j * ldg + c, g1 = g0 + ldg, g2 = g1 + ldg, g3 = g2 + ldg;
-                FloatVector a0 = FloatVector.fromArray(S, g, g0), a1 = FloatVector.fromArray(S, g, g1);
-                FloatVector a2 = FloatVector.fromArray(S, g, g2), a3 = FloatVector.fromArray(S, g, g3);
+                FloatVector a0 = (write ? zero : FloatVector.fromArray(S, g, g0)), a1 = (write ? zero : FloatVector.fromArray(S, g, g1));
+                FloatVector a2 = (write ? zero : FloatVector.fromArray(S, g, g2)), a3 = (write ? zero : FloatVector.fromArray(S, g, g3));
                 for (int i = j, ai = j * lda + j, xi = xo + j * ldx + c; i < T; i++, ai += lda, xi += ldx) {
                     FloatVector x0 = FloatVector.fromArray(S, x, xi);
                     a0 = FloatVector.broadcast(S, a[ai]).fma(x0, a0);
@@ -627,7 +634,7 @@ final class AttentionVector {
     static void groupedBackward(int B, int H, int G, int T, int dk, int dv, float scale, float[] dq, Attention.Layout ldq, float[] dK,
                                 Attention.Layout ldK, float[] dV, Attention.Layout ldV, float[] dout, Attention.Layout lg,
                                 float[] q, Attention.Layout lq, float[] k, Attention.Layout lk, float[] v, Attention.Layout lv,
-                                float[] out, Attention.Layout lo, float[] lse) {
+                                float[] out, Attention.Layout lo, float[] lse, boolean accumulate) {
         if (T == 0 || B == 0) return;
         int units = B * G, per = H / G, ld = ldT(T);
         Kernels.parallelChunks(units, Kernels.threads(), (s, u) -> {
@@ -635,10 +642,10 @@ final class AttentionVector {
             int b = u / G, g = u % G;
             transpose(kT, ld, k, lk.at(b, g), lk.row(), T, dk);
             transpose(vT, ld, v, lv.at(b, g), lv.row(), T, dv);
-            for (int h = g * per; h < (g + 1) * per; h++)
+            for (int h = g * per; h < (g + 1) * per; h++)      // writing: each head its dq, the group's first head dK, dV
                 backwardRows(dq, ldq.at(b, h), ldq.row(), dK, ldK.at(b, g), ldK.row(), dV, ldV.at(b, g), ldV.row(),
                         dout, lg.at(b, h), lg.row(), q, lq.at(b, h), lq.row(), k, lk.at(b, g), lk.row(), kT, vT, ld,
-                        out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, T, dk, dv, scale, 0, T);
+                        out, lo.at(b, h), lo.row(), lse, (b * H + h) * T, T, dk, dv, scale, 0, T, !accumulate, !accumulate && h == g * per);
         });
     }
 

@@ -142,6 +142,33 @@ class DecodeKernelsTest {
         }
     }
 
+    /**
+     * Writing new gradients (accumulate = false) over garbage gives the bits of adding into zeros, for the kept-rows and
+     * the row-block backward, MHA and GQA (the group's later heads add to what its first head wrote), vector and
+     * scalar twin, on the packed column layout where the three parts cover every column.
+     */
+    @Test
+    void writingNewGradientsEqualsAddingIntoZeros() {
+        Random r = new Random(10);
+        int B = 2, H = 4, L = Vec.L;
+        for (boolean vector : new boolean[] {true, false})
+            for (int[] gtd : new int[][] {{4, 16, L}, {2, 32, 2 * L}, {1, 13, 8}, {2, 9, L}}) {
+                Kernels.useVector(vector);
+                int G = gtd[0], T = gtd[1], d = gtd[2], w = (H + 2 * G) * d;
+                float[] x = rand(r, B * T * w), g = rand(r, B * T * H * d);
+                Attention.Layout ly = Attention.Layout.columns(0, T * H * d, H * d, d);
+                Attention.Layout lq = Attention.Layout.columns(0, T * w, w, d), lk = Attention.Layout.columns(H * d, T * w, w, d),
+                        lv = Attention.Layout.columns((H + G) * d, T * w, w, d);
+                float[] y = new float[B * T * H * d], lse = new float[B * H * T];
+                Attention.groupedForward(B, H, G, T, d, d, 0.2f, y, ly, lse, x, lq, x, lk, x, lv);
+                float[] added = new float[B * T * w], written = rand(r, B * T * w);       // zeros / garbage
+                Attention.groupedBackward(B, H, G, T, d, d, 0.2f, added, lq, added, lk, added, lv, g, ly, x, lq, x, lk, x, lv, y, ly, lse);
+                Attention.groupedBackward(B, H, G, T, d, d, 0.2f, written, lq, written, lk, written, lv, g, ly, x, lq, x, lk, x, lv, y, ly, lse, false);
+                assertArrayEquals(added, written, (vector ? "vector" : "scalar") + " G=" + G + " T=" + T + " d=" + d);
+            }
+        Kernels.useVector(true);
+    }
+
     /** Heads n of width d from column col of rows (width w, from off) of B sequences of T, as (B, n, T, d). */
     private static float[] heads(float[] a, int off, int T, int w, int col, int B, int n, int d) {
         float[] h = new float[B * n * T * d];
