@@ -94,7 +94,7 @@ class MatMulTest {
     @Test
     void rowChunksAndTheFusedBiasGiveOneThreadsBits() {
         Random rng = new Random(11);
-        for (int[] s : new int[][] {{2048, 128, 384}, {700, 96, 65}, {517, 200, 130}}) {
+        for (int[] s : new int[][] {{2048, 128, 384}, {700, 96, 65}, {517, 200, 130}, {600, 64, 48}, {300, 40, 57}}) {
             int m = s[0], k = s[1], n = s[2];
             float[] a = rand(rng, m * k), b = rand(rng, k * n), bias = rand(rng, n + 3);
             for (int t = 0; t < 4; t++) {
