@@ -28,7 +28,8 @@ import llmbook.kernels.Softmax;
  * {@code ./llmbook bench}: times every kernel against its scalar twin (and matmul against numpy's OpenBLAS).
  *
  * <p>Harness: each case is warmed up in 0.1 s rounds until its mean call time has not improved for three rounds (and for
- * at least 1 s, or 0.3 s with {@code --quick}) so C2 has compiled it, then timed
+ * at least 1 s, or 0.3 s with {@code --quick}; a training step for at least 300 steps, 75 with {@code --quick}) so C2
+ * has compiled it, then timed
  * as {@code samples} samples of ≥ 20 ms each (several calls per sample for small ops); we report the median and
  * the spread (min–max of the samples). The scalar twin of each op is timed the same way in the same run, after the vector timings, on one
  * thread (it has no threads), and the ratio is scalar-median / vector-median (how many times faster). With
