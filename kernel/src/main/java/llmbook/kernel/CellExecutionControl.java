@@ -33,8 +33,9 @@ import jdk.jshell.spi.ExecutionEnv;
  *
  * <p>A stop that arrives while a snippet is still being compiled is kept ({@link #requestStop}) and
  * ends the snippet before it runs; one that arrives after that check but before the snippet's thread
- * exists (nothing to interrupt yet) is delivered again as soon as the thread runs. A cell's thread that ignores the interrupt is abandoned 3 s after
- * the stop, with a message, so the kernel answers again ({@link #ABANDON_AFTER_MS}).
+ * exists (nothing to interrupt yet) is delivered again as soon as the thread runs. A cell's thread
+ * that ignores the interrupt is abandoned 3 s after the stop, with a message, so the kernel answers
+ * again ({@link #ABANDON_AFTER_MS}).
  *
  * <p>Exits: every snippet class, loaded or redefined, first goes through {@link ExitGuard#rewrite},
  * so that {@code System.exit} in a cell ends the cell with an error instead of ending the kernel.
