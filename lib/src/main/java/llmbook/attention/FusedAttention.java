@@ -1,7 +1,6 @@
 package llmbook.attention;
 
 import llmbook.kernels.Attention;
-import llmbook.kernels.Kernels;
 import llmbook.tensor.Buffers;
 import llmbook.tensor.Shape;
 import llmbook.tensor.Tensor;
@@ -186,28 +185,14 @@ public final class FusedAttention {
     /** x itself when its last axis is contiguous (rows may be strided), else a contiguous copy. */
     private static Tensor rowsContiguous(Tensor x) { return x.strides()[2] == 1 ? x : x.contiguous(); }
 
-    /** n heads of d floats from column col of (B, T, ·) with strided rows → (B, n, T, d) head-major. */
+    /** Heads n of width d from column col of a (B, T, ·) tensor with strided rows → (B, n, T, d) head-major. */
     private static void gather(Tensor x, int col, float[] dst, int B, int T, int n, int d) {
-        float[] a = x.data();
-        int off = x.offset() + col, s0 = x.strides()[0], s1 = x.strides()[1];
-        Kernels.parallelRange(B, 1, (b0, b1) -> {
-            for (int b = b0; b < b1; b++)
-                for (int t = 0; t < T; t++)
-                    for (int h = 0; h < n; h++) System.arraycopy(a, off + b * s0 + t * s1 + h * d, dst, ((b * n + h) * T + t) * d, d);
-        });
+        Attention.gatherHeads(x.data(), in(x, col, d), dst, B, n, T, d);
     }
 
     /** (B, n, T, d) head-major → columns col … col + n·d of the rows (width w) of a (B, T, w) array, written or added. */
     private static void scatter(float[] src, float[] dst, int w, int col, int B, int T, int n, int d, boolean add) {
-        Kernels.parallelRange(B, 1, (b0, b1) -> {
-            for (int b = b0; b < b1; b++)
-                for (int h = 0; h < n; h++)
-                    for (int t = 0; t < T; t++) {
-                        int from = ((b * n + h) * T + t) * d, to = (b * T + t) * w + col + h * d;
-                        if (add) for (int j = 0; j < d; j++) dst[to + j] += src[from + j];
-                        else System.arraycopy(src, from, dst, to, d);
-                    }
-        });
+        Attention.scatterHeads(src, dst, Attention.Layout.columns(col, T * w, w, d), B, n, T, d, add);
     }
 
     /** Adds a head-major gradient into x's (B, T, n·d) gradient (writing it when x has none yet). */

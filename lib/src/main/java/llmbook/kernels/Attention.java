@@ -196,7 +196,7 @@ public final class Attention {
         if (Kernels.usingVector()) { AttentionVector.groupedForward(B, H, G, T, dk, dv, scale, out, lo, lse, q, lq, k, lk, v, lv); return; }
         float[] qh = gather(q, lq, B, H, T, dk), kh = gather(k, lk, B, G, T, dk), vh = gather(v, lv, B, G, T, dv), oh = new float[B * H * T * dv];
         groupedForwardUnchecked(B, H, G, T, dk, dv, scale, oh, lse, qh, 0, kh, 0, vh, 0);
-        scatter(oh, out, lo, B, H, T, dv, false);
+        scatterHeads(oh, out, lo, B, H, T, dv, false);
     }
 
     /**
@@ -230,9 +230,9 @@ public final class Attention {
         float[] dqh = new float[B * H * T * dk], dKh = new float[B * G * T * dk], dVh = new float[B * G * T * dv];
         groupedBackwardUnchecked(B, H, G, T, dk, dv, scale, dqh, dKh, dVh, gather(dout, lg, B, H, T, dv), gather(q, lq, B, H, T, dk), 0,
                 gather(k, lk, B, G, T, dk), 0, gather(v, lv, B, G, T, dv), 0, lse);
-        scatter(dqh, dq, ldq, B, H, T, dk, accumulate);
-        scatter(dKh, dK, ldK, B, G, T, dk, accumulate);
-        scatter(dVh, dV, ldV, B, G, T, dv, accumulate);
+        scatterHeads(dqh, dq, ldq, B, H, T, dk, accumulate);
+        scatterHeads(dKh, dK, ldK, B, G, T, dk, accumulate);
+        scatterHeads(dVh, dV, ldV, B, G, T, dv, accumulate);
     }
 
     /** The checks the laid-out forward and backward share: sizes, q, k, v, out at their layouts, lse (B, H, T) at 0. */
@@ -246,24 +246,42 @@ public final class Attention {
         if (Kernels.outside(lse, 0, (long) B * H * T)) Kernels.checkArray(kn, "lse (B×H×T=" + B + "×" + H + "×" + T + ")", lse, 0, (long) B * H * T);
     }
 
-    /** A laid-out operand copied to contiguous (B, heads, T, d), for the scalar twins. */
-    private static float[] gather(float[] a, Layout l, int B, int heads, int T, int d) {
-        float[] h = new float[B * heads * T * d];
-        for (int b = 0; b < B; b++)
-            for (int n = 0; n < heads; n++)
-                for (int t = 0; t < T; t++) System.arraycopy(a, l.at(b, n) + t * l.row(), h, ((b * heads + n) * T + t) * d, d);
-        return h;
+    /**
+     * The heads of a laid-out operand copied to contiguous (B, heads, T, d) in {@code dst}, sequences shared between
+     * the threads: for kernels that need head-major rows (the padded and segmented ones, the scalar twins).
+     */
+    public static void gatherHeads(float[] a, Layout l, float[] dst, int B, int heads, int T, int d) {
+        l.check("Attention.gatherHeads", "a", a, B, heads, T, d);
+        if (Kernels.outside(dst, 0, (long) B * heads * T * d))
+            Kernels.checkArray("Attention.gatherHeads", "dst (B×heads×T×d=" + B + "×" + heads + "×" + T + "×" + d + ")", dst, 0, (long) B * heads * T * d);
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int n = 0; n < heads; n++)
+                    for (int t = 0; t < T; t++) System.arraycopy(a, l.at(b, n) + t * l.row(), dst, ((b * heads + n) * T + t) * d, d);
+        });
     }
 
-    /** Contiguous (B, heads, T, d) written (or added) to a laid-out operand. */
-    private static void scatter(float[] h, float[] a, Layout l, int B, int heads, int T, int d, boolean add) {
-        for (int b = 0; b < B; b++)
-            for (int n = 0; n < heads; n++)
-                for (int t = 0; t < T; t++) {
-                    int from = ((b * heads + n) * T + t) * d, to = l.at(b, n) + t * l.row();
-                    if (add) for (int c = 0; c < d; c++) a[to + c] += h[from + c];
-                    else System.arraycopy(h, from, a, to, d);
-                }
+    /** Contiguous (B, heads, T, d) written (or added) to the heads of a laid-out operand; the inverse of {@link #gatherHeads}. */
+    public static void scatterHeads(float[] h, float[] a, Layout l, int B, int heads, int T, int d, boolean add) {
+        l.check("Attention.scatterHeads", "a", a, B, heads, T, d);
+        if (Kernels.outside(h, 0, (long) B * heads * T * d))
+            Kernels.checkArray("Attention.scatterHeads", "h (B×heads×T×d=" + B + "×" + heads + "×" + T + "×" + d + ")", h, 0, (long) B * heads * T * d);
+        Kernels.parallelRange(B, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++)
+                for (int n = 0; n < heads; n++)
+                    for (int t = 0; t < T; t++) {
+                        int from = ((b * heads + n) * T + t) * d, to = l.at(b, n) + t * l.row();
+                        if (add) for (int c = 0; c < d; c++) a[to + c] += h[from + c];
+                        else System.arraycopy(h, from, a, to, d);
+                    }
+        });
+    }
+
+    /** {@link #gatherHeads} into a new array. */
+    private static float[] gather(float[] a, Layout l, int B, int heads, int T, int d) {
+        float[] h = new float[B * heads * T * d];
+        gatherHeads(a, l, h, B, heads, T, d);
+        return h;
     }
 
     /** The scalar twin of {@link #groupedForward} (materialises each head's T×T probabilities). */
