@@ -40,18 +40,10 @@ public final class AdamW {
             for (int i = 0; i < k; i++) stepUnchecked(p[i], g[i], m[i], v[i], 0, n[i], lr, beta1, beta2, eps, weightDecay[i], t);
             return;
         }
-        int chunks = 0;
-        for (int i = 0; i < k; i++) chunks += (n[i] + CHUNK - 1) / CHUNK;
-        int[] tensor = new int[chunks], from = new int[chunks];
-        for (int i = 0, c = 0; i < k; i++)
-            for (int a = 0; a < n[i]; a += CHUNK, c++) { tensor[c] = i; from[c] = a; }
         long total = 0;
         for (int x : n) total += x;
-        int threads = total < 1 << 15 ? 1 : Kernels.threads();
-        Kernels.parallelChunks(chunks, threads, (s, c) -> {
-            int i = tensor[c], a = from[c];
-            AdamWVector.step(p[i], g[i], m[i], v[i], a, Math.min(CHUNK, n[i] - a), lr, beta1, beta2, eps, weightDecay[i], t);
-        });
+        Kernels.Pieces.of(n, CHUNK).run(total < 1 << 15 ? 1 : Kernels.threads(),
+                (c, i, a, b) -> AdamWVector.step(p[i], g[i], m[i], v[i], a, b - a, lr, beta1, beta2, eps, weightDecay[i], t));
     }
 
     /** Floats per piece of {@link #stepAll}'s work. */

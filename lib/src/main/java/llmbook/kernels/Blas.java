@@ -19,15 +19,13 @@ public final class Blas {
      * a serial millisecond of every training step). Plain Java, no Vector API: there is no twin to keep.
      */
     public static double sumOfSquares(float[][] arrays) {
-        int chunks = 0;
-        for (float[] a : arrays) chunks += (a.length + SQUARES_CHUNK - 1) / SQUARES_CHUNK;
-        int[] array = new int[chunks], from = new int[chunks];
-        for (int i = 0, c = 0; i < arrays.length; i++)
-            for (int f = 0; f < arrays[i].length; f += SQUARES_CHUNK, c++) { array[c] = i; from[c] = f; }
-        double[] part = new double[chunks];
-        Kernels.parallelChunks(chunks, chunks < 4 ? 1 : Kernels.threads(), (s, c) -> {
-            float[] a = arrays[array[c]];
-            int f = from[c], to = Math.min(a.length, f + SQUARES_CHUNK), i = f;
+        int[] lengths = new int[arrays.length];
+        for (int i = 0; i < arrays.length; i++) lengths[i] = arrays[i].length;
+        Kernels.Pieces pieces = Kernels.Pieces.of(lengths, SQUARES_CHUNK);
+        double[] part = new double[pieces.count()];
+        pieces.run(pieces.count() < 4 ? 1 : Kernels.threads(), (c, which, f, to) -> {
+            float[] a = arrays[which];
+            int i = f;
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (; i + 4 <= to; i += 4) {
                 s0 += (double) a[i] * a[i];

@@ -115,6 +115,32 @@ public final class Kernels {
         });
     }
 
+    /** A piece of {@link Pieces}: floats {@code from … to − 1} of array {@code array}, piece {@code piece} in order. */
+    interface Piece { void run(int piece, int array, int from, int to); }
+
+    /**
+     * Arrays of the given lengths cut into pieces of at most {@code size} floats, array by array in order, for work on
+     * many tensors at once (an optimiser step, a gradient norm) as one region: small tensors no longer each run on
+     * the caller alone.
+     */
+    record Pieces(int[] array, int[] from, int[] to) {
+        static Pieces of(int[] lengths, int size) {
+            int count = 0;
+            for (int n : lengths) count += (n + size - 1) / size;
+            int[] array = new int[count], from = new int[count], to = new int[count];
+            for (int i = 0, c = 0; i < lengths.length; i++)
+                for (int f = 0; f < lengths[i]; f += size, c++) { array[c] = i; from[c] = f; to[c] = Math.min(lengths[i], f + size); }
+            return new Pieces(array, from, to);
+        }
+
+        int count() { return array.length; }
+
+        /** body for every piece, shared out between up to {@code threads} participants with stealing ({@link #parallelChunks}). */
+        void run(int threads, Piece body) {
+            parallelChunks(count(), threads, (s, c) -> body.run(c, array[c], from[c], to[c]));
+        }
+    }
+
     private static void rethrow(Throwable err) {
         if (err instanceof RuntimeException re) throw re;
         if (err instanceof Error e) throw e;
