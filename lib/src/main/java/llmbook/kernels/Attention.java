@@ -251,9 +251,7 @@ public final class Attention {
      * the threads: for kernels that need head-major rows (the padded and segmented ones, the scalar twins).
      */
     public static void gatherHeads(float[] a, Layout l, float[] dst, int B, int heads, int T, int d) {
-        l.check("Attention.gatherHeads", "a", a, B, heads, T, d);
-        if (Kernels.outside(dst, 0, (long) B * heads * T * d))
-            Kernels.checkArray("Attention.gatherHeads", "dst (B×heads×T×d=" + B + "×" + heads + "×" + T + "×" + d + ")", dst, 0, (long) B * heads * T * d);
+        checkHeads("Attention.gatherHeads", a, l, "dst", dst, B, heads, T, d);
         Kernels.parallelRange(B, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++)
                 for (int n = 0; n < heads; n++)
@@ -263,9 +261,7 @@ public final class Attention {
 
     /** Contiguous (B, heads, T, d) written (or added) to the heads of a laid-out operand; the inverse of {@link #gatherHeads}. */
     public static void scatterHeads(float[] h, float[] a, Layout l, int B, int heads, int T, int d, boolean add) {
-        l.check("Attention.scatterHeads", "a", a, B, heads, T, d);
-        if (Kernels.outside(h, 0, (long) B * heads * T * d))
-            Kernels.checkArray("Attention.scatterHeads", "h (B×heads×T×d=" + B + "×" + heads + "×" + T + "×" + d + ")", h, 0, (long) B * heads * T * d);
+        checkHeads("Attention.scatterHeads", a, l, "h", h, B, heads, T, d);
         Kernels.parallelRange(B, 1, (b0, b1) -> {
             for (int b = b0; b < b1; b++)
                 for (int n = 0; n < heads; n++)
@@ -275,6 +271,13 @@ public final class Attention {
                         else System.arraycopy(h, from, a, to, d);
                     }
         });
+    }
+
+    /** The laid-out operand a at l and the contiguous (B, heads, T, d) one, each inside its array. */
+    private static void checkHeads(String kn, float[] a, Layout l, String name, float[] h, int B, int heads, int T, int d) {
+        l.check(kn, "a", a, B, heads, T, d);
+        long n = (long) B * heads * T * d;
+        if (Kernels.outside(h, 0, n)) Kernels.checkArray(kn, name + " (B×heads×T×d=" + B + "×" + heads + "×" + T + "×" + d + ")", h, 0, n);
     }
 
     /** {@link #gatherHeads} into a new array. */
