@@ -49,10 +49,9 @@ final class BenchTrain {
             try {
                 opt.zeroGrad();
                 Tensor loss = gpt.loss(x, y, B, T);
-                loss.backward();
+                loss.backwardAndRelease();
                 GradClip.clipGlobalNorm(params, 1.0);
                 opt.step();
-                loss.releaseGraph();
             } finally {
                 Kernels.useVector(was);
             }

@@ -21,13 +21,13 @@ final class Elementwise {
         boolean sameShapes = Shape.same(a.shape, s) && Shape.same(b.shape, s);
         return t.onBackward(g -> {
             if (sameShapes && code != Strided.MUL) {  // d(a ± b): no broadcasting, so a first contribution is a plain copy
-                if (a.requiresGrad) {
-                    if (a.hasGrad()) Strided.run(Strided.ACC, a.grad, 0, os, g, 0, os, null, 0, null, n4);
-                    else Strided.run(Strided.COPY, a.gradBufferForWrite(), 0, os, g, 0, os, null, 0, null, n4);
-                }
                 if (b.requiresGrad) {
                     if (b.hasGrad() || code == Strided.SUB) Strided.run(code == Strided.SUB ? Strided.ACC_NEG : Strided.ACC, b.gradBuffer(), 0, os, g, 0, os, null, 0, null, n4);
                     else Strided.run(Strided.COPY, b.gradBufferForWrite(), 0, os, g, 0, os, null, 0, null, n4);
+                }
+                if (a.requiresGrad) {                  // after b's, which may have read g: a may take g itself
+                    if (a.hasGrad()) Strided.run(Strided.ACC, a.grad, 0, os, g, 0, os, null, 0, null, n4);
+                    else if (!t.handGradTo(a)) Strided.run(Strided.COPY, a.gradBufferForWrite(), 0, os, g, 0, os, null, 0, null, n4);
                 }
                 return;
             }

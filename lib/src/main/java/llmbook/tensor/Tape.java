@@ -15,7 +15,12 @@ import java.util.List;
 final class Tape {
     private Tape() {}
 
-    static void run(Tensor root, float[] seed, boolean anomaly) {
+    /**
+     * With {@code release}, each intermediate tensor's gradient goes back to {@link Buffers} right after its backward
+     * has run (nothing reads it later: every use added into it before, and its inputs' backwards read their own), and
+     * while it runs the op may hand it to an input ({@link Tensor#handGradTo}).
+     */
+    static void run(Tensor root, float[] seed, boolean anomaly, boolean release) {
         List<Tensor> order = topoOrder(root);
         // Intermediate gradients belong to this pass only (else a second backward() on the same graph would
         // push the first pass's gradients through again); leaves (parameters) accumulate across passes.
@@ -25,8 +30,14 @@ final class Tape {
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             if (t.backward == null || t.grad == null) continue;
+            t.gradSpent = release;
             t.backward.run(t.grad);
+            t.gradSpent = false;
             if (anomaly) for (Tensor p : t.parents) if (p.grad != null) checkFinite(t.op, "backward", p.grad, t.parents);
+            if (release && t.grad != null) {
+                Buffers.recycle(t.grad);
+                t.grad = null;
+            }
         }
     }
 

@@ -39,6 +39,7 @@ public final class Tensor {
     boolean ownsData;          // data was made by this op (fromOp), so releaseGraph may recycle it
     float[][] owned;           // scratch the backward reads (alsoOwns), recycled with the graph
     boolean released;          // storage handed back by releaseGraph: reading it is an error
+    boolean gradSpent;         // in a releasing pass, while this tensor's backward runs: its gradient dies after it
 
     private static final Tensor[] NONE = new Tensor[0];
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -360,23 +361,57 @@ public final class Tensor {
     }
 
     /** {@code dL/dx} for every x in the graph of this scalar: seeds {@code dL/dL = 1} and runs the tape backwards. */
-    public void backward() {
+    public void backward() { backward(scalarSeed()); }
+
+    private float[] scalarSeed() {
         if (!requiresGrad)
             throw new IllegalStateException("backward: tensor " + Shape.str(shape) + " (op '" + op + "') does not require grad: "
                     + "no input was a parameter (requiresGrad) or it was computed under noGrad");
         if (size != 1)
             throw new IllegalStateException("backward: tensor has shape " + Shape.str(shape) + " with " + size
                     + " elements; backward() without a seed needs a scalar. Call backward(seed) with a gradient of that shape");
-        backward(new float[] {1f});
+        return new float[] {1f};
     }
 
     /** Runs the tape backwards from this tensor with {@code seed} (row-major, this shape) as its gradient (added). */
     public void backward(float[] seed) {
+        checkBackward(seed);
+        Tape.run(this, seed, anomaly, false);
+    }
+
+    private void checkBackward(float[] seed) {
         if (!requiresGrad)
             throw new IllegalStateException("backward: tensor " + Shape.str(shape) + " (op '" + op + "') does not require grad");
         if (seed.length != size)
             throw new IllegalArgumentException("backward: seed has " + seed.length + " elements, tensor " + Shape.str(shape) + " has " + size);
-        Tape.run(this, seed, anomaly);
+    }
+
+    /**
+     * {@link #backward()} followed by {@link #releaseGraph()}, for a training step: each intermediate gradient goes back
+     * to {@link Buffers} as soon as its op's backward has read it, so the gradients of the layers below are written
+     * into arrays still in cache instead of fresh ones (the pass touches a few MB instead of all the graph's
+     * gradients), and an op may hand its output's gradient to an input instead of copying it (a residual add). The
+     * leaves' gradients (parameters) are the same floats as with {@code backward()}; intermediate ones are not kept.
+     */
+    public void backwardAndRelease() { backwardAndRelease(scalarSeed()); }
+
+    /** {@link #backward(float[])} followed by {@link #releaseGraph()}, releasing as it goes: see {@link #backwardAndRelease()}. */
+    public void backwardAndRelease(float[] seed) {
+        checkBackward(seed);
+        Tape.run(this, seed, anomaly, true);
+        releaseGraph();
+    }
+
+    /**
+     * For an op's backward in a releasing pass ({@link #backwardAndRelease}): {@code input}, which has no gradient yet
+     * and this tensor's size, takes this tensor's gradient array as its gradient — the copy an op would make, without
+     * copying. Returns false, doing nothing, in any other case (the op then copies or adds as usual).
+     */
+    boolean handGradTo(Tensor input) {
+        if (!gradSpent || grad == null || input.grad != null || !input.requiresGrad || input.size != size || input == this) return false;
+        input.grad = grad;
+        grad = null;
+        return true;
     }
 
     /** Every tensor this one depends on (that requires grad), inputs before outputs; iterative DFS, no recursion. */

@@ -70,8 +70,7 @@ public final class AnchorPenalty implements Supplier<Tensor> {
             for (int k = 0; k < batches; k++) {
                 model.zeroGrad();
                 Tensor l = loss.loss(old.next(rng, batchSize));
-                l.backward();
-                l.releaseGraph();
+                l.backwardAndRelease();
                 for (int j = 0; j < ps.size(); j++) {
                     float[] g = ps.get(j).gradBuffer(), fj = f.get(j);
                     for (int i = 0; i < fj.length; i++) fj[i] += g[i] * g[i] / batches;

@@ -86,10 +86,8 @@ public final class Trainer {
             B b = train.next(rng, size);
             tokens[0] += train.tokens(b);
             Tensor l = loss.loss(b);
-            l.backward(seed);                                    // d(mean over A micro-batches)/d(loss_a) = 1/A
-            double v = l.item();
-            l.releaseGraph();                                    // its activations and gradients serve the next micro-batch
-            return v;
+            l.backwardAndRelease(seed);                          // d(mean over A micro-batches)/d(loss_a) = 1/A; the graph's
+            return l.item();                                     // activations and gradients then serve the next micro-batch
         }
 
         double validationLoss(Rng rng, int size) { return loss.loss(val.next(rng, size)).item(); }

@@ -22,7 +22,10 @@ class ReleaseGraphTest {
     /** Losses of a few AdamW steps of a small GPT (big enough that its arrays are pooled), one thread. */
     static float[] train(boolean release) { return train(release, 1); }
 
-    static float[] train(boolean release, int threads) {
+    static float[] train(boolean release, int threads) { return train(release ? 1 : 0, threads, null); }
+
+    /** {@code how}: 0 backward, 1 backward then releaseGraph, 2 backwardAndRelease; the weights after the steps into {@code weights}. */
+    static float[] train(int how, int threads, java.util.List<float[]> weights) {
         Kernels.setThreads(threads);
         Buffers.clear();
         int B = 4, T = 16, V = 13;
@@ -35,11 +38,13 @@ class ReleaseGraphTest {
             for (int i = 0; i < x.length; i++) { x[i] = rng.nextInt(V); y[i] = (x[i] * 7 + 3) % V; }
             opt.zeroGrad();
             Tensor loss = gpt.loss(x, y, B, T);
-            loss.backward();
+            if (how == 2) loss.backwardAndRelease();
+            else loss.backward();
             opt.step();
-            if (release) loss.releaseGraph();
+            if (how == 1) loss.releaseGraph();
             losses[step] = loss.item();                  // the root keeps its value
         }
+        if (weights != null) for (Tensor p : gpt.namedParameters().values()) weights.add(p.toArray());
         return losses;
     }
 
@@ -48,6 +53,52 @@ class ReleaseGraphTest {
         float[] fresh = train(false), recycled = train(true);
         assertArrayEquals(fresh, recycled);
         assertTrue(fresh[5] < fresh[0], "the model learns: " + fresh[0] + " -> " + fresh[5]);
+    }
+
+    /**
+     * Releasing gradients during the pass (and handing a residual add's gradient on instead of copying it) changes no
+     * parameter gradient: the same losses and weights, bit for bit, at one and two threads.
+     */
+    @Test
+    void backwardAndReleaseTrainsTheSameBits() {
+        for (int threads : new int[] {1, 2}) {
+            java.util.List<float[]> plain = new java.util.ArrayList<>(), releasing = new java.util.ArrayList<>();
+            assertArrayEquals(train(1, threads, plain), train(2, threads, releasing));
+            for (int i = 0; i < plain.size(); i++) assertArrayEquals(plain.get(i), releasing.get(i), "parameter " + i);
+        }
+    }
+
+    /** A graph where an input is added to itself, a residual input gets a later contribution, and a reshape passes a gradient on. */
+    static Tensor handOffGraph(Tensor w) {
+        Tensor x = Tensor.randn(new Rng(2), 32, 64);
+        Tensor h = x.matmul(w);                          // (32, 64): 2048 floats, pooled
+        Tensor r = h.add(h.tanh());                      // h takes r's gradient; tanh's backward then adds into it
+        Tensor s = r.reshape(64, 32);                    // r takes s's gradient
+        Tensor z = s.add(s).mul(s.sigmoid());            // an input twice: 2g, not g
+        return z.mul(z).sum();
+    }
+
+    @Test
+    void backwardAndReleaseGivesBackwardsLeafGradientsAndKeepsNoIntermediate() {
+        Buffers.clear();
+        Tensor w1 = Tensor.randn(new Rng(1), 64, 64).requiresGrad(true), w2 = Tensor.randn(new Rng(1), 64, 64).requiresGrad(true);
+        Tensor plain = handOffGraph(w1);
+        plain.backward();
+        Tensor releasing = handOffGraph(w2);
+        java.util.List<Tensor> inner = releasing.topoOrder().stream().filter(t -> t != w2).toList();
+        releasing.backwardAndRelease();
+        assertArrayEquals(w1.grad().toArray(), w2.grad().toArray());
+        assertEquals(plain.item(), releasing.item());    // the root keeps its value
+        for (Tensor t : inner) if (t != releasing) {
+            assertEquals(null, t.grad(), "no intermediate keeps a gradient: " + t);
+            assertThrows(IllegalStateException.class, t::toArray, "released: " + t);
+        }
+        assertTrue(Buffers.heldFloats() >= 4 * 2048, "the intermediates' storage is pooled: " + Buffers.heldFloats());
+        // a second step on recycled storage: the same gradient again
+        w2.zeroGrad();
+        handOffGraph(w2).backwardAndRelease();
+        assertArrayEquals(w1.grad().toArray(), w2.grad().toArray());
+        Buffers.clear();
     }
 
     /** Every kernel splits work so that each output element sees the same operations in the same order. */
