@@ -47,41 +47,41 @@ public final class Activations {
     }
 
     /**
-     * As {@link #geluTanhForward(float[], int, float[], int, int)}, and {@code tanh[i] = tanh(u_i)} for i &lt; n: what
-     * the backward needs, so a layer that trains computes each tanh once instead of twice (the backward given these
-     * values has the bits of the one that computes them again). The inference path above is left as it is.
+     * As {@link #geluTanhForward(float[], int, float[], int, int)}, and {@code slope[i] = dy/dx} at x_i: all the
+     * backward needs ({@link #geluTanhBackwardFromSlope}), so a layer that trains computes each tanh once instead of
+     * twice and its backward reads two arrays instead of three. The slope has the bits the recomputing backward
+     * ({@link #geluTanhBackward(float[], int, float[], int, float[], int, int)}) multiplies by. The inference path above
+     * is left as it is.
      */
-    public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+    public static void geluTanhForward(float[] y, int yOff, float[] x, int xOff, int n, float[] slope) {
         check2("Activations.geluTanhForward", y, yOff, x, xOff, n);
-        checkTanh("Activations.geluTanhForward", tanh, n);
-        if (Kernels.usingVector()) ActivationsVector.geluTanhForwardKeep(y, yOff, x, xOff, n, tanh);
-        else geluUnchecked(y, yOff, x, xOff, n, tanh, 0);
+        checkSlope("Activations.geluTanhForward", slope, n);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhForwardKeep(y, yOff, x, xOff, n, slope);
+        else geluUnchecked(y, yOff, x, xOff, n, slope, 0);
     }
 
+    /** {@code dx += dy · dy/dx}, the slope computed from x. */
     public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
-        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, null);
-    }
-
-    /** As above, with {@code tanh} the values {@link #geluTanhForward(float[], int, float[], int, int, float[])} kept (null: computed again). */
-    public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
-        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh, true);
+        check3("Activations.geluTanhBackward", dx, dxOff, x, xOff, dy, dyOff, n);
+        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n);
+        else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
     }
 
     /**
-     * As above; with {@code add} false dx's old contents are not read: it receives exactly what adding into zeros
-     * would give (the same operations on a 0 instead of a load), so a fresh gradient needs no clearing first.
+     * {@code dx (+)= dy · slope}, the slope kept by {@link #geluTanhForward(float[], int, float[], int, int, float[])}:
+     * the bits of the recomputing backward. With {@code add} false dx's old contents are not read: it receives exactly
+     * what adding into zeros would give (the same operations on a 0 instead of a load), so a fresh gradient needs no
+     * clearing first.
      */
-    public static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, boolean add) {
-        check3("Activations.geluTanhBackward", dx, dxOff, x, xOff, dy, dyOff, n);
-        if (tanh != null) checkTanh("Activations.geluTanhBackward", tanh, n);
-        if (!add && !Kernels.usingVector()) java.util.Arrays.fill(dx, dxOff, dxOff + n, 0f);
-        if (Kernels.usingVector()) ActivationsVector.geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh, add);
-        else geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh, 0);
+    public static void geluTanhBackwardFromSlope(float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope, boolean add) {
+        check3("Activations.geluTanhBackwardFromSlope", dx, dxOff, slope, 0, dy, dyOff, n);
+        if (Kernels.usingVector()) ActivationsVector.geluBackFromSlope(dx, dxOff, dy, dyOff, n, slope, add);
+        else geluBackFromSlopeUnchecked(dx, dxOff, dy, dyOff, n, slope, 0, add);
     }
 
-    private static void checkTanh(String k, float[] tanh, int n) {
-        if (tanh == null) throw new IllegalArgumentException(k + ": tanh array is null (use the overload without it)");
-        if (tanh.length < n) throw new IllegalArgumentException(k + ": tanh array too short: length " + tanh.length + " < n=" + n);
+    private static void checkSlope(String k, float[] slope, int n) {
+        if (slope == null) throw new IllegalArgumentException(k + ": slope array is null (use the overload without it)");
+        if (slope.length < n) throw new IllegalArgumentException(k + ": slope array too short: length " + slope.length + " < n=" + n);
     }
 
     public static void siluForward(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -103,20 +103,20 @@ public final class Activations {
         geluUnchecked(y, yOff, x, xOff, n);
     }
 
-    public static void geluTanhForwardScalar(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+    public static void geluTanhForwardScalar(float[] y, int yOff, float[] x, int xOff, int n, float[] slope) {
         check2("Activations.geluTanhForwardScalar", y, yOff, x, xOff, n);
-        checkTanh("Activations.geluTanhForwardScalar", tanh, n);
-        geluUnchecked(y, yOff, x, xOff, n, tanh, 0);
+        checkSlope("Activations.geluTanhForwardScalar", slope, n);
+        geluUnchecked(y, yOff, x, xOff, n, slope, 0);
     }
 
     public static void geluTanhBackwardScalar(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
-        geluTanhBackwardScalar(dx, dxOff, x, xOff, dy, dyOff, n, null);
+        check3("Activations.geluTanhBackwardScalar", dx, dxOff, x, xOff, dy, dyOff, n);
+        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n);
     }
 
-    public static void geluTanhBackwardScalar(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
-        check3("Activations.geluTanhBackwardScalar", dx, dxOff, x, xOff, dy, dyOff, n);
-        if (tanh != null) checkTanh("Activations.geluTanhBackwardScalar", tanh, n);
-        geluBackUnchecked(dx, dxOff, x, xOff, dy, dyOff, n, tanh, 0);
+    public static void geluTanhBackwardFromSlopeScalar(float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope, boolean add) {
+        check3("Activations.geluTanhBackwardFromSlopeScalar", dx, dxOff, slope, 0, dy, dyOff, n);
+        geluBackFromSlopeUnchecked(dx, dxOff, dy, dyOff, n, slope, 0, add);
     }
 
     public static void siluForwardScalar(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -131,24 +131,32 @@ public final class Activations {
 
     private static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n) { geluUnchecked(y, yOff, x, xOff, n, null, 0); }
 
-    /** Scalar GELU for i &lt; n; tanh (null: not kept) receives tanh(u_i) at {@code tOff + i}. Also the vector kernel's tail. */
-    static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh, int tOff) {
+    /** Scalar GELU for i &lt; n; slope (null: not kept) receives dy/dx at {@code sOff + i}. Also the vector kernel's tail. */
+    static void geluUnchecked(float[] y, int yOff, float[] x, int xOff, int n, float[] slope, int sOff) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float t = (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
-            if (tanh != null) tanh[tOff + i] = t;
+            if (slope != null) slope[sOff + i] = slope(v, t);
             y[yOff + i] = 0.5f * v * (1f + t);
         }
     }
 
-    /** Scalar GELU backward for i &lt; n, tanh(u_i) read from {@code tanh[tOff + i]} or computed (null). Also the vector kernel's tail. */
-    static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, int tOff) {
+    /** dy/dx of GELU at v, t = tanh(u(v)); the one scalar formula, shared by the forward that keeps it and the backward. */
+    private static float slope(float v, float t) {
+        return 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * GELU_S * (1f + 3f * GELU_C * v * v);
+    }
+
+    /** Scalar GELU backward for i &lt; n, the slope computed from x. Also the vector kernel's tail. */
+    static void geluBackUnchecked(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
-            float t = tanh != null ? tanh[tOff + i] : (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v));
-            float d = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * GELU_S * (1f + 3f * GELU_C * v * v);
-            dx[dxOff + i] += dy[dyOff + i] * d;
+            dx[dxOff + i] += dy[dyOff + i] * slope(v, (float) Math.tanh(GELU_S * (v + GELU_C * v * v * v)));
         }
+    }
+
+    /** dx (+)= dy·slope[sOff + i] for i &lt; n (written as added to 0 when {@code add} is false). Also the vector kernel's tail. */
+    static void geluBackFromSlopeUnchecked(float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope, int sOff, boolean add) {
+        for (int i = 0; i < n; i++) dx[dxOff + i] = (add ? dx[dxOff + i] : 0f) + dy[dyOff + i] * slope[sOff + i];
     }
 
     private static void siluUnchecked(float[] y, int yOff, float[] x, int xOff, int n) {

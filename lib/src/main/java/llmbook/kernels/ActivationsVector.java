@@ -55,28 +55,35 @@ final class ActivationsVector {
         }
     }
 
-    static void geluTanhForwardKeep(float[] y, int yOff, float[] x, int xOff, int n, float[] tanh) {
+    static void geluTanhForwardKeep(float[] y, int yOff, float[] x, int xOff, int n, float[] slope) {
         int sl = slices(n);
-        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluKeep(y, yOff + a, x, xOff + a, b - a, tanh, a); });
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluKeep(y, yOff + a, x, xOff + a, b - a, slope, a); });
     }
 
     /**
-     * {@link #gelu} that also keeps tanh(u) of value i in tanh[to + i] for the backward. A method of its own, so the
+     * {@link #gelu} that also keeps dy/dx of value i in slope[so + i] for the backward. A method of its own, so the
      * inference path ({@link #gelu}, run by every decoding step) stays the code it was.
      */
-    private static void geluKeep(float[] y, int yo, float[] x, int xo, int n, float[] tanh, int to) {
+    private static void geluKeep(float[] y, int yo, float[] x, int xo, int n, float[] slope, int so) {
         int full = n / L * L;
         float[] u = new float[Math.min(full, CHUNK)];
         for (int c = 0; c < full; c += CHUNK) {
             int m = Math.min(CHUNK, full - c);
             tanhOfInner(u, x, xo + c, m);
-            System.arraycopy(u, 0, tanh, to + c, m);
             for (int i = 0; i < m; i += L) {
                 FloatVector v = FloatVector.fromArray(Vec.S, x, xo + c + i), t = FloatVector.fromArray(Vec.S, u, i);
                 v.mul(0.5f).mul(t.add(1f)).intoArray(y, yo + c + i);
+                slope(v, t).intoArray(slope, so + c + i);
             }
         }
-        Activations.geluUnchecked(y, yo + full, x, xo + full, n - full, tanh, to + full);
+        Activations.geluUnchecked(y, yo + full, x, xo + full, n - full, slope, so + full);
+    }
+
+    /** dy/dx = ½(1+t) + ½·v·(1−t²)·S·(1 + 3C·v²), t = tanh(u(v)): the one vector formula, for the forward that keeps it and the backward. */
+    private static FloatVector slope(FloatVector v, FloatVector t) {
+        FloatVector inner = v.mul(v).fma(3f * C, 1f).mul(S);
+        FloatVector sech2 = t.neg().mul(t).add(1f);
+        return t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(sech2).mul(inner));
     }
 
     static void geluErfForward(float[] y, int yOff, float[] x, int xOff, int n) {
@@ -100,37 +107,43 @@ final class ActivationsVector {
         Activations.geluErfUnchecked(y, yo + i, x, xo + i, n - i);
     }
 
-    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh) {
-        geluTanhBackward(dx, dxOff, x, xOff, dy, dyOff, n, tanh, true);
-    }
-
-    /** With {@code add} false, dx is written as if it held zeros (fma with a zero vector, the tail adding to 0). */
-    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n, float[] tanh, boolean add) {
+    static void geluTanhBackward(float[] dx, int dxOff, float[] x, int xOff, float[] dy, int dyOff, int n) {
         int sl = slices(n);
-        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a, tanh, a, add); });
+        Kernels.parallel(sl, s -> { int a = bound(n, s, sl), b = bound(n, s + 1, sl); geluBack(dx, dxOff + a, x, xOff + a, dy, dyOff + a, b - a); });
     }
 
-    /** GELU backward of n values, tanh(u) read from tanh[to …] when the forward kept it, else computed again. */
-    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n, float[] tanh, int to, boolean add) {
-        FloatVector zero = FloatVector.zero(Vec.S);
+    /** GELU backward of n values, the slope computed from x (tanh in a pass of its own: see {@link #gelu}). */
+    private static void geluBack(float[] dx, int dxo, float[] x, int xo, float[] dy, int dyo, int n) {
         int full = n / L * L;
-        float[] u = tanh != null ? tanh : new float[Math.min(full, CHUNK)];
-        for (int c = 0; c < full; c += CHUNK) {                         // tanh in a pass of its own: see gelu
-            int m = Math.min(CHUNK, full - c), uo = tanh != null ? to + c : 0;
-            if (tanh == null) tanhOfInner(u, x, xo + c, m);
+        float[] u = new float[Math.min(full, CHUNK)];
+        for (int c = 0; c < full; c += CHUNK) {
+            int m = Math.min(CHUNK, full - c);
+            tanhOfInner(u, x, xo + c, m);
             for (int i = 0; i < m; i += L) {
                 int k = c + i;
-                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + k), t = FloatVector.fromArray(Vec.S, u, uo + i);
-                FloatVector v2 = v.mul(v);
-                // ½(1+t) + ½·v·(1−t²)·S·(1 + 3C·v²)
-                FloatVector inner = v2.fma(3f * C, 1f).mul(S);
-                FloatVector sech2 = t.neg().mul(t).add(1f);
-                FloatVector d = t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(sech2).mul(inner));
-                d.fma(FloatVector.fromArray(Vec.S, dy, dyo + k), add ? FloatVector.fromArray(Vec.S, dx, dxo + k) : zero).intoArray(dx, dxo + k);
+                FloatVector v = FloatVector.fromArray(Vec.S, x, xo + k), t = FloatVector.fromArray(Vec.S, u, i);
+                slope(v, t).fma(FloatVector.fromArray(Vec.S, dy, dyo + k), FloatVector.fromArray(Vec.S, dx, dxo + k)).intoArray(dx, dxo + k);
             }
         }
-        if (!add) java.util.Arrays.fill(dx, dxo + full, dxo + n, 0f);   // the scalar tail adds into zeros
-        Activations.geluBackUnchecked(dx, dxo + full, x, xo + full, dy, dyo + full, n - full, tanh, to + full);
+        Activations.geluBackUnchecked(dx, dxo + full, x, xo + full, dy, dyo + full, n - full);
+    }
+
+    /** dx (+)= dy·slope, in one slice per thread (with {@code add} false, as if dx held zeros: fma with a zero vector). */
+    static void geluBackFromSlope(float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope, boolean add) {
+        int sl = slices(n);
+        Kernels.parallel(sl, s -> {
+            int a = bound(n, s, sl), b = bound(n, s + 1, sl);
+            geluBackFromSlope(dx, dxOff + a, dy, dyOff + a, b - a, slope, a, add);
+        });
+    }
+
+    static void geluBackFromSlope(float[] dx, int dxo, float[] dy, int dyo, int n, float[] slope, int so, boolean add) {
+        FloatVector zero = FloatVector.zero(Vec.S);
+        int full = n / L * L;
+        for (int i = 0; i < full; i += L)
+            FloatVector.fromArray(Vec.S, slope, so + i).fma(FloatVector.fromArray(Vec.S, dy, dyo + i),
+                    add ? FloatVector.fromArray(Vec.S, dx, dxo + i) : zero).intoArray(dx, dxo + i);
+        Activations.geluBackFromSlopeUnchecked(dx, dxo + full, dy, dyo + full, n - full, slope, so + full, add);
     }
 
     static void siluForward(float[] y, int yOff, float[] x, int xOff, int n) {

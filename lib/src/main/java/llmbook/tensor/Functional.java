@@ -81,17 +81,17 @@ public final class Functional {
     }
 
     /**
-     * {@link #geluTanh} when the graph is recorded: the forward keeps tanh(u) for the backward instead of it computing
-     * them again (the same bits). A method of its own so inference, which runs the one above on every decoded token,
-     * keeps the code it had.
+     * {@link #geluTanh} when the graph is recorded: the forward keeps dy/dx for the backward, which then multiplies the
+     * output gradient by it (the same bits as computing tanh again, and it reads neither x nor tanh). A method of its
+     * own so inference, which runs the one above on every decoded token, keeps the code it had.
      */
     private static Tensor geluTanhTraining(Tensor x) {
-        float[] y = Buffers.dirty(x.size), th = Buffers.dirty(x.size);
-        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size, th);
-        Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x).alsoOwns(th);
+        float[] y = Buffers.dirty(x.size), slope = Buffers.dirty(x.size);
+        Activations.geluTanhForward(y, 0, x.data, x.offset, x.size, slope);
+        Tensor t = Tensor.fromOp("gelu_tanh", y, x.shape, x).alsoOwns(slope);
         return t.onBackward(g -> {                  // a new gradient is written, not cleared and then added to
             boolean first = !x.hasGrad();
-            Activations.geluTanhBackward(first ? x.gradBufferForWrite() : x.gradBuffer(), 0, x.data, x.offset, g, 0, x.size, th, !first);
+            Activations.geluTanhBackwardFromSlope(first ? x.gradBufferForWrite() : x.gradBuffer(), 0, g, 0, x.size, slope, !first);
         });
     }
 
