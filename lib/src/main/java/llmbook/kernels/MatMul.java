@@ -72,12 +72,31 @@ public final class MatMul {
      */
     public static void linearBackward(float[] dx, boolean dxAdd, float[] dw, float[] db, float[] dy, float[] x, int xo, float[] w, int wo,
                                       int rows, int in, int out) {
-        String kn = "MatMul.linearBackward";
+        linearBackward(dx, dxAdd, null, dw, db, dy, x, xo, w, wo, rows, in, out);
+    }
+
+    /**
+     * As above for a layer whose input is an elementwise function of another tensor, x = f(a) (GELU before an MLP's
+     * output projection), with {@code dxSlope} = f'(a) (rows × in): dx = (dy·W) ⊙ dxSlope is written — a's gradient,
+     * without x's. Each chunk of rows is multiplied while it is still in cache from its product, instead of in a pass of
+     * its own over the whole array; the bits of {@code linearBackward} and then
+     * {@link Activations#geluTanhBackwardFromSlope} with {@code add} false.
+     */
+    public static void linearBackwardThroughSlope(float[] dx, float[] dxSlope, float[] dw, float[] db, float[] dy, float[] x, int xo,
+                                                  float[] w, int wo, int rows, int in, int out) {
+        if (dx == null || dxSlope == null) throw new IllegalArgumentException("MatMul.linearBackwardThroughSlope: dx and dxSlope are required");
+        if (Kernels.outside(dxSlope, 0, (long) rows * in)) Kernels.checkArray("MatMul.linearBackwardThroughSlope", "dxSlope (rows×in=" + rows + "×" + in + ")", dxSlope, 0, (long) rows * in);
+        linearBackward(dx, false, dxSlope, dw, db, dy, x, xo, w, wo, rows, in, out);
+    }
+
+    private static void linearBackward(float[] dx, boolean dxAdd, float[] dxSlope, float[] dw, float[] db, float[] dy, float[] x, int xo,
+                                       float[] w, int wo, int rows, int in, int out) {
+        String kn = dxSlope == null ? "MatMul.linearBackward" : "MatMul.linearBackwardThroughSlope";
         if (dx != null) check(kn, dx, 0, dy, 0, w, wo, rows, out, in);
         if (dw != null) check(kn, dw, 0, dy, 0, x, xo, out, rows, in);
         if (db != null && Kernels.outside(db, 0, out)) Kernels.checkArray(kn, "db (out=" + out + ")", db, 0, out);
         if (db != null && Kernels.outside(dy, 0, (long) rows * out)) Kernels.checkArray(kn, "dy (rows×out=" + rows + "×" + out + ")", dy, 0, (long) rows * out);
-        if (Kernels.usingVector() && MatMulVector.linearBackward(dx, dxAdd, dw, db, dy, x, xo, w, wo, rows, in, out)) {
+        if (Kernels.usingVector() && MatMulVector.linearBackward(dx, dxAdd, dxSlope, dw, db, dy, x, xo, w, wo, rows, in, out)) {
             record(rows, out, in, false, false, dxAdd);
             record(out, rows, in, true, false, true);
             return;
@@ -85,6 +104,7 @@ public final class MatMul {
         if (dx != null) matmul(dx, 0, dy, 0, w, wo, rows, out, in, false, false, dxAdd);
         if (dw != null) matmul(dw, 0, dy, 0, x, xo, out, rows, in, true, false, true);
         if (db != null) Blas.addRows(dy, 0, rows, out, db, 0);
+        if (dxSlope != null) Activations.geluTanhBackwardFromSlope(dx, 0, dx, 0, rows * in, dxSlope, false);
     }
 
     private static final ThreadLocal<List<int[]>> RECORDING = new ThreadLocal<>();

@@ -332,8 +332,8 @@ final class MatMulVector {
      * computed as the separate calls compute it, so the bits are theirs. Returns false, having done nothing, unless
      * both products would take those paths (several threads, rows the long side, out ≤ KC, no tail columns).
      */
-    static boolean linearBackward(float[] dx, boolean dxAdd, float[] dw, float[] db, float[] dy, float[] x, int xo, float[] w, int wo,
-                                  int rows, int in, int out) {
+    static boolean linearBackward(float[] dx, boolean dxAdd, float[] dxSlope, float[] dw, float[] db, float[] dy, float[] x, int xo,
+                                  float[] w, int wo, int rows, int in, int out) {
         int threads = Kernels.threads();
         if (threads < 2 || rows < 2 * BALANCE_ROWS || rows < in || out > KC || in > NC || out > NC || dx == null || dw == null) return false;
         if (in % NR != 0 && in > NR && in % NR <= DOT_TAIL) return false;             // tail columns: the separate calls
@@ -361,6 +361,7 @@ final class MatMulVector {
                 if (!ready[s]) { packB(bp, w, wo, in, false, 0, out, 0, in); ready[s] = true; }
                 int i0 = i * BALANCE_ROWS, r = Math.min(BALANCE_ROWS, rows - i0);
                 gemm(dx, i0 * in, in, dy, i0 * out, out, false, w, wo, in, false, r, out, in, dxAdd, bp, 0);
+                if (dxSlope != null) ActivationsVector.geluBackFromSlope(dx, i0 * in, dx, i0 * in, r * in, dxSlope, i0 * in, false);
             } else {                            // db's columns
                 Vec.addRows(dy, 0, rows, out, db, 0, i * Vec.ADD_ROWS_BLOCK, Math.min(out, (i + 1) * Vec.ADD_ROWS_BLOCK));
             }

@@ -141,6 +141,69 @@ public final class LinAlg {
      * Backward: {@code dx += dy·W}, {@code dW += dyᵀ·x}, {@code db += Σ_rows dy}.
      */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        checkLinear(x, w, b);
+        Tensor X = x.contiguous(), W = w.contiguous();
+        Tensor B = b == null ? null : b.contiguous();
+        int in = w.shape[1], out = w.shape[0], rows = in == 0 ? 0 : X.size / in;
+        int[] outShape = outShape(x.shape, out);
+        float[] y = linearForward(X.data, X.offset, W, B, rows, in, out, Shape.numel(outShape));
+        Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
+        return t.onBackward(g -> {
+            boolean first = X.requiresGrad && !X.hasGrad();        // the first contribution to dx is written, later ones added
+            float[] dx = !X.requiresGrad ? null : first ? X.gradBufferForWrite() : X.grad;
+            MatMul.linearBackward(dx, !first, W.requiresGrad ? W.gradBuffer() : null, B != null && B.requiresGrad ? B.gradBuffer() : null,
+                    g, X.data, X.offset, W.data, W.offset, rows, in, out);   // dx (+)= dy·W, dW += dyᵀ·x, db += Σ_rows dy
+        });
+    }
+
+    /**
+     * {@code linear(gelu(a), w, b)} (tanh GELU, an MLP's hidden activation and output projection) as one op when the
+     * graph is recorded: the same values, but the backward multiplies each chunk of the projection's input gradient by
+     * GELU's slope while the chunk is in cache ({@link MatMul#linearBackwardThroughSlope}), so the gradient of gelu(a)
+     * is never stored and read back in a pass of its own. The same bits as the two ops; without a graph it is them.
+     */
+    public static Tensor linearOfGelu(Tensor a, Tensor w, Tensor b) {
+        if (!a.requiresGrad || !Tensor.isGradEnabled()) return linear(Functional.geluTanh(a), w, b);
+        checkLinear(a, w, b);                                       // gelu(a) has a's shape
+        Tensor A = a.contiguous();
+        float[] h = Buffers.dirty(A.size), slope = Buffers.dirty(A.size);   // gelu(a) and its slope, for the backward
+        llmbook.kernels.Activations.geluTanhForward(h, 0, A.data, A.offset, A.size, slope);
+        Tensor W = w.contiguous();
+        Tensor B = b == null ? null : b.contiguous();
+        int in = w.shape[1], out = w.shape[0], rows = in == 0 ? 0 : A.size / in;
+        int[] outShape = outShape(A.shape, out);
+        float[] y = linearForward(h, 0, W, B, rows, in, out, Shape.numel(outShape));
+        Tensor t = (B == null ? Tensor.fromOp("linear_gelu", y, outShape, A, W) : Tensor.fromOp("linear_gelu", y, outShape, A, W, B)).alsoOwns(h, slope);
+        return t.onBackward(g -> {
+            float[] dw = W.requiresGrad ? W.gradBuffer() : null, db = B != null && B.requiresGrad ? B.gradBuffer() : null;
+            if (!A.hasGrad()) {
+                MatMul.linearBackwardThroughSlope(A.gradBufferForWrite(), slope, dw, db, g, h, 0, W.data, W.offset, rows, in, out);
+            } else {                                               // a has a gradient already: add into it, as the two ops would
+                float[] dh = Buffers.dirty(A.size);
+                MatMul.linearBackward(dh, false, dw, db, g, h, 0, W.data, W.offset, rows, in, out);
+                llmbook.kernels.Activations.geluTanhBackwardFromSlope(A.grad, 0, dh, 0, A.size, slope, true);
+                Buffers.recycle(dh);
+            }
+        });
+    }
+
+    private static int[] outShape(int[] inShape, int out) {
+        int[] s = inShape.clone();
+        s[s.length - 1] = out;
+        return s;
+    }
+
+    /** y = x·Wᵀ + b for {@code rows} rows of x at {@code xo}; one token (rows = 1) takes the matrix-vector path. */
+    private static float[] linearForward(float[] x, int xo, Tensor W, Tensor B, int rows, int in, int out, int n) {
+        float[] y = Buffers.dirty(n);                                   // overwritten by the matmul
+        MatMul.Packed packed = rows == 1 || MatMul.matmulReadsPacked(in) ? FrozenWeights.packed(W) : null;   // inside a frozenWeights scope
+        if (rows == 1 && packed != null) MatMul.matvec(y, 0, packed, x, xo, B == null ? null : B.data, B == null ? 0 : B.offset);
+        else if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, x, xo, out, in, B.data, B.offset);   // one token: bias in the same pass
+        else MatMul.linear(y, 0, x, xo, W.data, W.offset, packed, rows, in, out, B == null ? null : B.data, B == null ? 0 : B.offset);
+        return y;
+    }
+
+    private static void checkLinear(Tensor x, Tensor w, Tensor b) {
         if (w.shape.length != 2) throw new IllegalArgumentException("linear: weight must be (out, in), got " + Shape.str(w.shape));
         int out = w.shape[0], in = w.shape[1];
         if (x.shape.length == 0 || x.shape[x.shape.length - 1] != in)
@@ -148,25 +211,6 @@ public final class LinAlg {
                     + (x.shape.length == 0 ? 0 : x.shape[x.shape.length - 1]) + " != in_features " + in);
         if (b != null && (b.shape.length != 1 || b.shape[0] != out))
             throw new IllegalArgumentException("linear: bias must be (" + out + ",), got " + Shape.str(b.shape));
-        Tensor X = x.contiguous(), W = w.contiguous();
-        Tensor B = b == null ? null : b.contiguous();
-        int rows = X.size / Math.max(1, in);
-        if (in == 0) rows = 0;
-        int[] outShape = x.shape.clone();
-        outShape[outShape.length - 1] = out;
-        float[] y = Buffers.dirty(Shape.numel(outShape));              // overwritten by the matmul
-        MatMul.Packed packed = rows == 1 || MatMul.matmulReadsPacked(in) ? FrozenWeights.packed(W) : null;   // inside a frozenWeights scope
-        if (rows == 1 && packed != null) MatMul.matvec(y, 0, packed, X.data, X.offset, B == null ? null : B.data, B == null ? 0 : B.offset);
-        else if (rows == 1 && B != null) MatMul.matvec(y, 0, W.data, W.offset, X.data, X.offset, out, in, B.data, B.offset);   // one token: bias in the same pass
-        else MatMul.linear(y, 0, X.data, X.offset, W.data, W.offset, packed, rows, in, out, B == null ? null : B.data, B == null ? 0 : B.offset);
-        Tensor t = B == null ? Tensor.fromOp("linear", y, outShape, X, W) : Tensor.fromOp("linear", y, outShape, X, W, B);
-        final int fr = rows;
-        return t.onBackward(g -> {
-            boolean first = X.requiresGrad && !X.hasGrad();        // the first contribution to dx is written, later ones added
-            float[] dx = !X.requiresGrad ? null : first ? X.gradBufferForWrite() : X.grad;
-            MatMul.linearBackward(dx, !first, W.requiresGrad ? W.gradBuffer() : null, B != null && B.requiresGrad ? B.gradBuffer() : null,
-                    g, X.data, X.offset, W.data, W.offset, fr, in, out);   // dx (+)= dy·W, dW += dyᵀ·x, db += Σ_rows dy
-        });
     }
 
     private static int[] pad2(int[] batch) {

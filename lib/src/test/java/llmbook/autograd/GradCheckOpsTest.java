@@ -106,6 +106,8 @@ class GradCheckOpsTest {
         ok("x @ x (same tensor twice)", x -> x[0].matmul(x[0]), p(3, 3));
         ok("linear", x -> LinAlg.linear(x[0], x[1], x[2]), p(2, 3, 4), p(5, 4), p(5));
         ok("linear no bias", x -> LinAlg.linear(x[0], x[1], null), p(3, 4), p(2, 4));
+        ok("linear of gelu", x -> LinAlg.linearOfGelu(x[0], x[1], x[2]), p(2, 3, 4), p(5, 4), p(5));
+        ok("linear of gelu, a used twice", x -> LinAlg.linearOfGelu(x[0].mul(x[0]), x[1], null).add(LinAlg.linearOfGelu(x[0], x[1], null)), p(3, 4), p(2, 4));
     }
 
     @Test void nnOps() {

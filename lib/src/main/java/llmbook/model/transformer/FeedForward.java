@@ -3,6 +3,7 @@ package llmbook.model.transformer;
 import llmbook.nn.Layer;
 import llmbook.nn.Linear;
 import llmbook.nn.Module;
+import llmbook.tensor.LinAlg;
 import llmbook.tensor.Rng;
 import llmbook.tensor.Tensor;
 
@@ -40,6 +41,8 @@ public final class FeedForward extends Module implements Layer {
     @Override
     public Tensor forward(Tensor x) {                          // (..., C) -> (..., C)
         Tensor a = this.<Layer>child("w1").forward(x);         // (..., h)
+        if (kind == TransformerConfig.Ffn.GELU && child("w2") instanceof Linear w2)   // one op: see LinAlg.linearOfGelu
+            return LinAlg.linearOfGelu(a, w2.weight, w2.bias);
         Tensor h = switch (kind) {
             case GELU -> a.gelu();
             case GELU_ERF -> a.geluErf();

@@ -1,0 +1,59 @@
+package llmbook.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import llmbook.kernels.Kernels;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link LinAlg#linearOfGelu}: one op with the bits of {@code linear(gelu(a), w, b)}, forward and backward. */
+class LinearOfGeluTest {
+    @AfterEach
+    void restore() {
+        Kernels.useVector(true);
+        Kernels.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Output and the gradients of a, w, b; {@code aHasGrad}: a second use of a has added into its gradient first. */
+    private static float[][] run(boolean fused, int rows, int in, int out, boolean bias, boolean aHasGrad) {
+        Rng rng = new Rng(rows * 31 + in);
+        Tensor a0 = Tensor.randn(rng, rows, in).mul(1.5f).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, out, in).mul(0.2f).requiresGrad(true), b = bias ? Tensor.randn(rng, out).requiresGrad(true) : null;
+        Tensor a = a0.mul(1f);                                        // an intermediate, as an MLP's pre-activation is
+        Tensor y = fused ? LinAlg.linearOfGelu(a, w, b) : LinAlg.linear(a.gelu(), w, b);
+        Tensor loss = y.mul(Tensor.randn(new Rng(3), rows, out)).sum();
+        if (aHasGrad) loss = loss.add(a.tanh().sum());              // tanh's backward runs first (it was recorded last)
+        loss.backward();
+        return new float[][] {y.toArray(), a0.grad().toArray(), w.grad().toArray(), bias ? b.grad().toArray() : new float[0]};
+    }
+
+    @Test
+    void sameBitsAsLinearAfterGelu() {
+        // 1100 × 96 → 40 takes the kernel's parallel region (dx chunks multiplied as they finish); 300 × 100 → 24 the separate calls
+        int[][] shapes = {{1100, 96, 40}, {300, 100, 24}, {7, 5, 3}, {1, 16, 8}};
+        for (int threads : new int[] {1, 2})
+            for (boolean vector : new boolean[] {true, false})
+                for (int[] s : shapes)
+                    for (boolean bias : new boolean[] {true, false})
+                        for (boolean aHasGrad : new boolean[] {false, true}) {
+                            Kernels.setThreads(threads);
+                            Kernels.useVector(vector);
+                            String at = s[0] + "x" + s[1] + "x" + s[2] + " threads=" + threads + " vector=" + vector + " bias=" + bias + " aHasGrad=" + aHasGrad;
+                            float[][] two = run(false, s[0], s[1], s[2], bias, aHasGrad), one = run(true, s[0], s[1], s[2], bias, aHasGrad);
+                            String[] what = {"output", "da", "dw", "db"};
+                            for (int i = 0; i < 4; i++) assertArrayEquals(two[i], one[i], what[i] + " " + at);
+                        }
+    }
+
+    @Test
+    void withoutAGraphItIsTheTwoOps() {
+        Rng rng = new Rng(1);
+        Tensor a = Tensor.randn(rng, 4, 6), w = Tensor.randn(rng, 3, 6);
+        assertArrayEquals(LinAlg.linear(a.gelu(), w, null).toArray(), LinAlg.linearOfGelu(a, w, null).toArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LinAlg.linearOfGelu(a.requiresGrad(true), Tensor.randn(rng, 3, 5), null));
+        assertTrue(e.getMessage().contains("(4, 6)") && e.getMessage().contains("(3, 5)"), e.getMessage());
+    }
+}
