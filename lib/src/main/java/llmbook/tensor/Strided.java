@@ -38,14 +38,40 @@ final class Strided {
             return;
         }
         int ys0 = y == null ? 0 : ys[0], ys1 = y == null ? 0 : ys[1], ys2 = y == null ? 0 : ys[2], ys3 = y == null ? 0 : ys[3];
-        for (int a = 0; a < n[0]; a++)
-            for (int b = 0; b < n[1]; b++)
-                for (int c = 0; c < n[2]; c++) {
-                    int oi = oOff + a * os[0] + b * os[1] + c * os[2];
-                    int xi = xOff + a * xs[0] + b * xs[1] + c * xs[2];
-                    int yi = yOff + a * ys0 + b * ys1 + c * ys2;
-                    row(code, o, oi, os[3], x, xi, xs[3], y, yi, ys3, n[3]);
-                }
+        // Rows of the output: the outer axes it does not broadcast over (stride ≠ 0). The axes it does (stride 0: a
+        // gradient summed over a batch) are looped inside each output row, in order, so every output element receives
+        // its terms in the order of the plain nested loop, on any number of threads.
+        int outRows = 1, sumRows = 1;
+        for (int d = 0; d < 3; d++) if (os[d] != 0) outRows *= n[d]; else sumRows *= n[d];
+        long work = (long) outRows * sumRows * n[3];
+        if (outRows < 2 || work < PARALLEL_MIN) {
+            rows(code, o, oOff, os, x, xOff, xs, y, yOff, ys0, ys1, ys2, ys3, n, 0, outRows);
+            return;
+        }
+        int perRow = (int) Math.min(Integer.MAX_VALUE, work / outRows);
+        Kernels.parallelRange(outRows, Math.max(1, PARALLEL_MIN / 2 / Math.max(1, perRow)),
+                (from, to) -> rows(code, o, oOff, os, x, xOff, xs, y, yOff, ys0, ys1, ys2, ys3, n, from, to));
+    }
+
+    /** Output rows [from, to) (numbered over the axes with output stride ≠ 0), each with the broadcast axes looped inside. */
+    private static void rows(int code, float[] o, int oOff, int[] os, float[] x, int xOff, int[] xs, float[] y, int yOff,
+                             int ys0, int ys1, int ys2, int ys3, int[] n, int from, int to) {
+        int[] ys = {ys0, ys1, ys2};
+        int[] idx = new int[3];
+        for (int r = from; r < to; r++) {
+            for (int d = 2, rest = r; d >= 0; d--) if (os[d] != 0) { idx[d] = rest % n[d]; rest /= n[d]; }
+            int a0 = os[0] != 0 ? idx[0] : 0, a1 = os[0] != 0 ? idx[0] + 1 : n[0];
+            int b0 = os[1] != 0 ? idx[1] : 0, b1 = os[1] != 0 ? idx[1] + 1 : n[1];
+            int c0 = os[2] != 0 ? idx[2] : 0, c1 = os[2] != 0 ? idx[2] + 1 : n[2];
+            for (int a = a0; a < a1; a++)
+                for (int b = b0; b < b1; b++)
+                    for (int c = c0; c < c1; c++) {
+                        int oi = oOff + a * os[0] + b * os[1] + c * os[2];
+                        int xi = xOff + a * xs[0] + b * xs[1] + c * xs[2];
+                        int yi = yOff + a * ys[0] + b * ys[1] + c * ys[2];
+                        row(code, o, oi, os[3], x, xi, xs[3], y, yi, ys3, n[3]);
+                    }
+        }
     }
 
     private static boolean rowMajor(int[] s, int[] n) {
