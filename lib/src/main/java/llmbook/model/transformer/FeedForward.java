@@ -15,7 +15,9 @@ import llmbook.tensor.Tensor;
  * </pre>
  * SwiGLU's gate {@code silu(W₁x)} multiplies a second linear view {@code W₃x} of the same input; with three matrices
  * instead of two, LLaMA shrinks h to about 8C/3 so the parameter count matches a 4C GELU MLP. The linears are read
- * through {@link #child} at every forward, so {@code model.replace("h.*.mlp.w1", ...)} takes effect.
+ * through {@link #child} at every forward, so {@code model.replace("h.*.mlp.w1", ...)} takes effect. With GELU and a
+ * plain {@link Linear} as W₂, {@code W₂·gelu(·) + b₂} runs as one op ({@link LinAlg#linearOfGelu}: the same numbers, and
+ * GELU's backward is done inside W₂'s while each chunk of the gradient is in cache); a replaced W₂ (LoRA) runs on its own.
  */
 public final class FeedForward extends Module implements Layer {
     public final TransformerConfig.Ffn kind;
