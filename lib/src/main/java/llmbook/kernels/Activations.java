@@ -74,9 +74,16 @@ public final class Activations {
      * clearing first.
      */
     public static void geluTanhBackwardFromSlope(float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope, boolean add) {
-        check3("Activations.geluTanhBackwardFromSlope", dx, dxOff, slope, 0, dy, dyOff, n);
+        checkFromSlope("Activations.geluTanhBackwardFromSlope", dx, dxOff, dy, dyOff, n, slope);
         if (Kernels.usingVector()) ActivationsVector.geluBackFromSlope(dx, dxOff, dy, dyOff, n, slope, add);
         else geluBackFromSlopeUnchecked(dx, dxOff, dy, dyOff, n, slope, 0, add);
+    }
+
+    private static void checkFromSlope(String k, float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope) {
+        Kernels.checkDim(k, "n", n);
+        if (Kernels.outside(dx, dxOff, n)) Kernels.checkArray(k, "dx (n=" + n + ")", dx, dxOff, n);
+        if (Kernels.outside(dy, dyOff, n)) Kernels.checkArray(k, "dy (n=" + n + ")", dy, dyOff, n);
+        checkSlope(k, slope, n);
     }
 
     private static void checkSlope(String k, float[] slope, int n) {
@@ -115,7 +122,7 @@ public final class Activations {
     }
 
     public static void geluTanhBackwardFromSlopeScalar(float[] dx, int dxOff, float[] dy, int dyOff, int n, float[] slope, boolean add) {
-        check3("Activations.geluTanhBackwardFromSlopeScalar", dx, dxOff, slope, 0, dy, dyOff, n);
+        checkFromSlope("Activations.geluTanhBackwardFromSlopeScalar", dx, dxOff, dy, dyOff, n, slope);
         geluBackFromSlopeUnchecked(dx, dxOff, dy, dyOff, n, slope, 0, add);
     }
 

@@ -31,8 +31,11 @@ final class Tape {
             Tensor t = order.get(i);
             if (t.backward == null || t.grad == null) continue;
             t.gradSpent = release;
-            t.backward.run(t.grad);
-            t.gradSpent = false;
+            try {
+                t.backward.run(t.grad);
+            } finally {
+                t.gradSpent = false;
+            }
             if (anomaly) for (Tensor p : t.parents) if (p.grad != null) checkFinite(t.op, "backward", p.grad, t.parents);
             if (release && t.grad != null) {
                 Buffers.recycle(t.grad);

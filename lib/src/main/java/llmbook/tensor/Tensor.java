@@ -391,7 +391,7 @@ public final class Tensor {
      * to {@link Buffers} as soon as its op's backward has read it, so the gradients of the layers below are written
      * into arrays still in cache instead of fresh ones (the pass touches a few MB instead of all the graph's
      * gradients), and an op may hand its output's gradient to an input instead of copying it (a residual add). The
-     * leaves' gradients (parameters) are the same floats as with {@code backward()}; intermediate ones are not kept.
+     * leaves' gradients (parameters) are the same bits as with {@code backward()}; intermediate ones are not kept.
      */
     public void backwardAndRelease() { backwardAndRelease(scalarSeed()); }
 
@@ -404,11 +404,12 @@ public final class Tensor {
 
     /**
      * For an op's backward in a releasing pass ({@link #backwardAndRelease}): {@code input}, which has no gradient yet
-     * and this tensor's size, takes this tensor's gradient array as its gradient — the copy an op would make, without
-     * copying. Returns false, doing nothing, in any other case (the op then copies or adds as usual).
+     * and this tensor's shape (so the same row-major gradient layout), takes this tensor's gradient array as its gradient — the exact copy an op
+     * would make, without copying (not a sum into zeros, which turns −0 into +0). Returns false, doing nothing, in any
+     * other case (the op then copies or adds as usual).
      */
     boolean handGradTo(Tensor input) {
-        if (!gradSpent || grad == null || input.grad != null || !input.requiresGrad || input.size != size || input == this) return false;
+        if (!gradSpent || grad == null || input.grad != null || !input.requiresGrad || !Arrays.equals(input.shape, shape) || input == this) return false;
         input.grad = grad;
         grad = null;
         return true;

@@ -17,12 +17,8 @@ final class Views {
         t.op = op;
         Tensor.link(t, new Tensor[] {p});
         int r = shape.length;
-        boolean sameOrder = gOff == 0 && t.size == p.size && java.util.Arrays.equals(gStrides, Shape.contiguousStrides(shape));  // a reshape
-        return t.onBackward(g -> {
-            if (sameOrder && !p.hasGrad() && t.handGradTo(p)) return;    // element i of g is element i of p's gradient
-            Strided.run(Strided.ACC, p.gradBuffer(), gOff, Strided.pad4Strides(gStrides, r),
-                    g, 0, Strided.pad4Strides(Shape.contiguousStrides(shape), r), null, 0, null, Shape.pad4(shape));
-        });
+        return t.onBackward(g -> Strided.run(Strided.ACC, p.gradBuffer(), gOff, Strided.pad4Strides(gStrides, r),
+                g, 0, Strided.pad4Strides(Shape.contiguousStrides(shape), r), null, 0, null, Shape.pad4(shape)));
     }
 
     /** Same elements, new shape (one size may be −1: inferred). A view when {@code x} is contiguous, else copies first. */

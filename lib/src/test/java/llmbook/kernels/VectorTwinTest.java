@@ -213,7 +213,9 @@ class VectorTwinTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Activations.geluTanhForward(new float[8], 0, new float[8], 0, 8, new float[7]));
         assertTrue(e.getMessage().contains("slope") && e.getMessage().contains("n=8"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Activations.geluTanhBackwardFromSlope(new float[8], 0, new float[8], 0, 8, new float[7], true));
-        assertTrue(e.getMessage().contains("n=8"), e.getMessage());
+        assertTrue(e.getMessage().contains("slope") && e.getMessage().contains("n=8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Activations.geluTanhBackwardFromSlope(new float[8], 0, new float[6], 0, 8, new float[8], true));
+        assertTrue(e.getMessage().contains("dy") && e.getMessage().contains("n=8"), e.getMessage());
     }
 
     private static double geluD(double v) { return 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))); }

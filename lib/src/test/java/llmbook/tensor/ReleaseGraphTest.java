@@ -68,12 +68,12 @@ class ReleaseGraphTest {
         }
     }
 
-    /** A graph where an input is added to itself, a residual input gets a later contribution, and a reshape passes a gradient on. */
+    /** A graph where an input is added to itself, a residual input gets a later contribution, and a reshape is in the way. */
     static Tensor handOffGraph(Tensor w) {
         Tensor x = Tensor.randn(new Rng(2), 32, 64);
         Tensor h = x.matmul(w);                          // (32, 64): 2048 floats, pooled
         Tensor r = h.add(h.tanh());                      // h takes r's gradient; tanh's backward then adds into it
-        Tensor s = r.reshape(64, 32);                    // r takes s's gradient
+        Tensor s = r.reshape(64, 32);
         Tensor z = s.add(s).mul(s.sigmoid());            // an input twice: 2g, not g
         return z.mul(z).sum();
     }
