@@ -61,10 +61,11 @@ final class ActivationsVector {
     }
 
     /**
-     * {@link #gelu} that also keeps dy/dx of value i in slope[so + i] for the backward. A method of its own, so the
-     * inference path ({@link #gelu}, run by every decoding step) stays the code it was.
+     * {@link #gelu} that also keeps dy/dx of value i in slope[so + i] for the backward, on this thread (y may be x: each
+     * value is read before its output is written). A method of its own, so the inference path ({@link #gelu}, run by
+     * every decoding step) stays the code it was.
      */
-    private static void geluKeep(float[] y, int yo, float[] x, int xo, int n, float[] slope, int so) {
+    static void geluKeep(float[] y, int yo, float[] x, int xo, int n, float[] slope, int so) {
         int full = n / L * L;
         float[] u = new float[Math.min(full, CHUNK)];
         for (int c = 0; c < full; c += CHUNK) {

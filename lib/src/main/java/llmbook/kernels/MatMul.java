@@ -65,6 +65,29 @@ public final class MatMul {
     }
 
     /**
+     * {@code y = gelu(x·Wᵀ + b)} (tanh GELU, an MLP's first layer and activation), with GELU's slope at each value kept
+     * in {@code slope[0 …]} for the backward: the bits of {@link #linear} and then
+     * {@link Activations#geluTanhForward(float[], int, float[], int, int, float[])} on its output. Where the product's
+     * rows are shared out in chunks, each chunk gets its GELU while it is still in cache.
+     */
+    public static void linearGelu(float[] y, int yOff, float[] x, int xOff, float[] w, int wo, int rows, int in, int out, float[] bias, int bo,
+                                  float[] slope) {
+        check("MatMul.linearGelu", y, yOff, x, xOff, w, wo, rows, in, out);
+        if (bias != null && Kernels.outside(bias, bo, out)) Kernels.checkArray("MatMul.linearGelu", "bias (out=" + out + ")", bias, bo, out);
+        if (slope == null || slope.length < (long) rows * out)
+            throw new IllegalArgumentException("MatMul.linearGelu: slope needs rows×out=" + rows + "×" + out + " floats, got "
+                    + (slope == null ? "null" : slope.length));
+        record(rows, in, out, false, true, false);
+        if (Kernels.usingVector()) {
+            MatMulVector.matmul(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false, null, bias, bo, slope);
+            return;
+        }
+        matmulUnchecked(y, yOff, x, xOff, w, wo, rows, in, out, false, true, false);
+        if (bias != null) for (int r = 0; r < rows; r++) Blas.axpyUnchecked(1f, bias, bo, y, yOff + r * out, out);
+        Activations.geluTanhForwardScalar(y, yOff, y, yOff, rows * out, slope);
+    }
+
+    /**
      * A linear layer's backward for {@code y = x·Wᵀ + b} on {@code rows} rows, x (rows, in), W (out, in), dy (rows, out):
      * {@code dx (=|+=) dy·W} (written unless {@code dxAdd}), {@code dw += dyᵀ·x}, {@code db += Σ_rows dy}; a null
      * output is skipped. The bits of those three calls ({@link #matmul} twice, {@link Blas#addRows}); on several threads

@@ -73,7 +73,23 @@ final class MatMulVector {
      */
     static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                        int m, int k, int n, boolean transA, boolean transB, boolean accumulate, float[] pre, float[] bias, int bo) {
-        if (matmulChunked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, bias, bo)) return;
+        matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, bias, bo, null);
+    }
+
+    /**
+     * As above, then, when {@code geluSlope} is not null, GELU applied to C in place with its slope kept in
+     * geluSlope[0 …] ({@link ActivationsVector#geluKeep}); where rows are shared out in chunks, to each chunk right
+     * after its product and bias, while it is in cache. Chunks start at multiples of {@link #BALANCE_ROWS} rows, so at
+     * whole vectors: each value takes the vector or scalar path it takes in one pass over the whole array.
+     */
+    static void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n, boolean transA,
+                       boolean transB, boolean accumulate, float[] pre, float[] bias, int bo, float[] geluSlope) {
+        if (matmulChunked(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, bias, bo, geluSlope)) return;
+        if (geluSlope != null) {
+            matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, bias, bo, null);
+            ActivationsVector.geluTanhForwardKeep(c, cOff, c, cOff, m * n, geluSlope);
+            return;
+        }
         if (bias != null) {
             matmul(c, cOff, a, aOff, b, bOff, m, k, n, transA, transB, accumulate, pre, null, 0);
             int sl = (long) m * n < 1 << 15 ? 1 : Math.min(Kernels.threads(), m);
@@ -144,13 +160,15 @@ final class MatMulVector {
      * added to each chunk's rows after its product. Returns false, having done nothing, when it does not apply.
      */
     private static boolean matmulChunked(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
-                                         boolean transA, boolean transB, boolean accumulate, float[] pre, float[] bias, int bo) {
+                                         boolean transA, boolean transB, boolean accumulate, float[] pre, float[] bias, int bo,
+                                         float[] geluSlope) {
         int tail = n % NR;
         boolean tailed = n > NR && tail <= DOT_TAIL;
         int nm = tailed ? n - tail : n, threads = (long) m * n * k < PARALLEL_MIN_FLOPS ? 1 : Kernels.threads();
         if (threads < 2 || m < nm || pre != null || k > KC || k == 0 || nm > NC || m < 2 * BALANCE_ROWS || (long) m * n * k < VECTOR_MIN_FLOPS)
             return false;
         if (k > Math.max(m, nm) && (k + KC - 1) / KC >= threads) return false;      // kSplit's case
+        if (geluSlope != null && BALANCE_ROWS % L != 0) return false;                // chunks would not start at whole vectors
         int lda = transA ? m : k, ldb = transB ? k : n;
         if (tailed) tailColumns(c, cOff, n, a, aOff, lda, transA, b, bOff, ldb, transB, m, k, nm, n, accumulate);
         int chunks = (m + BALANCE_ROWS - 1) / BALANCE_ROWS;
@@ -162,6 +180,7 @@ final class MatMulVector {
             int aStart = transA ? aOff + i0 : aOff + i0 * lda;
             gemm(c, cOff + i0 * n, n, a, aStart, lda, transA, b, bOff, ldb, transB, rows, k, nm, accumulate, bp, 0);
             if (bias != null) addBias(c, cOff, n, bias, bo, i0, i0 + rows);
+            if (geluSlope != null) ActivationsVector.geluKeep(c, cOff + i0 * n, c, cOff + i0 * n, rows * n, geluSlope, i0 * n);
         });
         return true;
     }

@@ -187,6 +187,42 @@ public final class LinAlg {
         });
     }
 
+    /**
+     * A tanh-GELU MLP, {@code linear(gelu(linear(x, w1, b1)), w2, b2)} (GPT-2's), as one op when the graph is recorded
+     * for x or the first layer: the same values and gradients, bit for bit, but the first layer's output never leaves
+     * the cache before its GELU ({@link MatMul#linearGelu}: each chunk of rows gets GELU and its slope right after its
+     * product), and the backward multiplies by that slope inside the second layer's
+     * ({@link MatMul#linearBackwardThroughSlope}) — so neither the pre-activation nor its gradient is stored and read
+     * back in a pass of its own. One row, or no graph: the composition itself.
+     */
+    public static Tensor geluMlp(Tensor x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+        checkLinear(x.shape, w1, b1);
+        int in = w1.shape[1], hidden = w1.shape[0];
+        checkLinear(outShape(x.shape, hidden), w2, b2);
+        int rows = in == 0 ? 0 : x.size / in;
+        boolean recording = Tensor.isGradEnabled() && (x.requiresGrad || w1.requiresGrad || b1 != null && b1.requiresGrad);
+        if (!recording || rows < 2) return linearOfGelu(linear(x, w1, b1), w2, b2);
+        Tensor X = x.contiguous(), W1 = w1.contiguous(), W2 = w2.contiguous();
+        Tensor B1 = b1 == null ? null : b1.contiguous(), B2 = b2 == null ? null : b2.contiguous();
+        float[] h = Buffers.dirty(rows * hidden), slope = Buffers.dirty(rows * hidden);     // gelu(x·W1ᵀ + b1) and its slope
+        MatMul.linearGelu(h, 0, X.data, X.offset, W1.data, W1.offset, rows, in, hidden, B1 == null ? null : B1.data, B1 == null ? 0 : B1.offset, slope);
+        int out = w2.shape[0];
+        int[] outShape = outShape(x.shape, out);
+        float[] y = linearForward(h, 0, W2, B2, rows, hidden, out, Shape.numel(outShape));
+        Tensor[] inputs = java.util.stream.Stream.of(X, W1, B1, W2, B2).filter(java.util.Objects::nonNull).toArray(Tensor[]::new);
+        Tensor t = Tensor.fromOp("mlp_gelu", y, outShape, inputs).alsoOwns(h, slope);
+        return t.onBackward(g -> {
+            float[] da = Buffers.dirty(rows * hidden);                    // the pre-activation's gradient
+            MatMul.linearBackwardThroughSlope(da, slope, W2.requiresGrad ? W2.gradBuffer() : null, B2 != null && B2.requiresGrad ? B2.gradBuffer() : null,
+                    g, h, 0, W2.data, W2.offset, rows, hidden, out);
+            boolean first = X.requiresGrad && !X.hasGrad();
+            float[] dx = !X.requiresGrad ? null : first ? X.gradBufferForWrite() : X.grad;
+            MatMul.linearBackward(dx, !first, W1.requiresGrad ? W1.gradBuffer() : null, B1 != null && B1.requiresGrad ? B1.gradBuffer() : null,
+                    da, X.data, X.offset, W1.data, W1.offset, rows, in, hidden);
+            Buffers.recycle(da);
+        });
+    }
+
     private static int[] outShape(int[] inShape, int out) {
         int[] s = inShape.clone();
         s[s.length - 1] = out;
@@ -203,12 +239,14 @@ public final class LinAlg {
         return y;
     }
 
-    private static void checkLinear(Tensor x, Tensor w, Tensor b) {
+    private static void checkLinear(Tensor x, Tensor w, Tensor b) { checkLinear(x.shape, w, b); }
+
+    private static void checkLinear(int[] xShape, Tensor w, Tensor b) {
         if (w.shape.length != 2) throw new IllegalArgumentException("linear: weight must be (out, in), got " + Shape.str(w.shape));
         int out = w.shape[0], in = w.shape[1];
-        if (x.shape.length == 0 || x.shape[x.shape.length - 1] != in)
-            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape) + " @ weight " + Shape.str(w.shape) + "ᵀ: last dim "
-                    + (x.shape.length == 0 ? 0 : x.shape[x.shape.length - 1]) + " != in_features " + in);
+        if (xShape.length == 0 || xShape[xShape.length - 1] != in)
+            throw new IllegalArgumentException("linear: input " + Shape.str(xShape) + " @ weight " + Shape.str(w.shape) + "ᵀ: last dim "
+                    + (xShape.length == 0 ? 0 : xShape[xShape.length - 1]) + " != in_features " + in);
         if (b != null && (b.shape.length != 1 || b.shape[0] != out))
             throw new IllegalArgumentException("linear: bias must be (" + out + ",), got " + Shape.str(b.shape));
     }

@@ -107,6 +107,8 @@ class GradCheckOpsTest {
         ok("linear", x -> LinAlg.linear(x[0], x[1], x[2]), p(2, 3, 4), p(5, 4), p(5));
         ok("linear no bias", x -> LinAlg.linear(x[0], x[1], null), p(3, 4), p(2, 4));
         ok("linear of gelu", x -> LinAlg.linearOfGelu(x[0], x[1], x[2]), p(2, 3, 4), p(5, 4), p(5));
+        ok("gelu mlp", x -> LinAlg.geluMlp(x[0], x[1], x[2], x[3], x[4]), p(2, 3, 4), p(6, 4), p(6), p(4, 6), p(4));
+        ok("gelu mlp no biases", x -> LinAlg.geluMlp(x[0], x[1], null, x[2], null), p(5, 4), p(3, 4), p(4, 3));
         ok("linear of gelu, a used twice", x -> LinAlg.linearOfGelu(x[0].mul(x[0]), x[1], null).add(LinAlg.linearOfGelu(x[0], x[1], null)), p(3, 4), p(2, 4));
     }
 

@@ -8,7 +8,7 @@ import llmbook.kernels.Kernels;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link LinAlg#linearOfGelu}: one op with the bits of {@code linear(gelu(a), w, b)}, forward and backward. */
+/** {@link LinAlg#linearOfGelu} and {@link LinAlg#geluMlp}: one op each, with the bits of the ops they replace, forward and backward. */
 class LinearOfGeluTest {
     @AfterEach
     void restore() {
@@ -45,6 +45,42 @@ class LinearOfGeluTest {
                             String[] what = {"output", "da", "dw", "db"};
                             for (int i = 0; i < 4; i++) assertArrayEquals(two[i], one[i], what[i] + " " + at);
                         }
+    }
+
+    /** Output and the gradients of x, w1, b1, w2, b2 for the MLP as one op or as linear, gelu, linear. */
+    private static float[][] mlp(boolean fused, int rows, int in, int hidden, boolean bias, boolean xHasGrad, boolean freezeW1) {
+        Rng rng = new Rng(rows * 17 + hidden);
+        Tensor x0 = Tensor.randn(rng, rows, in).requiresGrad(true);
+        Tensor w1 = Tensor.randn(rng, hidden, in).mul(0.4f).requiresGrad(!freezeW1), b1 = bias ? Tensor.randn(rng, hidden).requiresGrad(true) : null;
+        Tensor w2 = Tensor.randn(rng, in, hidden).mul(0.2f).requiresGrad(true), b2 = bias ? Tensor.randn(rng, in).requiresGrad(true) : null;
+        Tensor x = x0.mul(1f);
+        Tensor y = fused ? LinAlg.geluMlp(x, w1, b1, w2, b2) : LinAlg.linear(LinAlg.linear(x, w1, b1).gelu(), w2, b2);
+        Tensor loss = y.mul(Tensor.randn(new Rng(4), rows, in)).sum();
+        if (xHasGrad) loss = loss.add(x.tanh().sum());              // tanh's backward runs first: x has a gradient to add to
+        loss.backward();
+        float[] none = new float[0];
+        return new float[][] {y.toArray(), x0.grad().toArray(), freezeW1 ? none : w1.grad().toArray(), bias ? b1.grad().toArray() : none,
+                w2.grad().toArray(), bias ? b2.grad().toArray() : none};
+    }
+
+    @Test
+    void mlpAsOneOpHasTheBitsOfItsThreeOps() {
+        // 1100 × 40 → 96: the first product in row chunks (GELU per chunk) and the backward's region; 300 × 24 → 100: one
+        // pass of GELU and the separate calls; 7 × 5 → 3; one row: the composition itself
+        int[][] shapes = {{1100, 40, 96}, {300, 24, 100}, {7, 5, 3}, {1, 8, 16}};
+        for (int threads : new int[] {1, 2})
+            for (boolean vector : new boolean[] {true, false})
+                for (int[] s : shapes)
+                    for (int variant = 0; variant < 4; variant++) {
+                        boolean bias = variant != 1, xHasGrad = variant == 2, freeze = variant == 3;
+                        Kernels.setThreads(threads);
+                        Kernels.useVector(vector);
+                        String at = s[0] + "x" + s[1] + "x" + s[2] + " threads=" + threads + " vector=" + vector + " bias=" + bias
+                                + " xHasGrad=" + xHasGrad + " w1 frozen=" + freeze;
+                        float[][] three = mlp(false, s[0], s[1], s[2], bias, xHasGrad, freeze), one = mlp(true, s[0], s[1], s[2], bias, xHasGrad, freeze);
+                        String[] what = {"output", "dx", "dw1", "db1", "dw2", "db2"};
+                        for (int i = 0; i < what.length; i++) assertArrayEquals(three[i], one[i], what[i] + " " + at);
+                    }
     }
 
     @Test

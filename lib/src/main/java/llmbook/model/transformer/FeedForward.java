@@ -16,8 +16,9 @@ import llmbook.tensor.Tensor;
  * SwiGLU's gate {@code silu(W₁x)} multiplies a second linear view {@code W₃x} of the same input; with three matrices
  * instead of two, LLaMA shrinks h to about 8C/3 so the parameter count matches a 4C GELU MLP. The linears are read
  * through {@link #child} at every forward, so {@code model.replace("h.*.mlp.w1", ...)} takes effect. With GELU and a
- * plain {@link Linear} as W₂, {@code W₂·gelu(·) + b₂} runs as one op ({@link LinAlg#linearOfGelu}: the same numbers, and
- * GELU's backward is done inside W₂'s while each chunk of the gradient is in cache); a replaced W₂ (LoRA) runs on its own.
+ * plain {@link Linear} as W₂, the MLP runs as one op ({@link LinAlg#geluMlp}, or {@link LinAlg#linearOfGelu} from GELU
+ * on when W₁ was replaced): the same numbers, with GELU done on each chunk of rows while it is in cache; a replaced W₂
+ * (LoRA) runs on its own.
  */
 public final class FeedForward extends Module implements Layer {
     public final TransformerConfig.Ffn kind;
@@ -42,6 +43,8 @@ public final class FeedForward extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {                          // (..., C) -> (..., C)
+        if (kind == TransformerConfig.Ffn.GELU && child("w1") instanceof Linear w1 && child("w2") instanceof Linear w2)
+            return LinAlg.geluMlp(x, w1.weight, w1.bias, w2.weight, w2.bias);       // one op: see LinAlg.geluMlp
         Tensor a = this.<Layer>child("w1").forward(x);         // (..., h)
         if (kind == TransformerConfig.Ffn.GELU && child("w2") instanceof Linear w2)   // one op: see LinAlg.linearOfGelu
             return LinAlg.linearOfGelu(a, w2.weight, w2.bias);
