@@ -29,22 +29,29 @@ class LinearOfGeluTest {
         return new float[][] {y.toArray(), a0.grad().toArray(), w.grad().toArray(), bias ? b.grad().toArray() : new float[0]};
     }
 
-    @Test
-    void sameBitsAsLinearAfterGelu() {
-        // 1100 × 96 → 40 takes the kernel's parallel region (dx chunks multiplied as they finish); 300 × 100 → 24 the separate calls
-        int[][] shapes = {{1100, 96, 40}, {300, 100, 24}, {7, 5, 3}, {1, 16, 8}};
+    /** Variant v of a shape, run unfused (false) and fused (true): outputs and gradients. */
+    private interface Pair { float[][] run(boolean fused, int[] shape, int variant); }
+
+    /** Every shape and variant at 1 and 2 threads, vector and scalar: the fused op's arrays equal the unfused ones. */
+    private static void sameBits(int[][] shapes, int variants, String[] what, Pair pair) {
         for (int threads : new int[] {1, 2})
             for (boolean vector : new boolean[] {true, false})
                 for (int[] s : shapes)
-                    for (boolean bias : new boolean[] {true, false})
-                        for (boolean aHasGrad : new boolean[] {false, true}) {
-                            Kernels.setThreads(threads);
-                            Kernels.useVector(vector);
-                            String at = s[0] + "x" + s[1] + "x" + s[2] + " threads=" + threads + " vector=" + vector + " bias=" + bias + " aHasGrad=" + aHasGrad;
-                            float[][] two = run(false, s[0], s[1], s[2], bias, aHasGrad), one = run(true, s[0], s[1], s[2], bias, aHasGrad);
-                            String[] what = {"output", "da", "dw", "db"};
-                            for (int i = 0; i < 4; i++) assertArrayEquals(two[i], one[i], what[i] + " " + at);
-                        }
+                    for (int v = 0; v < variants; v++) {
+                        Kernels.setThreads(threads);
+                        Kernels.useVector(vector);
+                        String at = s[0] + "x" + s[1] + "x" + s[2] + " variant " + v + " threads=" + threads + " vector=" + vector;
+                        float[][] apart = pair.run(false, s, v), one = pair.run(true, s, v);
+                        for (int i = 0; i < what.length; i++) assertArrayEquals(apart[i], one[i], what[i] + " " + at);
+                    }
+    }
+
+    @Test
+    void sameBitsAsLinearAfterGelu() {
+        // 1100 × 96 → 40 takes the kernel's parallel region (dx chunks multiplied as they finish); 300 × 100 → 24 the separate calls
+        // variants: bias and a's earlier gradient (0: both, 1: bias only, 2: neither, 3: the gradient only)
+        sameBits(new int[][] {{1100, 96, 40}, {300, 100, 24}, {7, 5, 3}, {1, 16, 8}}, 4, new String[] {"output", "da", "dw", "db"},
+                (fused, s, v) -> run(fused, s[0], s[1], s[2], v < 2, v == 0 || v == 3));
     }
 
     /** Output and the gradients of x, w1, b1, w2, b2 for the MLP as one op or as linear, gelu, linear. */
@@ -67,20 +74,9 @@ class LinearOfGeluTest {
     void mlpAsOneOpHasTheBitsOfItsThreeOps() {
         // 1100 × 40 → 96: the first product in row chunks (GELU per chunk) and the backward's region; 300 × 24 → 100: one
         // pass of GELU and the separate calls; 7 × 5 → 3; one row: the composition itself
-        int[][] shapes = {{1100, 40, 96}, {300, 24, 100}, {7, 5, 3}, {1, 8, 16}};
-        for (int threads : new int[] {1, 2})
-            for (boolean vector : new boolean[] {true, false})
-                for (int[] s : shapes)
-                    for (int variant = 0; variant < 4; variant++) {
-                        boolean bias = variant != 1, xHasGrad = variant == 2, freeze = variant == 3;
-                        Kernels.setThreads(threads);
-                        Kernels.useVector(vector);
-                        String at = s[0] + "x" + s[1] + "x" + s[2] + " threads=" + threads + " vector=" + vector + " bias=" + bias
-                                + " xHasGrad=" + xHasGrad + " w1 frozen=" + freeze;
-                        float[][] three = mlp(false, s[0], s[1], s[2], bias, xHasGrad, freeze), one = mlp(true, s[0], s[1], s[2], bias, xHasGrad, freeze);
-                        String[] what = {"output", "dx", "dw1", "db1", "dw2", "db2"};
-                        for (int i = 0; i < what.length; i++) assertArrayEquals(three[i], one[i], what[i] + " " + at);
-                    }
+        // variants: 0 biases, 1 no biases, 2 x with an earlier gradient, 3 W1 frozen
+        sameBits(new int[][] {{1100, 40, 96}, {300, 24, 100}, {7, 5, 3}, {1, 8, 16}}, 4, new String[] {"output", "dx", "dw1", "db1", "dw2", "db2"},
+                (fused, s, v) -> mlp(fused, s[0], s[1], s[2], v != 1, v == 2, v == 3));
     }
 
     @Test
