@@ -151,8 +151,7 @@ public final class LinAlg {
         return t.onBackward(g -> {
             boolean first = X.requiresGrad && !X.hasGrad();        // the first contribution to dx is written, later ones added
             float[] dx = !X.requiresGrad ? null : first ? X.gradBufferForWrite() : X.grad;
-            MatMul.linearBackward(dx, !first, W.requiresGrad ? W.gradBuffer() : null, B != null && B.requiresGrad ? B.gradBuffer() : null,
-                    g, X.data, X.offset, W.data, W.offset, rows, in, out);   // dx (+)= dy·W, dW += dyᵀ·x, db += Σ_rows dy
+            MatMul.linearBackward(dx, !first, gradOrNull(W), gradOrNull(B), g, X.data, X.offset, W.data, W.offset, rows, in, out);   // dx (+)= dy·W, dW += dyᵀ·x, db += Σ_rows dy
         });
     }
 
@@ -175,7 +174,7 @@ public final class LinAlg {
         float[] y = linearForward(h, 0, W, B, rows, in, out, Shape.numel(outShape));
         Tensor t = (B == null ? Tensor.fromOp("linear_gelu", y, outShape, A, W) : Tensor.fromOp("linear_gelu", y, outShape, A, W, B)).alsoOwns(h, slope);
         return t.onBackward(g -> {
-            float[] dw = W.requiresGrad ? W.gradBuffer() : null, db = B != null && B.requiresGrad ? B.gradBuffer() : null;
+            float[] dw = gradOrNull(W), db = gradOrNull(B);
             if (!A.hasGrad()) {
                 MatMul.linearBackwardThroughSlope(A.gradBufferForWrite(), slope, dw, db, g, h, 0, W.data, W.offset, rows, in, out);
             } else {                                               // a has a gradient already: add into it, as the two ops would
@@ -213,15 +212,16 @@ public final class LinAlg {
         Tensor t = Tensor.fromOp("mlp_gelu", y, outShape, inputs).alsoOwns(h, slope);
         return t.onBackward(g -> {
             float[] da = Buffers.dirty(rows * hidden);                    // the pre-activation's gradient
-            MatMul.linearBackwardThroughSlope(da, slope, W2.requiresGrad ? W2.gradBuffer() : null, B2 != null && B2.requiresGrad ? B2.gradBuffer() : null,
-                    g, h, 0, W2.data, W2.offset, rows, hidden, out);
+            MatMul.linearBackwardThroughSlope(da, slope, gradOrNull(W2), gradOrNull(B2), g, h, 0, W2.data, W2.offset, rows, hidden, out);
             boolean first = X.requiresGrad && !X.hasGrad();
             float[] dx = !X.requiresGrad ? null : first ? X.gradBufferForWrite() : X.grad;
-            MatMul.linearBackward(dx, !first, W1.requiresGrad ? W1.gradBuffer() : null, B1 != null && B1.requiresGrad ? B1.gradBuffer() : null,
-                    da, X.data, X.offset, W1.data, W1.offset, rows, in, hidden);
+            MatMul.linearBackward(dx, !first, gradOrNull(W1), gradOrNull(B1), da, X.data, X.offset, W1.data, W1.offset, rows, in, hidden);
             Buffers.recycle(da);
         });
     }
+
+    /** A weight's or bias's gradient buffer to add into, or null when it is absent or frozen (its product is skipped). */
+    private static float[] gradOrNull(Tensor p) { return p != null && p.requiresGrad ? p.gradBuffer() : null; }
 
     private static int[] outShape(int[] inShape, int out) {
         int[] s = inShape.clone();

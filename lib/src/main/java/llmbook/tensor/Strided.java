@@ -37,7 +37,7 @@ final class Strided {
             else Kernels.parallelRange(len, PARALLEL_MIN / 2, (a, b) -> dense(code, o, oOff + a, x, xOff + a, y, y == null ? 0 : yOff + a, b - a));
             return;
         }
-        int ys0 = y == null ? 0 : ys[0], ys1 = y == null ? 0 : ys[1], ys2 = y == null ? 0 : ys[2], ys3 = y == null ? 0 : ys[3];
+        int[] yst = y == null ? new int[4] : ys;       // a one-input code reads no y: any strides do
         // Rows of the output: the outer axes it does not broadcast over (stride ≠ 0). The axes it does (stride 0: a
         // gradient summed over a batch) are looped inside each output row, in order, so every output element receives
         // its terms in the order of the plain nested loop, on any number of threads.
@@ -45,18 +45,17 @@ final class Strided {
         for (int d = 0; d < 3; d++) if (os[d] != 0) outRows *= n[d]; else sumRows *= n[d];
         long work = (long) outRows * sumRows * n[3];
         if (outRows < 2 || work < PARALLEL_MIN) {
-            rows(code, o, oOff, os, x, xOff, xs, y, yOff, ys0, ys1, ys2, ys3, n, 0, outRows);
+            rows(code, o, oOff, os, x, xOff, xs, y, yOff, yst, n, 0, outRows);
             return;
         }
         int perRow = (int) Math.min(Integer.MAX_VALUE, work / outRows);
         Kernels.parallelRange(outRows, Math.max(1, PARALLEL_MIN / 2 / Math.max(1, perRow)),
-                (from, to) -> rows(code, o, oOff, os, x, xOff, xs, y, yOff, ys0, ys1, ys2, ys3, n, from, to));
+                (from, to) -> rows(code, o, oOff, os, x, xOff, xs, y, yOff, yst, n, from, to));
     }
 
     /** Output rows [from, to) (numbered over the axes with output stride ≠ 0), each with the broadcast axes looped inside. */
     private static void rows(int code, float[] o, int oOff, int[] os, float[] x, int xOff, int[] xs, float[] y, int yOff,
-                             int ys0, int ys1, int ys2, int ys3, int[] n, int from, int to) {
-        int[] ys = {ys0, ys1, ys2};
+                             int[] ys, int[] n, int from, int to) {
         int[] idx = new int[3];
         for (int r = from; r < to; r++) {
             for (int d = 2, rest = r; d >= 0; d--) if (os[d] != 0) { idx[d] = rest % n[d]; rest /= n[d]; }
@@ -69,7 +68,7 @@ final class Strided {
                         int oi = oOff + a * os[0] + b * os[1] + c * os[2];
                         int xi = xOff + a * xs[0] + b * xs[1] + c * xs[2];
                         int yi = yOff + a * ys[0] + b * ys[1] + c * ys[2];
-                        row(code, o, oi, os[3], x, xi, xs[3], y, yi, ys3, n[3]);
+                        row(code, o, oi, os[3], x, xi, xs[3], y, yi, ys[3], n[3]);
                     }
         }
     }
